@@ -1,0 +1,1 @@
+"""Наставник: a Telegram bot that runs school mentoring programmes."""

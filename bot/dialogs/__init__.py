@@ -1,0 +1,1 @@
+"""Multi-step flows as aiogram-dialog windows."""

@@ -1,0 +1,33 @@
+"""Choose the bot's language: remembered on the person's record."""
+
+from __future__ import annotations
+
+from aiogram.types import CallbackQuery
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row
+
+from bot.dialogs.states import Language
+from bot.dialogs.widgets import T, buttons_only, i18n_of
+
+
+async def _choose(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    locale = str(button.widget_id).removeprefix("lang_")
+    i18n = i18n_of(manager)
+    await i18n.set_locale(locale)
+    await callback.answer(i18n.get("language-saved"))
+    await manager.done({"locale": locale})
+
+
+def language_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            T("language-choose"),
+            Row(
+                Button(T("language-name-ru"), id="lang_ru", on_click=_choose),
+                Button(T("language-name-en"), id="lang_en", on_click=_choose),
+            ),
+            Cancel(T("button-back")),
+            buttons_only(),
+            state=Language.choose,
+        ),
+    )

@@ -1,0 +1,129 @@
+"""One place that wires storage, middlewares, routers and dialogs: the bot and its tests
+build the very same dispatcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from aiogram_dialog import setup_dialogs
+from aiogram_i18n import I18nMiddleware
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.commands import register_default_commands
+from bot.config import Settings
+from bot.dialogs.language import language_dialog
+from bot.dialogs.main_menu import main_menu_dialog
+from bot.handlers import errors, fallback, start
+from bot.i18n import create_i18n_middleware
+from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.inflight import InFlightMiddleware
+from bot.middlewares.user import UserMiddleware
+from bot.services.catalog import load_catalog
+from bot.services.hub import ServiceSettings
+from bot.storage.database import create_engine, create_session_factory
+from bot.storage.fsm import SQLStorage
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def create_fsm(
+    settings: Settings, session_factory: async_sessionmaker[AsyncSession]
+) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Redis when REDIS_URL is set (several bot processes share it), else the SQL database."""
+    if settings.redis_url:
+        key_builder = DefaultKeyBuilder(
+            prefix=f"{settings.redis_prefix}:fsm", with_destiny=True, with_bot_id=True
+        )
+        storage = RedisStorage.from_url(settings.redis_url, key_builder=key_builder)
+        isolation = RedisEventIsolation(
+            storage.redis,
+            key_builder=DefaultKeyBuilder(
+                prefix=f"{settings.redis_prefix}:lock", with_destiny=True, with_bot_id=True
+            ),
+        )
+        return storage, isolation
+    return SQLStorage(session_factory), SimpleEventIsolation()
+
+
+def service_settings(settings: Settings) -> ServiceSettings:
+    return ServiceSettings(
+        admin_ids=settings.admin_ids,
+        default_timezone=settings.default_timezone,
+        default_locale=settings.default_locale,
+        invite_ttl_days=settings.invite_ttl_days,
+        catalog=load_catalog(settings.extra_forms_file),
+    )
+
+
+@dataclass
+class Application:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    dispatcher: Dispatcher
+    storage: BaseStorage
+    isolation: BaseEventIsolation
+    i18n: I18nMiddleware
+    inflight: InFlightMiddleware
+
+    async def close(self) -> None:
+        await self.storage.close()
+        await self.isolation.close()
+        await self.engine.dispose()
+
+
+def create_dispatcher(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    storage: BaseStorage,
+    isolation: BaseEventIsolation,
+) -> tuple[Dispatcher, I18nMiddleware, InFlightMiddleware]:
+    dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings)
+    inflight = InFlightMiddleware()
+    dp.update.outer_middleware(inflight)
+    dp.update.outer_middleware(DatabaseMiddleware(session_factory))
+    dp.update.outer_middleware(UserMiddleware(service_settings(settings)))
+    i18n = create_i18n_middleware(settings.default_locale)
+    i18n.setup(dp)  # after the user middleware: the locale comes from the person's record
+
+    @dp.startup()
+    async def register_commands(bot: Bot) -> None:
+        await register_default_commands(bot, i18n.core, settings.default_locale)
+
+    # Specific first, catch-all last.
+    dp.include_routers(errors.router(), start.router(), main_menu_dialog(), language_dialog())
+    dp.include_router(fallback.router())
+    setup_dialogs(dp, events_isolation=isolation)
+    return dp, i18n, inflight
+
+
+def create_application(settings: Settings) -> Application:
+    engine = create_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
+    storage, isolation = create_fsm(settings, session_factory)
+    dp, i18n, inflight = create_dispatcher(settings, session_factory, storage, isolation)
+    return Application(
+        settings=settings,
+        engine=engine,
+        session_factory=session_factory,
+        dispatcher=dp,
+        storage=storage,
+        isolation=isolation,
+        i18n=i18n,
+        inflight=inflight,
+    )

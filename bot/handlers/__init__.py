@@ -1,0 +1,1 @@
+"""Telegram-facing routers: thin, they parse and delegate to services."""

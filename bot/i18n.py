@@ -1,0 +1,59 @@
+"""aiogram-i18n wiring: Fluent files in locales/<lang>/, locale from the user's choice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aiogram.types import User as TelegramUser
+from aiogram_i18n import I18nMiddleware
+from aiogram_i18n.cores import FluentRuntimeCore
+from aiogram_i18n.managers import BaseManager
+
+from bot.config import SUPPORTED_LOCALES
+from bot.services.users import Person, UserService
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+def pick_locale(chosen: str | None, telegram_code: str | None, default: str) -> str:
+    """The user's saved choice, else Telegram's language_code, else the default."""
+    if chosen in SUPPORTED_LOCALES:
+        return chosen
+    if telegram_code:
+        base = telegram_code.split("-")[0].lower()
+        if base in SUPPORTED_LOCALES:
+            return base
+    return default
+
+
+class PersonLocaleManager(BaseManager):
+    """Reads and saves the locale on our own user row (loaded by UserMiddleware)."""
+
+    async def get_locale(
+        self,
+        event_from_user: TelegramUser | None = None,
+        person: Person | None = None,
+        **_: Any,
+    ) -> str:
+        default = self.default_locale or "ru"
+        code = event_from_user.language_code if event_from_user else None
+        return pick_locale(person.locale if person else None, code, default)
+
+    async def set_locale(
+        self, locale: str, users: UserService | None = None, person: Person | None = None, **_: Any
+    ) -> None:
+        if users is not None and person is not None:
+            await users.set_locale(person.id, locale)
+
+
+def create_core(default_locale: str) -> FluentRuntimeCore:
+    return FluentRuntimeCore(path=LOCALES_DIR / "{locale}", default_locale=default_locale)
+
+
+def create_i18n_middleware(default_locale: str) -> I18nMiddleware:
+    return I18nMiddleware(
+        core=create_core(default_locale),
+        manager=PersonLocaleManager(default_locale=default_locale),
+        default_locale=default_locale,
+    )

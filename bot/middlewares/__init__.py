@@ -1,0 +1,1 @@
+"""Outer middlewares: a DB session per update, then the current user."""

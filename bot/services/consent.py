@@ -1,0 +1,235 @@
+"""Consent to personal data processing (152-ФЗ): the person's own, a guardian's for a
+minor, or a signed paper marked by the curator. Until it is complete the participant
+cannot be put in a pair."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.access import AccessService, Actor
+from bot.services.audit import AuditService
+from bot.services.codes import hash_code, is_payload, new_code
+from bot.services.errors import DomainError, NotFound
+from bot.services.users import Person
+from bot.storage.models import Consent, GuardianLink, Membership, Organisation, User, utcnow
+
+# Bump when the consent text in locales/*/consent.ftl changes in substance.
+CONSENT_TEXT_VERSION = "2026-11"
+GUARDIAN_PREFIX = "g-"
+GUARDIAN_LINK_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentStatus:
+    self_given: bool
+    guardian_needed: bool
+    guardian_given: bool  # a guardian confirmed in the bot, or the curator marked paper
+
+    @property
+    def complete(self) -> bool:
+        return self.self_given and (not self.guardian_needed or self.guardian_given)
+
+
+@dataclass(frozen=True, slots=True)
+class GuardianRequest:
+    payload: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class GuardianInvitation:
+    """What a guardian sees when they open the link: about whom, in which school."""
+
+    link_id: int
+    child_name: str
+    school_name: str
+    organisation_id: int
+    child_user_id: int
+    already_confirmed: bool
+
+
+class ConsentService:
+    def __init__(self, session: AsyncSession, access: AccessService, audit: AuditService) -> None:
+        self.session = session
+        self.access = access
+        self.audit = audit
+
+    async def _active(self, user_id: int, organisation_id: int) -> list[Consent]:
+        rows = await self.session.scalars(
+            select(Consent).where(
+                Consent.subject_user_id == user_id,
+                Consent.organisation_id == organisation_id,
+                Consent.withdrawn_at.is_(None),
+            )
+        )
+        return list(rows)
+
+    async def status(self, user_id: int, organisation_id: int) -> ConsentStatus:
+        user = await self.session.get(User, user_id)
+        consents = await self._active(user_id, organisation_id)
+        kinds = {c.given_by for c in consents}
+        return ConsentStatus(
+            self_given="self" in kinds or "paper" in kinds,
+            guardian_needed=bool(user and user.is_minor),
+            guardian_given=bool(kinds & {"guardian", "paper"}),
+        )
+
+    async def give_self(self, person: Person, organisation_id: int) -> None:
+        if any(c.given_by == "self" for c in await self._active(person.id, organisation_id)):
+            return  # a double tap gives nothing twice
+        self.session.add(
+            Consent(
+                subject_user_id=person.id,
+                organisation_id=organisation_id,
+                given_by="self",
+                marked_by_user_id=person.id,
+                text_version=CONSENT_TEXT_VERSION,
+            )
+        )
+        await self.session.flush()
+
+    async def request_guardian(self, person: Person, organisation_id: int) -> GuardianRequest:
+        """A fresh link for the minor to forward to a parent; older unused links stop working."""
+        old = await self.session.scalars(
+            select(GuardianLink).where(
+                GuardianLink.minor_user_id == person.id,
+                GuardianLink.organisation_id == organisation_id,
+                GuardianLink.confirmed_at.is_(None),
+            )
+        )
+        for link in old:
+            await self.session.delete(link)
+        code = new_code()
+        expires_at = utcnow() + timedelta(days=GUARDIAN_LINK_DAYS)
+        self.session.add(
+            GuardianLink(
+                minor_user_id=person.id,
+                organisation_id=organisation_id,
+                code_hash=hash_code(code),
+                expires_at=expires_at,
+            )
+        )
+        await self.session.flush()
+        return GuardianRequest(payload=GUARDIAN_PREFIX + code, expires_at=expires_at)
+
+    async def open_guardian_link(self, guardian: Person, code: str) -> GuardianInvitation:
+        """Raises DomainError guardian-link-unknown / guardian-link-expired / guardian-self."""
+        link = (
+            await self.session.scalar(
+                select(GuardianLink).where(GuardianLink.code_hash == hash_code(code))
+            )
+            if is_payload(code)
+            else None
+        )
+        if link is None:
+            raise DomainError("guardian-link-unknown")
+        if link.minor_user_id == guardian.id:
+            raise DomainError("guardian-self")
+        if link.confirmed_at is not None and link.guardian_user_id != guardian.id:
+            raise DomainError("guardian-link-unknown")
+        if link.confirmed_at is None and link.expires_at <= utcnow():
+            raise DomainError("guardian-link-expired")
+        child = await self.session.get(User, link.minor_user_id)
+        school = await self.session.get(Organisation, link.organisation_id)
+        if child is None or school is None or child.anonymised_at is not None:
+            raise DomainError("guardian-link-unknown")
+        return GuardianInvitation(
+            link_id=link.id,
+            child_name=child.full_name or "",
+            school_name=school.name,
+            organisation_id=school.id,
+            child_user_id=child.id,
+            already_confirmed=link.confirmed_at is not None,
+        )
+
+    async def confirm_guardian(self, guardian: Person, link_id: int) -> GuardianInvitation:
+        link = await self.session.get(GuardianLink, link_id)
+        if link is None:
+            raise DomainError("guardian-link-unknown")
+        if link.confirmed_at is None:
+            if link.expires_at <= utcnow():
+                raise DomainError("guardian-link-expired")
+            link.confirmed_at = utcnow()
+            link.guardian_user_id = guardian.id
+            self.session.add(
+                Consent(
+                    subject_user_id=link.minor_user_id,
+                    organisation_id=link.organisation_id,
+                    given_by="guardian",
+                    marked_by_user_id=guardian.id,
+                    text_version=CONSENT_TEXT_VERSION,
+                )
+            )
+            await self.session.flush()
+            await self.audit.record(
+                guardian.id,
+                "consent.guardian",
+                organisation_id=link.organisation_id,
+                object_type="user",
+                object_id=link.minor_user_id,
+            )
+        elif link.guardian_user_id != guardian.id:
+            raise DomainError("guardian-link-unknown")
+        child = await self.session.get(User, link.minor_user_id)
+        school = await self.session.get(Organisation, link.organisation_id)
+        assert child is not None and school is not None
+        return GuardianInvitation(
+            link_id=link.id,
+            child_name=child.full_name or "",
+            school_name=school.name,
+            organisation_id=school.id,
+            child_user_id=child.id,
+            already_confirmed=True,
+        )
+
+    async def mark_paper(self, actor: Actor, membership_id: int) -> int:
+        """The curator received a signed paper consent. Returns the participant's user id."""
+        membership = await self.session.get(Membership, membership_id)
+        if membership is None:
+            raise NotFound()
+        await self.access.require_curator(actor, membership.organisation_id, "consent.paper")
+        existing = await self._active(membership.user_id, membership.organisation_id)
+        if not any(c.given_by == "paper" for c in existing):
+            self.session.add(
+                Consent(
+                    subject_user_id=membership.user_id,
+                    organisation_id=membership.organisation_id,
+                    given_by="paper",
+                    marked_by_user_id=actor.user_id,
+                    text_version=CONSENT_TEXT_VERSION,
+                )
+            )
+            await self.session.flush()
+            await self.audit.record(
+                actor.user_id,
+                "consent.paper",
+                organisation_id=membership.organisation_id,
+                object_type="membership",
+                object_id=membership.id,
+            )
+        return membership.user_id
+
+    async def guarded_children(self, guardian: Person) -> list[GuardianInvitation]:
+        """The minors whose consent this person confirmed (they may withdraw it)."""
+        links = await self.session.scalars(
+            select(GuardianLink).where(
+                GuardianLink.guardian_user_id == guardian.id,
+                GuardianLink.confirmed_at.is_not(None),
+            )
+        )
+        result = []
+        for link in links:
+            child = await self.session.get(User, link.minor_user_id)
+            school = await self.session.get(Organisation, link.organisation_id)
+            if child is None or school is None or child.anonymised_at is not None:
+                continue
+            result.append(
+                GuardianInvitation(
+                    link.id, child.full_name or "", school.name, school.id, child.id, True
+                )
+            )
+        return result

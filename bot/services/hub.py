@@ -1,0 +1,69 @@
+"""The services one update works with, all sharing the update's session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.access import AccessService
+from bot.services.audit import AuditService
+from bot.services.catalog import Catalog, load_catalog
+from bot.services.consent import ConsentService
+from bot.services.invites import InviteService
+from bot.services.organisations import OrganisationService
+from bot.services.programmes import ProgrammeService
+from bot.services.registration import RegistrationService
+from bot.services.users import UserService
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    default_timezone: str = "Europe/Moscow"
+    default_locale: str = "ru"
+    invite_ttl_days: int = 30
+    catalog: Catalog = field(default_factory=load_catalog)
+
+
+class ServiceHub:
+    def __init__(self, session: AsyncSession, settings: ServiceSettings) -> None:
+        self.session = session
+        self.settings = settings
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.settings.catalog
+
+    @cached_property
+    def users(self) -> UserService:
+        return UserService(self.session)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        return AuditService(self.session)
+
+    @cached_property
+    def access(self) -> AccessService:
+        return AccessService(self.session, self.settings.admin_ids, self.audit)
+
+    @cached_property
+    def organisations(self) -> OrganisationService:
+        return OrganisationService(self.session, self.access, self.audit)
+
+    @cached_property
+    def programmes(self) -> ProgrammeService:
+        return ProgrammeService(self.session, self.access, self.audit, self.catalog)
+
+    @cached_property
+    def invites(self) -> InviteService:
+        return InviteService(self.session, self.access, self.audit, self.settings.invite_ttl_days)
+
+    @cached_property
+    def consent(self) -> ConsentService:
+        return ConsentService(self.session, self.access, self.audit)
+
+    @cached_property
+    def registration(self) -> RegistrationService:
+        return RegistrationService(self.session)

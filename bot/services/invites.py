@@ -1,0 +1,194 @@
+"""Invitations: a deep link that carries organisation, programme and role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.access import AccessService, Actor
+from bot.services.audit import AuditService
+from bot.services.codes import hash_code, is_payload, new_code
+from bot.services.errors import DomainError, InvalidInput, NotFound
+from bot.services.users import Person
+from bot.storage.models import Invite, Membership, Organisation, Programme, utcnow
+
+INVITE_PREFIX = "i-"
+MAX_USES = 500
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedInvite:
+    id: int
+    code: str  # shown once; only the hash is kept
+    payload: str  # what goes after ?start=
+    role: str
+    organisation_id: int
+    programme_id: int | None
+    max_uses: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    membership_id: int
+    organisation_id: int
+    organisation_name: str
+    programme_id: int | None
+    programme_name: str | None
+    role: str
+    already_member: bool
+
+
+class InviteService:
+    def __init__(
+        self, session: AsyncSession, access: AccessService, audit: AuditService, ttl_days: int
+    ) -> None:
+        self.session = session
+        self.access = access
+        self.audit = audit
+        self.ttl_days = ttl_days
+
+    async def create(
+        self,
+        actor: Actor,
+        *,
+        organisation_id: int,
+        role: str,
+        programme_id: int | None = None,
+        max_uses: int = 1,
+        ttl_days: int | None = None,
+    ) -> CreatedInvite:
+        """Admins invite coordinators (municipality) and curators (school);
+        curators invite mentors and mentees into a programme of their school."""
+        org = await self.session.get(Organisation, organisation_id)
+        if org is None:
+            raise NotFound()
+        if not 1 <= max_uses <= MAX_USES:
+            raise InvalidInput("invite-uses")
+        if role == "coordinator":
+            await self.access.require_admin(actor, "invite:coordinator")
+            if org.kind != "municipality":
+                raise InvalidInput("invite-wrong-organisation")
+        elif role == "curator":
+            await self.access.require_admin(actor, "invite:curator")
+            if org.kind != "school":
+                raise InvalidInput("invite-wrong-organisation")
+        elif role in ("mentor", "mentee"):
+            await self.access.require_curator(actor, org.id, f"invite:{role}")
+            programme = await self.session.get(Programme, programme_id) if programme_id else None
+            if programme is None or programme.organisation_id != org.id:
+                raise await self.access.deny(
+                    actor, f"invite:{role}", programme_id=programme_id, target=org.id
+                )
+        else:
+            raise InvalidInput("invite-role")
+        code = new_code()
+        expires_at = utcnow() + timedelta(days=ttl_days or self.ttl_days)
+        invite = Invite(
+            code_hash=hash_code(code),
+            organisation_id=org.id,
+            programme_id=programme_id if role in ("mentor", "mentee") else None,
+            role=role,
+            max_uses=max_uses,
+            uses_left=max_uses,
+            expires_at=expires_at,
+            created_by_user_id=actor.user_id,
+        )
+        self.session.add(invite)
+        await self.session.flush()
+        await self.audit.record(
+            actor.user_id,
+            "invite.create",
+            organisation_id=org.id,
+            object_type="invite",
+            object_id=invite.id,
+            role=role,
+            max_uses=max_uses,
+        )
+        return CreatedInvite(
+            id=invite.id,
+            code=code,
+            payload=INVITE_PREFIX + code,
+            role=role,
+            organisation_id=org.id,
+            programme_id=invite.programme_id,
+            max_uses=max_uses,
+            expires_at=expires_at,
+        )
+
+    async def redeem(self, person: Person, code: str) -> Joined:
+        """Use one place of the invite and give the person the role it carries.
+
+        Raises DomainError with code invite-unknown, invite-expired or invite-used.
+        """
+        if not is_payload(code):
+            raise DomainError("invite-unknown")
+        invite = await self.session.scalar(
+            select(Invite).where(Invite.code_hash == hash_code(code))
+        )
+        if invite is None or invite.revoked_at is not None:
+            raise DomainError("invite-unknown")
+        org = await self.session.get(Organisation, invite.organisation_id)
+        programme = (
+            await self.session.get(Programme, invite.programme_id) if invite.programme_id else None
+        )
+        assert org is not None
+        existing = await self.session.scalar(
+            select(Membership).where(
+                Membership.user_id == person.id,
+                Membership.organisation_id == invite.organisation_id,
+                Membership.role == invite.role,
+                Membership.programme_id.is_(None)
+                if invite.programme_id is None
+                else Membership.programme_id == invite.programme_id,
+                Membership.status != "withdrawn",
+            )
+        )
+        if existing is not None:
+            # Opening one's own link again is not an error and uses nothing up.
+            return self._joined(existing, org, programme, already=True)
+        if invite.expires_at <= utcnow():
+            raise DomainError("invite-expired")
+        # One statement takes a place, so two people racing for the last one cannot both win.
+        taken = await self.session.execute(
+            update(Invite)
+            .where(Invite.id == invite.id, Invite.uses_left > 0)
+            .values(uses_left=Invite.uses_left - 1)
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            raise DomainError("invite-used")
+        membership = Membership(
+            user_id=person.id,
+            organisation_id=invite.organisation_id,
+            programme_id=invite.programme_id,
+            role=invite.role,
+            status="registering",
+        )
+        self.session.add(membership)
+        await self.session.flush()
+        await self.audit.record(
+            person.id,
+            "invite.redeem",
+            organisation_id=org.id,
+            object_type="invite",
+            object_id=invite.id,
+            role=invite.role,
+        )
+        return self._joined(membership, org, programme, already=False)
+
+    @staticmethod
+    def _joined(
+        membership: Membership, org: Organisation, programme: Programme | None, *, already: bool
+    ) -> Joined:
+        return Joined(
+            membership_id=membership.id,
+            organisation_id=org.id,
+            organisation_name=org.name,
+            programme_id=programme.id if programme else None,
+            programme_name=programme.name if programme else None,
+            role=membership.role,
+            already_member=already,
+        )

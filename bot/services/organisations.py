@@ -1,0 +1,103 @@
+"""Municipalities and schools: created by admins, seen by whoever works in them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.access import AccessService, Actor
+from bot.services.audit import AuditService
+from bot.services.errors import InvalidInput, NotFound
+from bot.storage.models import Organisation
+
+NAME_MAX = 200
+KINDS = ("region", "municipality", "school")
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationView:
+    id: int
+    kind: str
+    name: str
+    timezone: str
+    parent_id: int | None
+
+    @classmethod
+    def of(cls, org: Organisation) -> OrganisationView:
+        return cls(org.id, org.kind, org.name, org.timezone, org.parent_id)
+
+
+def clean_name(text: str) -> str:
+    name = " ".join(text.split())
+    if not 2 <= len(name) <= NAME_MAX:
+        raise InvalidInput("name-length")
+    return name
+
+
+def check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput("timezone") from None
+    return name
+
+
+class OrganisationService:
+    def __init__(self, session: AsyncSession, access: AccessService, audit: AuditService) -> None:
+        self.session = session
+        self.access = access
+        self.audit = audit
+
+    async def create(
+        self,
+        actor: Actor,
+        *,
+        kind: str,
+        name: str,
+        timezone: str,
+        parent_id: int | None = None,
+    ) -> OrganisationView:
+        await self.access.require_admin(actor, f"organisation.create:{kind}")
+        if kind not in ("municipality", "school"):
+            raise InvalidInput("organisation-kind")
+        if parent_id is not None:
+            parent = await self.session.get(Organisation, parent_id)
+            if parent is None or parent.kind != "municipality" or kind != "school":
+                raise InvalidInput("organisation-parent")
+        org = Organisation(
+            kind=kind, name=clean_name(name), timezone=check_timezone(timezone), parent_id=parent_id
+        )
+        self.session.add(org)
+        await self.session.flush()
+        await self.audit.record(
+            actor.user_id,
+            "organisation.create",
+            organisation_id=org.id,
+            object_type="organisation",
+            object_id=org.id,
+            kind=kind,
+        )
+        return OrganisationView.of(org)
+
+    async def list_all(self, actor: Actor, kind: str | None = None) -> list[OrganisationView]:
+        await self.access.require_admin(actor, "organisation.list")
+        query = select(Organisation).order_by(Organisation.kind, Organisation.name)
+        if kind:
+            query = query.where(Organisation.kind == kind)
+        return [OrganisationView.of(o) for o in await self.session.scalars(query)]
+
+    async def get(self, actor: Actor, organisation_id: int) -> OrganisationView:
+        await self.access.require_viewer(actor, organisation_id, "organisation.view")
+        org = await self.session.get(Organisation, organisation_id)
+        if org is None:
+            raise NotFound()
+        return OrganisationView.of(org)
+
+    async def name_of(self, organisation_id: int) -> str:
+        org = await self.session.get(Organisation, organisation_id)
+        if org is None:
+            raise NotFound()
+        return org.name

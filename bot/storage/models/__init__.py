@@ -1,0 +1,28 @@
+"""Every table, imported here so that metadata and Alembic see them all."""
+
+from bot.storage.models.audit import AuditEntry
+from bot.storage.models.base import Base, utcnow
+from bot.storage.models.consent import Consent, GuardianLink
+from bot.storage.models.dialog_state import DialogState
+from bot.storage.models.invite import Invite
+from bot.storage.models.membership import Membership
+from bot.storage.models.organisation import Organisation
+from bot.storage.models.pair import Pair, PairMentee
+from bot.storage.models.programme import Programme
+from bot.storage.models.user import User
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Consent",
+    "DialogState",
+    "GuardianLink",
+    "Invite",
+    "Membership",
+    "Organisation",
+    "Pair",
+    "PairMentee",
+    "Programme",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,92 @@
+"""Dialog state is kept in the database (or Redis) and survives a new storage instance."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StorageKey
+from aiogram.fsm.storage.redis import RedisStorage
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.storage.database import create_engine, create_session_factory
+from bot.storage.fsm import SQLStorage
+from tests.databases import TEST_REDIS_URL, redis_prefix
+
+
+class Form(StatesGroup):
+    name = State()
+
+
+KEY = StorageKey(bot_id=1, chat_id=10, user_id=10)
+DIALOG_KEY = StorageKey(bot_id=1, chat_id=10, user_id=10, destiny="aiogd_stack")
+
+
+@pytest.fixture(params=["sql", "redis"])
+async def storage(
+    request: pytest.FixtureRequest, session_factory: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[BaseStorage]:
+    if request.param == "sql":
+        yield SQLStorage(session_factory)
+        return
+    if not TEST_REDIS_URL:
+        pytest.skip("TEST_REDIS_URL is not set")
+    async with redis_prefix(TEST_REDIS_URL) as prefix:
+        storage = RedisStorage.from_url(
+            TEST_REDIS_URL, key_builder=DefaultKeyBuilder(prefix=prefix, with_destiny=True)
+        )
+        yield storage
+        await storage.close()
+
+
+async def test_state_and_data_round_trip(storage: BaseStorage) -> None:
+    assert await storage.get_state(KEY) is None
+    assert await storage.get_data(KEY) == {}
+    await storage.set_state(KEY, Form.name)
+    await storage.set_data(KEY, {"name": "Анна", "nested": {"ids": [1, 2]}})
+    assert await storage.get_state(KEY) == "Form:name"
+    assert await storage.get_data(KEY) == {"name": "Анна", "nested": {"ids": [1, 2]}}
+    assert await storage.update_data(KEY, {"age": 12}) == {
+        "name": "Анна",
+        "nested": {"ids": [1, 2]},
+        "age": 12,
+    }
+
+
+async def test_destinies_are_separate(storage: BaseStorage) -> None:
+    await storage.set_data(KEY, {"a": 1})
+    await storage.set_data(DIALOG_KEY, {"stack": ["x"]})
+    assert await storage.get_data(KEY) == {"a": 1}
+    assert await storage.get_data(DIALOG_KEY) == {"stack": ["x"]}
+
+
+async def test_clearing_forgets_everything(storage: BaseStorage) -> None:
+    await storage.set_state(KEY, "Form:name")
+    await storage.set_data(KEY, {"a": 1})
+    await storage.set_state(KEY, None)
+    await storage.set_data(KEY, {})
+    assert await storage.get_state(KEY) is None
+    assert await storage.get_data(KEY) == {}
+
+
+async def test_rejects_non_dict_data(storage: BaseStorage) -> None:
+    from aiogram.exceptions import DataNotDictLikeError
+
+    with pytest.raises(DataNotDictLikeError):
+        await storage.set_data(KEY, [1, 2])  # type: ignore[arg-type]
+
+
+async def test_sql_state_survives_a_new_engine(migrated_url: str) -> None:
+    """What a restart looks like: a new process opens the same database."""
+    first = create_engine(migrated_url)
+    await SQLStorage(create_session_factory(first)).set_state(KEY, "Form:name")
+    await SQLStorage(create_session_factory(first)).set_data(KEY, {"step": 2})
+    await first.dispose()
+    second = create_engine(migrated_url)
+    try:
+        storage = SQLStorage(create_session_factory(second))
+        assert await storage.get_state(KEY) == "Form:name"
+        assert await storage.get_data(KEY) == {"step": 2}
+    finally:
+        await second.dispose()
