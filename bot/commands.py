@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram_i18n import I18nContext
 from aiogram_i18n.cores import BaseCore
 
 from bot.config import SUPPORTED_LOCALES
+from bot.services.access import Actor
 
-BASE_COMMANDS = ("start", "help", "language", "cancel")
+log = logging.getLogger(__name__)
+
+BASE_COMMANDS = ("start", "help", "mydata", "language", "cancel")
 
 
 def build_commands(core: BaseCore[object], locale: str, names: tuple[str, ...]) -> list[BotCommand]:
@@ -34,3 +41,27 @@ async def register_chat_commands(
     await bot.set_my_commands(
         build_commands(core, locale, names), scope=BotCommandScopeChat(chat_id=chat_id)
     )
+
+
+ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
+    "admin": ("organisations",),
+    "curator": ("programmes", "participants"),
+}
+
+
+def commands_for_roles(roles: set[str]) -> tuple[str, ...]:
+    """The base commands plus those of each role the person has, without repeats."""
+    names = list(BASE_COMMANDS)
+    for role in ("admin", "curator"):
+        if role in roles:
+            names += [n for n in ROLE_COMMANDS[role] if n not in names]
+    return tuple(names)
+
+
+async def refresh_commands(bot: Bot, i18n: I18nContext, chat_id: int, actor: Actor) -> None:
+    """The person's own command list: their roles, their language."""
+    names = commands_for_roles(actor.role_names())
+    try:
+        await register_chat_commands(bot, i18n.core, chat_id, i18n.locale, names)
+    except TelegramAPIError as exc:  # the menu is a convenience: never fail the update for it
+        log.warning("could not set commands for chat %s: %s", chat_id, exc)

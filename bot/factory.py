@@ -19,9 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import register_default_commands
 from bot.config import Settings
+from bot.dialogs.guardian import guardian_dialog
 from bot.dialogs.language import language_dialog
 from bot.dialogs.main_menu import main_menu_dialog
-from bot.handlers import errors, fallback, start
+from bot.dialogs.my_data import my_data_dialog
+from bot.dialogs.organisations import organisations_dialog
+from bot.dialogs.participants import participants_dialog
+from bot.dialogs.programmes import programmes_dialog
+from bot.dialogs.registration import registration_dialog
+from bot.handlers import errors, fallback, joining, personal_data, start
 from bot.i18n import create_i18n_middleware
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
@@ -96,8 +102,14 @@ def create_dispatcher(
     dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings)
     inflight = InFlightMiddleware()
     dp.update.outer_middleware(inflight)
-    dp.update.outer_middleware(DatabaseMiddleware(session_factory))
-    dp.update.outer_middleware(UserMiddleware(service_settings(settings)))
+    database = DatabaseMiddleware(session_factory)
+    users = UserMiddleware(service_settings(settings))
+    dp.update.outer_middleware(database)
+    dp.update.outer_middleware(users)
+    # Error handlers run after the update's session was rolled back and closed:
+    # they get a fresh one (and services bound to it) the same way.
+    dp.errors.outer_middleware(database)
+    dp.errors.outer_middleware(users)
     i18n = create_i18n_middleware(settings.default_locale)
     i18n.setup(dp)  # after the user middleware: the locale comes from the person's record
 
@@ -106,7 +118,20 @@ def create_dispatcher(
         await register_default_commands(bot, i18n.core, settings.default_locale)
 
     # Specific first, catch-all last.
-    dp.include_routers(errors.router(), start.router(), main_menu_dialog(), language_dialog())
+    dp.include_routers(
+        errors.router(),
+        joining.router(),
+        start.router(),
+        personal_data.router(),
+        main_menu_dialog(),
+        language_dialog(),
+        registration_dialog(),
+        guardian_dialog(),
+        my_data_dialog(),
+        organisations_dialog(),
+        programmes_dialog(),
+        participants_dialog(),
+    )
     dp.include_router(fallback.router())
     setup_dialogs(dp, events_isolation=isolation)
     return dp, i18n, inflight

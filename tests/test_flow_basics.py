@@ -85,6 +85,6 @@ async def test_forged_callback_gets_menu_not_error(tg: Running) -> None:
 async def test_commands_registered_per_language(tg: Running, fake: FakeTelegram) -> None:
     ru = fake.commands_for(language_code="ru")
     en = fake.commands_for(language_code="en")
-    assert {c["command"] for c in ru} == {"start", "help", "language", "cancel"}
+    assert {c["command"] for c in ru} == {"start", "help", "mydata", "language", "cancel"}
     assert any(c["description"] == "Bot language" for c in en)
     assert any(c["description"] == "Язык бота" for c in ru)

@@ -6,6 +6,7 @@ from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row
 
+from bot.commands import refresh_commands
 from bot.dialogs.states import Language
 from bot.dialogs.widgets import T, buttons_only, i18n_of
 
@@ -15,6 +16,9 @@ async def _choose(callback: CallbackQuery, button: Button, manager: DialogManage
     i18n = i18n_of(manager)
     await i18n.set_locale(locale)
     await callback.answer(i18n.get("language-saved"))
+    if callback.bot is not None and callback.message is not None:
+        actor = manager.middleware_data["actor"]
+        await refresh_commands(callback.bot, i18n, callback.message.chat.id, actor)
     await manager.done({"locale": locale})
 
 

@@ -4,24 +4,52 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Start
+from aiogram_dialog.widgets.kbd import Button, Start
 
-from bot.dialogs.states import Language, MainMenu
+from bot.dialogs.states import (
+    Guardian,
+    Language,
+    MainMenu,
+    MyData,
+    Organisations,
+    Participants,
+    Programmes,
+    Registration,
+)
 from bot.dialogs.widgets import T, buttons_only
 from bot.services.access import Actor
+from bot.services.hub import ServiceHub
+from bot.services.users import Person
 
 
 async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     actor: Actor | None = dialog_manager.middleware_data.get("actor")
+    services: ServiceHub = dialog_manager.middleware_data["services"]
+    person: Person | None = dialog_manager.middleware_data.get("person")
     roles = actor.role_names() if actor else set()
+    pending = await services.registration.pending(person) if person else None
+    children = await services.consent.guarded_children(person) if person else []
+    if pending is not None:
+        dialog_manager.dialog_data["pending_membership_id"] = pending.membership_id
     return {
+        "has_pending": pending is not None,
+        "is_guardian": bool(children),
         "is_admin": "admin" in roles,
         "is_curator": "curator" in roles,
         "is_coordinator": "coordinator" in roles,
         "is_participant": bool(roles & {"mentor", "mentee"}),
-        "has_no_role": not roles,
+        "has_no_role": not roles and pending is None and not children,
     }
+
+
+async def continue_registration(
+    _callback: CallbackQuery, _button: Button, manager: DialogManager
+) -> None:
+    membership_id = manager.dialog_data.get("pending_membership_id")
+    if membership_id is not None:
+        await manager.start(Registration.welcome, data={"membership_id": membership_id})
 
 
 def main_menu_dialog() -> Dialog:
@@ -29,6 +57,32 @@ def main_menu_dialog() -> Dialog:
         Window(
             T("menu-title"),
             T("menu-no-role", when="has_no_role"),
+            Button(
+                T("menu-continue-registration"),
+                id="continue_registration",
+                on_click=continue_registration,
+                when="has_pending",
+            ),
+            Start(T("menu-guardian"), id="guardian", state=Guardian.children, when="is_guardian"),
+            Start(
+                T("staff-menu-organisations"),
+                id="organisations",
+                state=Organisations.list,
+                when="is_admin",
+            ),
+            Start(
+                T("staff-menu-programmes"),
+                id="programmes",
+                state=Programmes.school,
+                when="is_curator",
+            ),
+            Start(
+                T("staff-menu-participants"),
+                id="participants",
+                state=Participants.list,
+                when="is_curator",
+            ),
+            Start(T("menu-mydata"), id="mydata", state=MyData.main),
             Start(T("menu-language"), id="language", state=Language.choose),
             buttons_only(),
             state=MainMenu.main,

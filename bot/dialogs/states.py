@@ -9,3 +9,65 @@ class MainMenu(StatesGroup):
 
 class Language(StatesGroup):
     choose = State()
+
+
+class Registration(StatesGroup):
+    welcome = State()
+    consent = State()
+    age = State()
+    full_name = State()
+    school_class = State()
+    subject = State()
+    years = State()
+    category = State()
+    wishes = State()
+    competences = State()
+    interests = State()
+    ages = State()
+    times = State()
+    workplace = State()
+    confirm = State()
+
+
+class Organisations(StatesGroup):
+    """Admin: municipalities and schools."""
+
+    list = State()
+    new_kind = State()
+    new_parent = State()
+    new_name = State()
+    new_timezone = State()
+    view = State()
+    invite = State()
+
+
+class Programmes(StatesGroup):
+    """Curator: the school's programmes, invitations and list import."""
+
+    school = State()
+    list = State()
+    new_name = State()
+    new_form = State()
+    new_period = State()
+    view = State()
+    invite_uses = State()
+    invite = State()
+    import_file = State()
+
+
+class Participants(StatesGroup):
+    """Curator: who joined, and whose consent is complete."""
+
+    list = State()
+    view = State()
+
+
+class MyData(StatesGroup):
+    main = State()
+    confirm_withdraw = State()
+
+
+class Guardian(StatesGroup):
+    confirm = State()
+    children = State()
+    confirm_withdraw = State()

@@ -9,7 +9,8 @@ from aiogram.types import Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_i18n import I18nContext
 
-from bot.dialogs.states import Language, MainMenu
+from bot.commands import refresh_commands
+from bot.dialogs.states import Language, MainMenu, Organisations, Participants, Programmes
 from bot.services.access import Actor
 
 
@@ -17,7 +18,11 @@ async def show_menu(dialog_manager: DialogManager) -> None:
     await dialog_manager.start(MainMenu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
 
-async def on_start(message: Message, i18n: I18nContext, dialog_manager: DialogManager) -> None:
+async def on_start(
+    message: Message, i18n: I18nContext, actor: Actor, dialog_manager: DialogManager
+) -> None:
+    if message.bot is not None:
+        await refresh_commands(message.bot, i18n, message.chat.id, actor)
     await message.answer(
         i18n.get("start-greeting", name=message.from_user.first_name if message.from_user else "")
     )
@@ -45,10 +50,31 @@ async def on_cancel(
     await show_menu(dialog_manager)
 
 
+async def on_organisations(message: Message, dialog_manager: DialogManager) -> None:
+    await dialog_manager.start(
+        Organisations.list, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+    )
+
+
+async def on_programmes(message: Message, dialog_manager: DialogManager) -> None:
+    await dialog_manager.start(
+        Programmes.school, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+    )
+
+
+async def on_participants(message: Message, dialog_manager: DialogManager) -> None:
+    await dialog_manager.start(
+        Participants.list, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+    )
+
+
 def router() -> Router:
     r = Router(name="start")
     r.message.register(on_start, CommandStart())
     r.message.register(on_help, Command("help"))
     r.message.register(on_language, Command("language"))
     r.message.register(on_cancel, Command("cancel"))
+    r.message.register(on_organisations, Command("organisations"))
+    r.message.register(on_programmes, Command("programmes"))
+    r.message.register(on_participants, Command("participants"))
     return r

@@ -9,7 +9,13 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.audit import AuditService
 from bot.services.errors import DomainError
+from bot.services.personal_data import PersonalDataService
+from bot.storage.fsm import current_session
+
+# A handler puts a Telegram id here to have that chat's dialog state deleted after commit.
+FORGET_DIALOG_STATE = "forget_dialog_state_of"
 
 
 class DatabaseMiddleware(BaseMiddleware):
@@ -24,6 +30,7 @@ class DatabaseMiddleware(BaseMiddleware):
     ) -> Any:
         async with self._sessions() as session:
             data["session"] = session
+            token = current_session.set(session)
             try:
                 result = await handler(event, data)
             except DomainError:
@@ -34,5 +41,17 @@ class DatabaseMiddleware(BaseMiddleware):
             except BaseException:
                 await session.rollback()
                 raise
-            await session.commit()
-            return result
+            else:
+                await session.commit()
+            finally:
+                current_session.reset(token)
+        forget = data.pop(FORGET_DIALOG_STATE, None)
+        if forget is not None:
+            # Someone withdrew consent: their chat's dialog state goes too. This runs after
+            # the commit because the dialog machinery saves its stack at the end of the update.
+            async with self._sessions() as session:
+                await PersonalDataService(session, AuditService(session)).forget_dialog_state(
+                    forget
+                )
+                await session.commit()
+        return result

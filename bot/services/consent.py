@@ -146,6 +146,22 @@ class ConsentService:
             already_confirmed=link.confirmed_at is not None,
         )
 
+    async def describe_link(self, link_id: int) -> GuardianInvitation:
+        """The child and school behind a guardian link (the link was opened by its code)."""
+        link = await self.session.get(GuardianLink, link_id)
+        child = await self.session.get(User, link.minor_user_id) if link else None
+        school = await self.session.get(Organisation, link.organisation_id) if link else None
+        if link is None or child is None or school is None or child.anonymised_at is not None:
+            raise DomainError("guardian-link-unknown")
+        return GuardianInvitation(
+            link.id,
+            child.full_name or "",
+            school.name,
+            school.id,
+            child.id,
+            link.confirmed_at is not None,
+        )
+
     async def confirm_guardian(self, guardian: Person, link_id: int) -> GuardianInvitation:
         link = await self.session.get(GuardianLink, link_id)
         if link is None:

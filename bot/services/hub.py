@@ -9,10 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import AccessService
 from bot.services.audit import AuditService
+from bot.services.bulk_import import BulkImportService
 from bot.services.catalog import Catalog, load_catalog
 from bot.services.consent import ConsentService
 from bot.services.invites import InviteService
 from bot.services.organisations import OrganisationService
+from bot.services.participants import ParticipantService
+from bot.services.personal_data import PersonalDataService
 from bot.services.programmes import ProgrammeService
 from bot.services.registration import RegistrationService
 from bot.services.users import UserService
@@ -65,5 +68,17 @@ class ServiceHub:
         return ConsentService(self.session, self.access, self.audit)
 
     @cached_property
+    def participants(self) -> ParticipantService:
+        return ParticipantService(self.session, self.access, self.consent)
+
+    @cached_property
     def registration(self) -> RegistrationService:
         return RegistrationService(self.session)
+
+    @cached_property
+    def personal_data(self) -> PersonalDataService:
+        return PersonalDataService(self.session, self.audit)
+
+    @cached_property
+    def imports(self) -> BulkImportService:
+        return BulkImportService(self.invites, self.access, self.session, self.catalog)

@@ -19,7 +19,7 @@ SHORT_MAX = 100
 NAME_PATTERN = re.compile(r"^[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё' .-]*$")
 CLASS_PATTERN = re.compile(r"^(1[01]|[1-9])\s*[-–]?\s*[А-Яа-яЁёA-Za-z]?$")
 
-AGE_BANDS = ("10-12", "13-15", "16-18", "18+")
+AGE_BANDS = ("10-12", "13-15", "16-18", "adult")
 MEETING_TIMES = ("weekday_morning", "weekday_day", "weekday_evening", "weekend")
 EXTERNAL_MENTOR_CATEGORIES = (
     "mentor.parent",

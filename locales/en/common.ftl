@@ -36,3 +36,6 @@ command-start = Main menu
 command-help = Help
 command-language = Bot language
 command-cancel = Cancel the current action
+command-organisations = Organisations (administrator)
+command-programmes = School programmes
+command-participants = Participants and consents

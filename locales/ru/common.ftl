@@ -36,3 +36,6 @@ command-start = Главное меню
 command-help = Справка
 command-language = Язык бота
 command-cancel = Отменить текущее действие
+command-organisations = Организации (администратор)
+command-programmes = Программы школы
+command-participants = Участники и согласия

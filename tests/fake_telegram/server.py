@@ -351,6 +351,7 @@ class FakeTelegram:
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.bot_profile: dict[tuple[str, str], str] = {}
         self.webhook_url = ""
+        self.internal_errors: list[BaseException] = []  # unexpected exceptions in handlers
 
         self._users: dict[int, FakeUser] = {}
         self._stored: dict[str, StoredFile] = {}
@@ -663,6 +664,12 @@ class FakeTelegram:
             call.ok = False
             call.error = exc.description
             return web.json_response(exc.payload(), status=exc.error_code)
+        except Exception as exc:  # a bug in the fake or a malformed request: answer, record
+            self.internal_errors.append(exc)
+            error = ApiError(500, f"Internal Server Error: {type(exc).__name__}: {exc}")
+            call.ok = False
+            call.error = error.description
+            return web.json_response(error.payload(), status=500)
         finally:
             if not is_poll:
                 self._in_flight -= 1
@@ -716,11 +723,14 @@ class FakeTelegram:
             else:
                 values[key] = self._decode(key, value)
         for key, value in list(values.items()):
-            if isinstance(value, str) and value.startswith("attach://"):
-                name = value.removeprefix("attach://")
+            # top-level fields may be "attach://name"; so may InputMedia JSON's "media" field
+            holder, slot = (value, "media") if isinstance(value, dict) else (values, key)
+            ref = holder.get(slot)
+            if isinstance(ref, str) and ref.startswith("attach://"):
+                name = ref.removeprefix("attach://")
                 if name not in uploads:
                     raise bad_request(f"file of field {key!r} was not found in the request")
-                values[key] = uploads[name]
+                holder[slot] = uploads[name]
                 values.pop(name, None)
         return Params(values, uploads)
 
@@ -1145,10 +1155,7 @@ class FakeTelegram:
         if not isinstance(media, dict) or media.get("type") not in ("photo", "document"):
             raise bad_request("can't parse InputMedia: unsupported media type")
         kind = str(media["type"])
-        source = media.get("media")
-        if isinstance(source, str) and source.startswith("attach://"):
-            source = p.uploads.get(source.removeprefix("attach://"))
-        stored = self._file_from(source, kind, what="media")
+        stored = self._file_from(media.get("media"), kind, what="media")
         caption_raw = media.get("caption")
         parsed = self._format(
             caption_raw or "", media.get("parse_mode"), media.get("caption_entities")

@@ -1,0 +1,153 @@
+"""A parent confirms consent for their child, and may later withdraw it."""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Select, SwitchTo
+from aiogram_dialog.widgets.text import Format
+
+from bot.dialogs.states import Guardian
+from bot.dialogs.widgets import T, buttons_only, i18n_of
+from bot.handlers.notify import notify_withdrawal, send_to_person
+from bot.middlewares.database import FORGET_DIALOG_STATE
+from bot.services.hub import ServiceHub
+from bot.services.users import Person
+
+log = logging.getLogger(__name__)
+
+
+def _services(manager: DialogManager) -> ServiceHub:
+    return manager.middleware_data["services"]
+
+
+def _person(manager: DialogManager) -> Person:
+    return manager.middleware_data["person"]
+
+
+def _link_id(manager: DialogManager) -> int:
+    data = manager.start_data
+    assert isinstance(data, dict)
+    return int(data["link_id"])
+
+
+async def confirm_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    services = _services(dialog_manager)
+    link_id = _link_id(dialog_manager)
+    children = await services.consent.guarded_children(_person(dialog_manager))
+    invitation = next((c for c in children if c.link_id == link_id), None)
+    if invitation is None:
+        invitation = await services.consent.describe_link(link_id)
+    return {
+        "child": html.escape(invitation.child_name),
+        "school": html.escape(invitation.school_name),
+    }
+
+
+async def on_agree(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    services = _services(manager)
+    i18n = i18n_of(manager)
+    link_id = _link_id(manager)
+    invitation = await services.consent.confirm_guardian(_person(manager), link_id)
+    if isinstance(callback.message, Message):
+        await callback.message.answer(i18n.get("consent-guardian-confirmed"))
+    child = await services.users.get(invitation.child_user_id)
+    if child is not None and callback.bot is not None:
+        await send_to_person(
+            callback.bot, i18n, child, "consent-guardian-confirmed-child", services=services
+        )
+    await manager.done()
+
+
+async def on_decline(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    if isinstance(callback.message, Message):
+        await callback.message.answer(i18n_of(manager).get("consent-declined"))
+    await manager.done()
+
+
+async def children_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    children = await _services(dialog_manager).consent.guarded_children(_person(dialog_manager))
+    return {
+        "children": [(c.child_user_id, f"{c.child_name} — {c.school_name}") for c in children],
+        "has_children": bool(children),
+    }
+
+
+async def on_child(
+    callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+) -> None:
+    manager.dialog_data["child_user_id"] = int(item_id)
+    await manager.switch_to(Guardian.confirm_withdraw)
+
+
+async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    services = _services(manager)
+    person = _person(manager)
+    child_user_id = int(manager.dialog_data["child_user_id"])
+    # The id came from the client: the service checks it is this guardian's child.
+    if not await services.personal_data.can_withdraw_for(person.id, child_user_id):
+        raise await services.access.deny(
+            await services.access.actor(person), "consent.withdraw", subject=child_user_id
+        )
+    child = await services.users.get(child_user_id)
+    child_name = child.full_name if child else ""
+    withdrawal = await services.personal_data.withdraw(
+        child_user_id, by_user_id=person.id, clear_dialog_state=False
+    )
+    if withdrawal.subject_telegram_id is not None:
+        manager.middleware_data[FORGET_DIALOG_STATE] = withdrawal.subject_telegram_id
+    i18n = i18n_of(manager)
+    if callback.bot is not None:
+        await notify_withdrawal(callback.bot, i18n, withdrawal, child_name or "")
+        if child is not None and withdrawal.subject_telegram_id is not None:
+            try:
+                await callback.bot.send_message(
+                    withdrawal.subject_telegram_id,
+                    i18n.core.get("consent-withdrawn", child.locale or i18n.locale),
+                )
+            except TelegramForbiddenError:
+                log.info("child %s blocked the bot", child_user_id)
+    if isinstance(callback.message, Message):
+        await callback.message.answer(i18n.get("consent-withdrawn"))
+    await manager.done()
+
+
+def guardian_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            T("consent-text-guardian"),
+            Button(T("consent-agree-button"), id="agree", on_click=on_agree),
+            Button(T("consent-decline-button"), id="decline", on_click=on_decline),
+            buttons_only(),
+            state=Guardian.confirm,
+            getter=confirm_getter,
+        ),
+        Window(
+            T("guardian-children"),
+            Column(
+                Select(
+                    Format("{item[1]}"),
+                    id="child",
+                    item_id_getter=lambda item: item[0],
+                    items="children",
+                    on_click=on_child,
+                )
+            ),
+            Cancel(T("button-back")),
+            buttons_only(),
+            state=Guardian.children,
+            getter=children_getter,
+        ),
+        Window(
+            T("consent-withdraw-confirm"),
+            Button(T("consent-withdraw-button"), id="withdraw", on_click=on_withdraw),
+            SwitchTo(T("button-back"), id="back", state=Guardian.children),
+            buttons_only(),
+            state=Guardian.confirm_withdraw,
+        ),
+    )

@@ -1,0 +1,63 @@
+"""/mydata: everything stored about the person, and withdrawal of consent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.kbd import Button, Cancel, SwitchTo
+
+from bot.dialogs.states import MyData
+from bot.dialogs.widgets import T, buttons_only, i18n_of
+from bot.handlers.notify import notify_withdrawal
+from bot.middlewares.database import FORGET_DIALOG_STATE
+from bot.services.hub import ServiceHub
+from bot.services.users import Person
+
+
+async def main_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    person: Person = dialog_manager.middleware_data["person"]
+    return {"has_data": person.full_name is not None}
+
+
+async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    services: ServiceHub = manager.middleware_data["services"]
+    person: Person = manager.middleware_data["person"]
+    i18n = i18n_of(manager)
+    withdrawal = await services.personal_data.withdraw(
+        person.id, by_user_id=person.id, clear_dialog_state=False
+    )
+    if callback.bot is not None:
+        await notify_withdrawal(callback.bot, i18n, withdrawal, person.full_name or "")
+    if isinstance(callback.message, Message):
+        await callback.message.answer(i18n.get("consent-withdrawn"))
+    # Forget the dialog stack too: it may hold what the person typed.
+    await manager.reset_stack()
+    if withdrawal.subject_telegram_id is not None:
+        manager.middleware_data[FORGET_DIALOG_STATE] = withdrawal.subject_telegram_id
+
+
+def my_data_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            T("mydata-intro"),
+            SwitchTo(
+                T("mydata-withdraw"),
+                id="withdraw",
+                state=MyData.confirm_withdraw,
+                when="has_data",
+            ),
+            Cancel(T("button-back")),
+            buttons_only(),
+            state=MyData.main,
+            getter=main_getter,
+        ),
+        Window(
+            T("consent-withdraw-confirm"),
+            Button(T("consent-withdraw-button"), id="confirm", on_click=on_withdraw),
+            SwitchTo(T("button-back"), id="back", state=MyData.main),
+            buttons_only(),
+            state=MyData.confirm_withdraw,
+        ),
+    )

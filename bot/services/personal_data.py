@@ -1,0 +1,479 @@
+"""The person's own data (152-ФЗ): `/mydata` exports everything stored about them, and
+withdrawing consent anonymises it, keeping only anonymous aggregates.
+
+Withdrawal runs in the caller's session and transaction: it flushes, never commits, so
+either everything below happens or nothing does.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, false, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.audit import AuditService
+from bot.services.errors import AccessDenied, NotFound
+from bot.services.users import Person
+from bot.storage.models import (
+    AuditEntry,
+    Consent,
+    DialogState,
+    GuardianLink,
+    Membership,
+    Organisation,
+    Pair,
+    PairMentee,
+    Programme,
+    User,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+EXPORT_FORMAT = 1
+# Profile keys that stay after withdrawal: they describe a group, not a person.
+AGGREGATE_PROFILE_KEYS = ("category",)
+OPEN_PAIR_STATUSES = ("proposed", "active")
+END_REASON = "consent_withdrawn"
+# Who marked a consent, told without naming the other person.
+MARKED_BY = {"self": "self", "guardian": "guardian", "paper": "curator"}
+
+
+@dataclass(frozen=True, slots=True)
+class CuratorToNotify:
+    user_id: int
+    telegram_id: int
+    locale: str | None
+    organisation_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    subject_user_id: int
+    # As it was before anonymisation: the bot still says goodbye and clears the chat state.
+    subject_telegram_id: int | None
+    ended_pairs: int
+    curators: tuple[CuratorToNotify, ...]
+    organisation_ids: tuple[int, ...]
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def is_state_key_of(key: str, telegram_id: int) -> bool:
+    """Whether an FSM/dialog storage key belongs to this Telegram user.
+
+    Keys look like ``<prefix>:<bot_id>:<chat_id>[:<thread_id>]:<user_id>:<destiny>`` where
+    the destiny may itself hold colons (aiogram-dialog: ``aiogd:stack:<id>``,
+    ``aiogd:context:<id>``). The person's private chat has chat_id == user_id; in a group
+    aiogram-dialog names the person's stack ``aiogd:stack:<user_id>`` (in angle brackets).
+    Segments are compared whole, so 70001 never matches 170001 or 700012.
+    """
+    tid = str(telegram_id)
+    parts = key.split(":")
+    if len(parts) < 4:
+        return False
+    chat, rest = parts[2], parts[3:]
+    if chat == tid:
+        return True
+    # The user id is the last of the numeric segments after the chat (a thread id may come first).
+    numeric = []
+    for part in rest:
+        if not part.lstrip("-").isdigit():
+            break
+        numeric.append(part)
+    if numeric and numeric[-1] == tid:
+        return True
+    destiny = rest[len(numeric) :]
+    return f"<{tid}>" in destiny
+
+
+class PersonalDataService:
+    def __init__(self, session: AsyncSession, audit: AuditService) -> None:
+        self.session = session
+        self.audit = audit
+
+    # ----- export -----------------------------------------------------------------------
+
+    async def export(self, person: Person) -> dict[str, Any]:
+        """Everything stored about the person, JSON-ready; no other person's data in it."""
+        user = await self.session.get(User, person.id)
+        if user is None:
+            raise NotFound()
+        org_names: dict[int, str] = {}
+        programme_names: dict[int, str] = {}
+
+        async def org_name(organisation_id: int | None) -> str | None:
+            if organisation_id is None:
+                return None
+            if organisation_id not in org_names:
+                org = await self.session.get(Organisation, organisation_id)
+                org_names[organisation_id] = org.name if org else ""
+            return org_names[organisation_id]
+
+        async def programme_name(programme_id: int | None) -> str | None:
+            if programme_id is None:
+                return None
+            if programme_id not in programme_names:
+                programme = await self.session.get(Programme, programme_id)
+                programme_names[programme_id] = programme.name if programme else ""
+            return programme_names[programme_id]
+
+        memberships = list(
+            await self.session.scalars(
+                select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
+            )
+        )
+        membership_ids = [m.id for m in memberships]
+        role_of = {m.id: m.role for m in memberships}
+
+        consents = await self.session.scalars(
+            select(Consent).where(Consent.subject_user_id == user.id).order_by(Consent.id)
+        )
+        as_minor = await self.session.scalars(
+            select(GuardianLink)
+            .where(GuardianLink.minor_user_id == user.id)
+            .order_by(GuardianLink.id)
+        )
+        as_guardian = await self.session.scalars(
+            select(GuardianLink)
+            .where(GuardianLink.guardian_user_id == user.id)
+            .order_by(GuardianLink.id)
+        )
+        audit = await self.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.actor_user_id == user.id)
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+
+        return {
+            "format": EXPORT_FORMAT,
+            "exported_at": _iso(utcnow()),
+            "user": {
+                "telegram_id": user.telegram_id,
+                "locale": user.locale,
+                "telegram_locale": user.telegram_locale,
+                "full_name": user.full_name,
+                "is_minor": user.is_minor,
+                "reachable": user.reachable,
+                "created_at": _iso(user.created_at),
+                "last_seen_at": _iso(user.last_seen_at),
+                "anonymised_at": _iso(user.anonymised_at),
+            },
+            "memberships": [
+                {
+                    "organisation": await org_name(m.organisation_id),
+                    "programme": await programme_name(m.programme_id),
+                    "role": m.role,
+                    "status": m.status,
+                    "profile": json.loads(json.dumps(m.profile or {}, default=_json_default)),
+                    "created_at": _iso(m.created_at),
+                    "ended_at": _iso(m.ended_at),
+                }
+                for m in memberships
+            ],
+            "consents": [
+                {
+                    "organisation": await org_name(c.organisation_id),
+                    "given_by": c.given_by,
+                    "marked_by": "self"
+                    if c.marked_by_user_id == user.id
+                    else MARKED_BY.get(c.given_by, c.given_by),
+                    "text_version": c.text_version,
+                    "given_at": _iso(c.given_at),
+                    "withdrawn_at": _iso(c.withdrawn_at),
+                }
+                for c in consents
+            ],
+            # Links a guardian was asked to confirm for this person; the guardian stays unnamed.
+            "guardian_links_as_minor": [
+                {
+                    "organisation": await org_name(g.organisation_id),
+                    "confirmed": g.confirmed_at is not None,
+                    "created_at": _iso(g.created_at),
+                    "expires_at": _iso(g.expires_at),
+                    "confirmed_at": _iso(g.confirmed_at),
+                }
+                for g in as_minor
+            ],
+            # Children this person confirmed consent for: the guardian knows them by name.
+            "guardian_links_as_guardian": [
+                {
+                    "organisation": await org_name(g.organisation_id),
+                    "child_full_name": await self._child_name(g.minor_user_id),
+                    "confirmed": g.confirmed_at is not None,
+                    "confirmed_at": _iso(g.confirmed_at),
+                }
+                for g in as_guardian
+            ],
+            "pairs": await self._export_pairs(membership_ids, role_of, org_name, programme_name),
+            "actions": [
+                {"action": a.action, "at": _iso(a.at), "object_type": a.object_type} for a in audit
+            ],
+        }
+
+    async def _child_name(self, user_id: int) -> str | None:
+        child = await self.session.get(User, user_id)
+        return child.full_name if child is not None else None
+
+    async def _export_pairs(
+        self,
+        membership_ids: list[int],
+        role_of: dict[int, str],
+        org_name: Callable[[int | None], Awaitable[str | None]],
+        programme_name: Callable[[int | None], Awaitable[str | None]],
+    ) -> list[dict[str, Any]]:
+        if not membership_ids:
+            return []
+        mentee_of = {
+            row.pair_id: row.mentee_membership_id
+            for row in await self.session.scalars(
+                select(PairMentee).where(PairMentee.mentee_membership_id.in_(membership_ids))
+            )
+        }
+        pairs = await self.session.scalars(
+            select(Pair)
+            .where(
+                or_(
+                    Pair.mentor_membership_id.in_(membership_ids),
+                    Pair.id.in_(list(mentee_of)) if mentee_of else false(),
+                )
+            )
+            .order_by(Pair.id)
+        )
+        result = []
+        for pair in pairs:
+            role = "mentor" if pair.mentor_membership_id in role_of else "mentee"
+            result.append(
+                {
+                    "organisation": await org_name(pair.organisation_id),
+                    "programme": await programme_name(pair.programme_id),
+                    "role": role,
+                    "status": pair.status,
+                    "order_number": pair.order_number,
+                    "order_date": _iso(pair.order_date),
+                    "end_reason": pair.end_reason,
+                    "created_at": _iso(pair.created_at),
+                    "ended_at": _iso(pair.ended_at),
+                }
+            )
+        return result
+
+    def export_json(self, data: dict[str, Any]) -> bytes:
+        """Pretty UTF-8 JSON for the file the bot sends (Cyrillic kept readable)."""
+        return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default).encode("utf-8")
+
+    # ----- withdrawal -------------------------------------------------------------------
+
+    async def can_withdraw_for(self, actor_user_id: int, subject_user_id: int) -> bool:
+        """The person themself, or a guardian who confirmed consent for this minor."""
+        if actor_user_id == subject_user_id:
+            return True
+        link_id = await self.session.scalar(
+            select(GuardianLink.id)
+            .where(
+                GuardianLink.minor_user_id == subject_user_id,
+                GuardianLink.guardian_user_id == actor_user_id,
+                GuardianLink.confirmed_at.is_not(None),
+            )
+            .limit(1)
+        )
+        return link_id is not None
+
+    async def withdraw(
+        self, subject_user_id: int, *, by_user_id: int, clear_dialog_state: bool = True
+    ) -> Withdrawal:
+        """Withdraw consent and anonymise the subject. Raises AccessDenied, NotFound.
+
+        Safe to call twice: the second call finds nothing left to change.
+
+        With clear_dialog_state the subject's FSM/dialog rows are deleted in this same
+        transaction. Those rows stay locked until the commit, so a caller that still writes
+        FSM or dialog state for that chat before committing (aiogram-dialog saves its stack
+        after every handler) must pass False and call `forget_dialog_state` after the commit.
+        """
+        if not await self.can_withdraw_for(by_user_id, subject_user_id):
+            log.warning(
+                "access denied: user %s tried to withdraw for %s", by_user_id, subject_user_id
+            )
+            await self.audit.record(
+                by_user_id,
+                "denied",
+                attempted="consent.withdraw",
+                object_type="user",
+                object_id=subject_user_id,
+            )
+            raise AccessDenied()
+        # Lock the row (PostgreSQL) so that a double tap runs one withdrawal after the other.
+        user = await self.session.scalar(
+            select(User).where(User.id == subject_user_id).with_for_update()
+        )
+        if user is None:
+            raise NotFound()
+        now = utcnow()
+        telegram_id = user.telegram_id
+
+        memberships = list(
+            await self.session.scalars(
+                select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
+            )
+        )
+        organisation_ids = tuple(
+            sorted({m.organisation_id for m in memberships if m.status != "withdrawn"})
+        )
+        curators = await self._curators(organisation_ids, exclude_user_id=user.id)
+        ended_pairs = await self._end_pairs([m.id for m in memberships], now)
+
+        for consent in await self.session.scalars(
+            select(Consent).where(Consent.subject_user_id == user.id)
+        ):
+            if consent.withdrawn_at is None:
+                consent.withdrawn_at = now
+            if consent.given_by == "guardian":
+                # The guardian ↔ child relation goes with the guardian links below.
+                consent.marked_by_user_id = None
+
+        for membership in memberships:
+            if membership.status != "withdrawn":
+                membership.status = "withdrawn"
+            if membership.ended_at is None:
+                membership.ended_at = now
+            profile = membership.profile or {}
+            kept = {k: profile[k] for k in AGGREGATE_PROFILE_KEYS if k in profile}
+            if kept != profile:
+                membership.profile = kept
+
+        await self.session.execute(
+            delete(GuardianLink).where(GuardianLink.minor_user_id == user.id)
+        )
+        for link in await self.session.scalars(
+            select(GuardianLink).where(GuardianLink.guardian_user_id == user.id)
+        ):
+            link.guardian_user_id = None
+
+        if telegram_id is not None and clear_dialog_state:
+            await self.forget_dialog_state(telegram_id)
+
+        user.full_name = None
+        user.telegram_id = None
+        user.locale = None
+        user.telegram_locale = None
+        if user.anonymised_at is None:
+            user.anonymised_at = now
+        await self.session.flush()
+
+        await self.audit.record(
+            by_user_id, "consent.withdraw", object_type="user", object_id=user.id
+        )
+        return Withdrawal(
+            subject_user_id=user.id,
+            subject_telegram_id=telegram_id,
+            ended_pairs=ended_pairs,
+            curators=curators,
+            organisation_ids=organisation_ids,
+        )
+
+    async def _curators(
+        self, organisation_ids: tuple[int, ...], *, exclude_user_id: int
+    ) -> tuple[CuratorToNotify, ...]:
+        if not organisation_ids:
+            return ()
+        rows = await self.session.execute(
+            select(User.id, User.telegram_id, User.locale, Organisation.name)
+            .join(Membership, Membership.user_id == User.id)
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(
+                Membership.organisation_id.in_(organisation_ids),
+                Membership.role == "curator",
+                Membership.status == "active",
+                Membership.user_id != exclude_user_id,
+                User.telegram_id.is_not(None),
+            )
+            .distinct()
+            .order_by(Organisation.name, User.id)
+        )
+        return tuple(
+            CuratorToNotify(user_id=uid, telegram_id=tid, locale=locale, organisation_name=name)
+            for uid, tid, locale, name in rows
+            if tid is not None
+        )
+
+    async def _end_pairs(self, membership_ids: list[int], now: datetime) -> int:
+        """End the subject's open pairs; in a group they only leave. Returns how many ended."""
+        if not membership_ids:
+            return 0
+        ended: set[int] = set()
+
+        def terminate(pair: Pair) -> None:
+            pair.status = "terminated"
+            pair.end_reason = END_REASON
+            pair.ended_at = now
+            ended.add(pair.id)
+
+        for pair in await self.session.scalars(
+            select(Pair).where(
+                Pair.mentor_membership_id.in_(membership_ids),
+                Pair.status.in_(OPEN_PAIR_STATUSES),
+            )
+        ):
+            terminate(pair)
+
+        rows = list(
+            await self.session.execute(
+                select(PairMentee, Pair)
+                .join(Pair, Pair.id == PairMentee.pair_id)
+                .where(
+                    PairMentee.mentee_membership_id.in_(membership_ids),
+                    Pair.status.in_(OPEN_PAIR_STATUSES),
+                )
+            )
+        )
+        for row, pair in rows:
+            if pair.id in ended:
+                continue
+            others = await self.session.scalar(
+                select(func.count())
+                .select_from(PairMentee)
+                .where(
+                    PairMentee.pair_id == pair.id,
+                    PairMentee.mentee_membership_id.not_in(membership_ids),
+                )
+            )
+            if others:
+                # A group goes on without them.
+                await self.session.delete(row)
+                ended.add(pair.id)
+            else:
+                terminate(pair)
+        await self.session.flush()
+        return len(ended)
+
+    async def forget_dialog_state(self, telegram_id: int) -> int:
+        """Delete this Telegram user's FSM and dialog rows (they may hold what the person
+        typed). Matches whole key segments only. Returns how many rows went."""
+        keys = await self.session.scalars(
+            select(DialogState.key).where(
+                or_(
+                    DialogState.key.like(f"%:{telegram_id}:%"),
+                    DialogState.key.like(f"%<{telegram_id}>%"),
+                )
+            )
+        )
+        mine = [key for key in keys if is_state_key_of(key, telegram_id)]
+        if mine:
+            await self.session.execute(delete(DialogState).where(DialogState.key.in_(mine)))
+            await self.session.flush()
+        return len(mine)

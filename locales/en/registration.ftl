@@ -1,0 +1,74 @@
+role-curator = curator
+role-coordinator = coordinator
+registration-welcome =
+    <b>Welcome!</b>
+    You were invited to <b>{ $school }</b> as <b>{ $role_name }</b>.
+
+    Registration takes a couple of minutes. You can switch the bot's language with the buttons below.
+registration-welcome-programme = Programme: <b>{ $programme }</b>
+button-continue = Continue ▶️
+button-next = Next ▶️
+button-save = ✅ Save
+answer-yes = yes
+answer-no = no
+answer-minor-yes = I am under 18
+answer-minor-no = I am 18 or older
+registration-ask-age = Are you 18 or older? If not, a parent must confirm the consent — I will give you a link for them.
+registration-ask-full-name = Write your surname, first name and patronymic (if any), for example: <i>Ivanova Maria Petrovna</i>.
+registration-ask-class = Which class are you in? For example: <i>7B</i> or <i>10</i>.
+registration-ask-subject = Which subject do you teach? (up to 100 characters)
+registration-ask-years = How many years have you worked as a teacher? Write a number, for example <i>2</i>.
+registration-ask-category = What describes you best? Choose one.
+registration-ask-wishes = What would you like your mentor's help with? In your own words (up to 500 characters).
+registration-ask-competences = What are you good at and can help with? (up to 500 characters)
+registration-ask-interests = Your subject or interests (up to 500 characters).
+registration-ask-ages = Mentees of which age suit you? Tick one or more and press "Next".
+registration-ask-times = When is it convenient for you to meet? Tick the options and press "Next".
+registration-ask-workplace = Where do you work? (organisation and position, up to 100 characters)
+registration-confirm = <b>Please check that everything is right:</b>
+registration-done = Done! You are registered as { $role_name }.
+age-band-10-12 = 10–12 years
+age-band-13-15 = 13–15 years
+age-band-16-18 = 16–18 years
+age-band-adult = adults
+meeting-time-weekday_morning = weekday mornings
+meeting-time-weekday_day = weekday afternoons
+meeting-time-weekday_evening = weekday evenings
+meeting-time-weekend = weekends
+field-full_name = Full name
+field-is_minor = Under 18
+field-school_class = Class
+field-subject = Subject
+field-years = Experience, years
+field-category = Category
+field-wishes = Wishes
+field-competences = Competences
+field-interests = Subject or interests
+field-ages = Mentee ages
+field-times = Convenient times
+field-workplace = Workplace
+hint-choose-one = Tick at least one option.
+error-full-name = Write your surname and first name separated by a space, letters only (up to 120 characters). For example: Ivanova Maria.
+error-school-class = Write the class number from 1 to 11 and, if there is one, the letter: for example, 7B.
+error-years = Write a number of years from 0 to 60, for example 2.
+error-text-empty = Please write at least a couple of words.
+error-text-too-long = That is too long: please shorten it to { $limit } characters.
+error-consent-required = First you need to agree to the processing of your data.
+error-invite-unknown = This invitation link was not found. Check that you copied all of it, or ask the curator for a new one.
+error-invite-expired = This link has expired. Ask the curator for a new one.
+error-invite-used = This link has already been used. Ask the curator for a new, personal one.
+error-guardian-link-unknown = This parent link was not found or was already used by someone else.
+error-guardian-link-expired = This parent link has expired. Ask your child to open the bot and get a new one.
+error-guardian-self = This link is for a parent or legal guardian: you cannot confirm consent for yourself with it.
+already-member = You already take part as { $role_name }. Here is your menu:
+menu-continue-registration = ✍️ Continue registration
+menu-mydata = 🔐 My data
+menu-guardian = 👪 Consent for my child
+guardian-children = You confirmed consent for these children. Choose one to withdraw the consent:
+mydata-caption = This is everything the bot stores about you.
+mydata-intro =
+    <b>My data</b>
+    The file above is everything the bot stores about you. You can withdraw your consent here: your data will be deleted or anonymised.
+mydata-withdraw = Withdraw consent
+curator-participant-withdrew = { $name } ({ $school }) withdrew consent to data processing. The data is anonymised; pairs ended: { $pairs }.
+command-mydata = My data and consent

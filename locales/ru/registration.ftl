@@ -1,0 +1,74 @@
+role-curator = куратор
+role-coordinator = координатор
+registration-welcome =
+    <b>Добро пожаловать!</b>
+    Вас пригласили в школу <b>{ $school }</b> — роль: <b>{ $role_name }</b>.
+
+    Регистрация займёт пару минут. Язык бота можно сменить кнопками ниже.
+registration-welcome-programme = Программа: <b>{ $programme }</b>
+button-continue = Продолжить ▶️
+button-next = Дальше ▶️
+button-save = ✅ Сохранить
+answer-yes = да
+answer-no = нет
+answer-minor-yes = Мне меньше 18
+answer-minor-no = Мне уже 18
+registration-ask-age = Вам уже исполнилось 18 лет? Если нет, согласие должен подтвердить родитель — я дам ссылку для него.
+registration-ask-full-name = Напишите фамилию, имя и отчество (если есть), например: <i>Иванова Мария Петровна</i>.
+registration-ask-class = В каком вы классе? Например: <i>7Б</i> или <i>10</i>.
+registration-ask-subject = Какой предмет вы преподаёте? (до 100 символов)
+registration-ask-years = Сколько лет вы работаете учителем? Напишите число, например <i>2</i>.
+registration-ask-category = Что про вас подходит лучше всего? Выберите один вариант.
+registration-ask-wishes = С чем вам хотелось бы помощи наставника? Напишите своими словами (до 500 символов).
+registration-ask-competences = В чём вы сильны и чем можете помочь? (до 500 символов)
+registration-ask-interests = Ваш предмет или интересы (до 500 символов).
+registration-ask-ages = С наставляемыми какого возраста вам удобнее работать? Отметьте один или несколько вариантов и нажмите «Дальше».
+registration-ask-times = Когда вам удобно встречаться? Отметьте варианты и нажмите «Дальше».
+registration-ask-workplace = Где вы работаете? (организация и должность, до 100 символов)
+registration-confirm = <b>Проверьте, всё ли верно:</b>
+registration-done = Готово! Вы зарегистрированы, роль: { $role_name }.
+age-band-10-12 = 10–12 лет
+age-band-13-15 = 13–15 лет
+age-band-16-18 = 16–18 лет
+age-band-adult = взрослые
+meeting-time-weekday_morning = будни, утро
+meeting-time-weekday_day = будни, день
+meeting-time-weekday_evening = будни, вечер
+meeting-time-weekend = выходные
+field-full_name = ФИО
+field-is_minor = Младше 18
+field-school_class = Класс
+field-subject = Предмет
+field-years = Стаж, лет
+field-category = Категория
+field-wishes = Пожелания
+field-competences = Компетенции
+field-interests = Предмет или интересы
+field-ages = Возраст наставляемых
+field-times = Удобное время
+field-workplace = Место работы
+hint-choose-one = Отметьте хотя бы один вариант.
+error-full-name = Напишите фамилию и имя через пробел, только буквами (до 120 символов). Например: Иванова Мария.
+error-school-class = Напишите номер класса от 1 до 11 и, если есть, букву: например, 7Б.
+error-years = Напишите число лет от 0 до 60, например 2.
+error-text-empty = Напишите хотя бы пару слов.
+error-text-too-long = Слишком длинно: сократите, пожалуйста, до { $limit } символов.
+error-consent-required = Сначала нужно дать согласие на обработку данных.
+error-invite-unknown = Эта ссылка-приглашение не найдена. Проверьте, что скопировали её целиком, или попросите у куратора новую.
+error-invite-expired = Срок действия этой ссылки истёк. Попросите у куратора новую.
+error-invite-used = Эта ссылка уже использована. Попросите у куратора новую — личную для вас.
+error-guardian-link-unknown = Ссылка для родителя не найдена или уже использована другим человеком.
+error-guardian-link-expired = Срок действия ссылки для родителя истёк. Попросите ребёнка открыть бота и получить новую.
+error-guardian-self = Эту ссылку нужно переслать родителю или законному представителю: подтвердить согласие за себя по ней нельзя.
+already-member = Вы уже участвуете как { $role_name }. Вот ваше меню:
+menu-continue-registration = ✍️ Продолжить регистрацию
+menu-mydata = 🔐 Мои данные
+menu-guardian = 👪 Согласие за ребёнка
+guardian-children = Вы подтвердили согласие за этих детей. Выберите, чтобы отозвать согласие:
+mydata-caption = Здесь всё, что бот хранит о вас.
+mydata-intro =
+    <b>Мои данные</b>
+    Файл выше — всё, что бот хранит о вас. Отозвать согласие можно здесь же: ваши данные будут удалены или обезличены.
+mydata-withdraw = Отозвать согласие
+curator-participant-withdrew = { $name } ({ $school }) отозвал(а) согласие на обработку данных. Данные обезличены, завершено пар: { $pairs }.
+command-mydata = Мои данные и согласие
