@@ -166,3 +166,37 @@ async def test_double_tap_on_agree_records_one_consent(tg: Running) -> None:
     async with tg.app.session_factory() as session:
         assert len(list(await session.scalars(select(Consent)))) == 1
     assert "фамилию" in ivan.last.body or "устарела" in ivan.callback_answers[-1].get("text", "")
+
+
+async def test_menu_shows_role_and_waiting_consent(tg: Running) -> None:
+    school = await make_school(tg.app.session_factory)
+    payload = await invite(
+        tg.app.session_factory,
+        organisation_id=school.school_id,
+        role="mentee",
+        programme_id=school.programme_ids["student_student"],
+    )
+    masha = tg.fake.user(2012, "Маша")
+    await walk_to_name(masha, payload, minor=True)
+    await masha.send("Кузнецова Мария")
+    await masha.send("5а")
+    await masha.press("Трудная жизненная ситуация")
+    await masha.send("Подружиться с одноклассниками")
+    await masha.press("✅ Сохранить")
+    await masha.send("/start")
+    menu = masha.last.body
+    assert "Школа № 7" in menu and "student_student" in menu
+    assert "Ждём согласия родителя" in menu
+
+
+async def test_coordinator_sees_counts_of_their_schools(tg: Running) -> None:
+    school = await make_school(tg.app.session_factory)
+    payload = await invite(
+        tg.app.session_factory, organisation_id=school.municipality_id, role="coordinator"
+    )
+    nina = tg.fake.user(2013, "Нина")
+    await walk_to_name(nina, payload)
+    await nina.send("Орлова Нина Павловна")
+    await nina.press("✅ Сохранить")
+    await nina.send("/start")
+    assert "Школа № 7: наставников — 0, наставляемых — 0" in nina.last.body

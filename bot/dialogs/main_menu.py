@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Start
+from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.states import (
     Guardian,
@@ -18,7 +20,7 @@ from bot.dialogs.states import (
     Programmes,
     Registration,
 )
-from bot.dialogs.widgets import T, buttons_only
+from bot.dialogs.widgets import T, buttons_only, i18n_of
 from bot.services.access import Actor
 from bot.services.hub import ServiceHub
 from bot.services.users import Person
@@ -33,7 +35,31 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     children = await services.consent.guarded_children(person) if person else []
     if pending is not None:
         dialog_manager.dialog_data["pending_membership_id"] = pending.membership_id
+    i18n = i18n_of(dialog_manager)
+    lines = []
+    if actor is not None:
+        for line in await services.memberships.summary(actor):
+            lines.append(
+                i18n.get(
+                    "menu-role-line" if line.programme_name else "menu-role-line-org",
+                    role_name=i18n.get(f"role-{line.role}"),
+                    organisation=html.escape(line.organisation_name),
+                    programme=html.escape(line.programme_name or ""),
+                )
+            )
+            if line.role in ("mentor", "mentee") and not line.consent_complete:
+                lines.append(i18n.get("menu-consent-waiting"))
+        for school in await services.memberships.coordinator_overview(actor):
+            lines.append(
+                i18n.get(
+                    "menu-coordinator-school",
+                    school=html.escape(school.school_name),
+                    mentors=school.mentors,
+                    mentees=school.mentees,
+                )
+            )
     return {
+        "roles_text": "\n".join(lines),
         "has_pending": pending is not None,
         "is_guardian": bool(children),
         "is_admin": "admin" in roles,
@@ -56,6 +82,7 @@ def main_menu_dialog() -> Dialog:
     return Dialog(
         Window(
             T("menu-title"),
+            Format("{roles_text}", when="roles_text"),
             T("menu-no-role", when="has_no_role"),
             Button(
                 T("menu-continue-registration"),

@@ -18,7 +18,11 @@ from bot.services.users import Person
 
 async def main_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     person: Person = dialog_manager.middleware_data["person"]
-    return {"has_data": person.full_name is not None}
+    services: ServiceHub = dialog_manager.middleware_data["services"]
+    pending = await services.registration.pending(person)
+    actor = dialog_manager.middleware_data.get("actor")
+    has_roles = bool(actor and actor.roles)
+    return {"has_data": person.full_name is not None or has_roles or pending is not None}
 
 
 async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:

@@ -78,6 +78,12 @@ class ConsentService:
             guardian_given=bool(kinds & {"guardian", "paper"}),
         )
 
+    async def require_complete(self, user_id: int, organisation_id: int) -> None:
+        """The gate before pairing: raises DomainError("consent-incomplete") until consent
+        is complete (a minor's also needs a guardian's or a paper one)."""
+        if not (await self.status(user_id, organisation_id)).complete:
+            raise DomainError("consent-incomplete")
+
     async def give_self(self, person: Person, organisation_id: int) -> None:
         if any(c.given_by == "self" for c in await self._active(person.id, organisation_id)):
             return  # a double tap gives nothing twice

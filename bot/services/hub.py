@@ -13,6 +13,7 @@ from bot.services.bulk_import import BulkImportService
 from bot.services.catalog import Catalog, load_catalog
 from bot.services.consent import ConsentService
 from bot.services.invites import InviteService
+from bot.services.memberships import MembershipService
 from bot.services.organisations import OrganisationService
 from bot.services.participants import ParticipantService
 from bot.services.personal_data import PersonalDataService
@@ -82,3 +83,7 @@ class ServiceHub:
     @cached_property
     def imports(self) -> BulkImportService:
         return BulkImportService(self.invites, self.access, self.session, self.catalog)
+
+    @cached_property
+    def memberships(self) -> MembershipService:
+        return MembershipService(self.session, self.consent)
