@@ -58,6 +58,35 @@ class ConsentService:
         self.access = access
         self.audit = audit
 
+    async def _add(
+        self, subject_user_id: int, organisation_id: int, given_by: str, marked_by: int
+    ) -> None:
+        self.session.add(
+            Consent(
+                subject_user_id=subject_user_id,
+                organisation_id=organisation_id,
+                given_by=given_by,
+                marked_by_user_id=marked_by,
+                text_version=CONSENT_TEXT_VERSION,
+            )
+        )
+        await self.session.flush()
+
+    async def _invitation(self, link: GuardianLink) -> GuardianInvitation | None:
+        """What the link is about, or None when the child is gone (anonymised)."""
+        child = await self.session.get(User, link.minor_user_id)
+        school = await self.session.get(Organisation, link.organisation_id)
+        if child is None or school is None or child.anonymised_at is not None:
+            return None
+        return GuardianInvitation(
+            link_id=link.id,
+            child_name=child.full_name or "",
+            school_name=school.name,
+            organisation_id=school.id,
+            child_user_id=child.id,
+            already_confirmed=link.confirmed_at is not None,
+        )
+
     async def _active(self, user_id: int, organisation_id: int) -> list[Consent]:
         rows = await self.session.scalars(
             select(Consent).where(
@@ -87,16 +116,7 @@ class ConsentService:
     async def give_self(self, person: Person, organisation_id: int) -> None:
         if any(c.given_by == "self" for c in await self._active(person.id, organisation_id)):
             return  # a double tap gives nothing twice
-        self.session.add(
-            Consent(
-                subject_user_id=person.id,
-                organisation_id=organisation_id,
-                given_by="self",
-                marked_by_user_id=person.id,
-                text_version=CONSENT_TEXT_VERSION,
-            )
-        )
-        await self.session.flush()
+        await self._add(person.id, organisation_id, "self", person.id)
 
     async def request_guardian(self, person: Person, organisation_id: int) -> GuardianRequest:
         """A fresh link for the minor to forward to a parent; older unused links stop working."""
@@ -139,34 +159,18 @@ class ConsentService:
             raise DomainError("guardian-link-unknown")
         if link.confirmed_at is None and link.expires_at <= utcnow():
             raise DomainError("guardian-link-expired")
-        child = await self.session.get(User, link.minor_user_id)
-        school = await self.session.get(Organisation, link.organisation_id)
-        if child is None or school is None or child.anonymised_at is not None:
+        invitation = await self._invitation(link)
+        if invitation is None:
             raise DomainError("guardian-link-unknown")
-        return GuardianInvitation(
-            link_id=link.id,
-            child_name=child.full_name or "",
-            school_name=school.name,
-            organisation_id=school.id,
-            child_user_id=child.id,
-            already_confirmed=link.confirmed_at is not None,
-        )
+        return invitation
 
     async def describe_link(self, link_id: int) -> GuardianInvitation:
         """The child and school behind a guardian link (the link was opened by its code)."""
         link = await self.session.get(GuardianLink, link_id)
-        child = await self.session.get(User, link.minor_user_id) if link else None
-        school = await self.session.get(Organisation, link.organisation_id) if link else None
-        if link is None or child is None or school is None or child.anonymised_at is not None:
+        invitation = await self._invitation(link) if link else None
+        if invitation is None:
             raise DomainError("guardian-link-unknown")
-        return GuardianInvitation(
-            link.id,
-            child.full_name or "",
-            school.name,
-            school.id,
-            child.id,
-            link.confirmed_at is not None,
-        )
+        return invitation
 
     async def confirm_guardian(self, guardian: Person, link_id: int) -> GuardianInvitation:
         link = await self.session.get(GuardianLink, link_id)
@@ -177,16 +181,7 @@ class ConsentService:
                 raise DomainError("guardian-link-expired")
             link.confirmed_at = utcnow()
             link.guardian_user_id = guardian.id
-            self.session.add(
-                Consent(
-                    subject_user_id=link.minor_user_id,
-                    organisation_id=link.organisation_id,
-                    given_by="guardian",
-                    marked_by_user_id=guardian.id,
-                    text_version=CONSENT_TEXT_VERSION,
-                )
-            )
-            await self.session.flush()
+            await self._add(link.minor_user_id, link.organisation_id, "guardian", guardian.id)
             await self.audit.record(
                 guardian.id,
                 "consent.guardian",
@@ -196,17 +191,10 @@ class ConsentService:
             )
         elif link.guardian_user_id != guardian.id:
             raise DomainError("guardian-link-unknown")
-        child = await self.session.get(User, link.minor_user_id)
-        school = await self.session.get(Organisation, link.organisation_id)
-        assert child is not None and school is not None
-        return GuardianInvitation(
-            link_id=link.id,
-            child_name=child.full_name or "",
-            school_name=school.name,
-            organisation_id=school.id,
-            child_user_id=child.id,
-            already_confirmed=True,
-        )
+        invitation = await self._invitation(link)
+        if invitation is None:
+            raise DomainError("guardian-link-unknown")
+        return invitation
 
     async def mark_paper(self, actor: Actor, membership_id: int) -> int:
         """The curator received a signed paper consent. Returns the participant's user id."""
@@ -216,16 +204,7 @@ class ConsentService:
         await self.access.require_curator(actor, membership.organisation_id, "consent.paper")
         existing = await self._active(membership.user_id, membership.organisation_id)
         if not any(c.given_by == "paper" for c in existing):
-            self.session.add(
-                Consent(
-                    subject_user_id=membership.user_id,
-                    organisation_id=membership.organisation_id,
-                    given_by="paper",
-                    marked_by_user_id=actor.user_id,
-                    text_version=CONSENT_TEXT_VERSION,
-                )
-            )
-            await self.session.flush()
+            await self._add(membership.user_id, membership.organisation_id, "paper", actor.user_id)
             await self.audit.record(
                 actor.user_id,
                 "consent.paper",
@@ -244,14 +223,8 @@ class ConsentService:
             )
         )
         result = []
-        for link in links:
-            child = await self.session.get(User, link.minor_user_id)
-            school = await self.session.get(Organisation, link.organisation_id)
-            if child is None or school is None or child.anonymised_at is not None:
-                continue
-            result.append(
-                GuardianInvitation(
-                    link.id, child.full_name or "", school.name, school.id, child.id, True
-                )
-            )
+        for link in list(links):
+            invitation = await self._invitation(link)
+            if invitation is not None:
+                result.append(invitation)
         return result

@@ -14,8 +14,6 @@ import-col-expires = Valid until
 import-col-value = Value
 import-col-reason = Reason
 
-role-mentor = Mentor
-role-mentee = Mentee
 
 # Why a row was not imported.
 import-error-name-missing = no full name

@@ -1,5 +1,5 @@
-role-curator = curator
-role-coordinator = coordinator
+role-curator = Curator
+role-coordinator = Coordinator
 registration-welcome =
     <b>Welcome!</b>
     You were invited to <b>{ $school }</b> as <b>{ $role_name }</b>.
@@ -77,3 +77,5 @@ menu-consent-waiting = ⏳ Waiting for a parent's consent or a paper consent —
 menu-coordinator-school = 🏫 { $school }: mentors — { $mentors }, mentees — { $mentees }
 menu-role-line-org = • { $role_name }: { $organisation }
 error-consent-incomplete = This participant’s consent is not complete yet: they cannot be put in a pair until it is.
+role-mentor = Mentor
+role-mentee = Mentee

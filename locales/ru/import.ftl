@@ -14,8 +14,6 @@ import-col-expires = Действует до
 import-col-value = Значение
 import-col-reason = Причина
 
-role-mentor = Наставник
-role-mentee = Наставляемый
 
 # Почему строка не загружена.
 import-error-name-missing = нет ФИО

@@ -1,5 +1,5 @@
-role-curator = куратор
-role-coordinator = координатор
+role-curator = Куратор
+role-coordinator = Координатор
 registration-welcome =
     <b>Добро пожаловать!</b>
     Вас пригласили в школу <b>{ $school }</b> — роль: <b>{ $role_name }</b>.
@@ -77,3 +77,5 @@ menu-consent-waiting = ⏳ Ждём согласия родителя или б�
 menu-coordinator-school = 🏫 { $school }: наставников — { $mentors }, наставляемых — { $mentees }
 menu-role-line-org = • { $role_name }: { $organisation }
 error-consent-incomplete = Согласие этого участника ещё не оформлено полностью: пока его нельзя включить в пару.
+role-mentor = Наставник
+role-mentee = Наставляемый
