@@ -19,14 +19,13 @@ from aiogram_dialog.widgets.kbd import (
     Cancel,
     Group,
     Row,
-    ScrollingGroup,
     Select,
     SwitchTo,
 )
 from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.states import Organisations
-from bot.dialogs.widgets import T, buttons_only, i18n_of
+from bot.dialogs.widgets import T, buttons_only, i18n_of, scrolling_select
 from bot.services.access import Actor
 from bot.services.errors import InvalidInput
 from bot.services.hub import ServiceHub
@@ -268,20 +267,7 @@ def organisations_dialog() -> Dialog:
     return Dialog(
         Window(
             T("staff-org-list"),
-            ScrollingGroup(
-                Select(
-                    Format("{item[label]}"),
-                    id="org",
-                    item_id_getter=lambda item: item["id"],
-                    items="orgs",
-                    type_factory=int,
-                    on_click=on_organisation,
-                ),
-                id="orgs",
-                width=1,
-                height=8,
-                hide_on_single_page=True,
-            ),
+            scrolling_select("{item[label]}", "org", "orgs", on_organisation),
             Row(
                 Button(T("staff-org-add-municipality"), id="add_mun", on_click=on_add_municipality),
                 Button(T("staff-org-add-school"), id="add_school", on_click=on_add_school),
@@ -293,20 +279,7 @@ def organisations_dialog() -> Dialog:
         ),
         Window(
             T("staff-org-parent-prompt"),
-            ScrollingGroup(
-                Select(
-                    Format("🏛 {item[label]}"),
-                    id="parent",
-                    item_id_getter=lambda item: item["id"],
-                    items="parents",
-                    type_factory=int,
-                    on_click=on_parent,
-                ),
-                id="parents",
-                width=1,
-                height=8,
-                hide_on_single_page=True,
-            ),
+            scrolling_select("🏛 {item[label]}", "parent", "parents", on_parent),
             Button(T("staff-org-no-parent"), id="no_parent", on_click=on_no_parent),
             SwitchTo(T("button-back"), id="back", state=Organisations.list),
             buttons_only(),

@@ -10,12 +10,11 @@ from typing import Any
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, ScrollingGroup, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Cancel, SwitchTo
 
 from bot.dialogs.organisations import actor_of, bot_of, services_of, text_of
 from bot.dialogs.states import Participants
-from bot.dialogs.widgets import T, buttons_only, i18n_of
+from bot.dialogs.widgets import T, buttons_only, i18n_of, scrolling_select
 from bot.i18n import pick_locale
 from bot.services.consent import ConsentStatus
 
@@ -110,19 +109,8 @@ def participants_dialog() -> Dialog:
     return Dialog(
         Window(
             T("staff-part-list"),
-            ScrollingGroup(
-                Select(
-                    Format("{item[label]}"),
-                    id="participant",
-                    item_id_getter=lambda item: item["id"],
-                    items="participants",
-                    type_factory=int,
-                    on_click=on_participant,
-                ),
-                id="participants",
-                width=1,
-                height=10,
-                hide_on_single_page=True,
+            scrolling_select(
+                "{item[label]}", "participant", "participants", on_participant, height=10
             ),
             Cancel(T("button-back")),
             buttons_only(),

@@ -18,7 +18,6 @@ from aiogram_dialog.widgets.kbd import (
     Cancel,
     Column,
     Row,
-    ScrollingGroup,
     Select,
     SwitchTo,
 )
@@ -35,7 +34,7 @@ from bot.dialogs.organisations import (
     text_of,
 )
 from bot.dialogs.states import Programmes
-from bot.dialogs.widgets import T, buttons_only, i18n_of
+from bot.dialogs.widgets import T, buttons_only, i18n_of, scrolling_select
 from bot.services.bulk_import import MAX_BYTES, ImportFileError, ImportResult, build_result_xlsx
 from bot.services.errors import InvalidInput
 from bot.services.organisations import clean_name
@@ -326,20 +325,7 @@ def programmes_dialog() -> Dialog:
     return Dialog(
         Window(
             T("staff-prog-school-prompt"),
-            ScrollingGroup(
-                Select(
-                    Format("🏫 {item[label]}"),
-                    id="school",
-                    item_id_getter=lambda item: item["id"],
-                    items="schools",
-                    type_factory=int,
-                    on_click=on_school,
-                ),
-                id="schools",
-                width=1,
-                height=8,
-                hide_on_single_page=True,
-            ),
+            scrolling_select("🏫 {item[label]}", "school", "schools", on_school),
             Cancel(T("button-back")),
             buttons_only(),
             state=Programmes.school,
@@ -347,20 +333,7 @@ def programmes_dialog() -> Dialog:
         ),
         Window(
             T("staff-prog-list"),
-            ScrollingGroup(
-                Select(
-                    Format("{item[label]}"),
-                    id="programme",
-                    item_id_getter=lambda item: item["id"],
-                    items="programmes",
-                    type_factory=int,
-                    on_click=on_programme,
-                ),
-                id="programmes",
-                width=1,
-                height=8,
-                hide_on_single_page=True,
-            ),
+            scrolling_select("{item[label]}", "programme", "programmes", on_programme),
             SwitchTo(T("staff-prog-add"), id="add", state=Programmes.new_name),
             Button(T("button-back"), id="back", on_click=on_list_back),
             buttons_only(),

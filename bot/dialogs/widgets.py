@@ -7,7 +7,8 @@ from typing import Any
 from aiogram.types import Message
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.text import Text
+from aiogram_dialog.widgets.kbd import ScrollingGroup, Select
+from aiogram_dialog.widgets.text import Format, Text
 from aiogram_i18n import I18nContext
 
 
@@ -37,3 +38,23 @@ async def _use_buttons(message: Message, _widget: Any, manager: DialogManager) -
 def buttons_only() -> MessageInput:
     """For windows that expect a tap: typed text gets a polite hint, nothing is lost."""
     return MessageInput(_use_buttons)
+
+
+def scrolling_select(
+    text: str, widget_id: str, items: str, on_click: Any, *, height: int = 8
+) -> ScrollingGroup:
+    """A paged one-per-row list whose items are dicts with "id" (an int) and "label"."""
+    return ScrollingGroup(
+        Select(
+            Format(text),
+            id=widget_id,
+            item_id_getter=lambda item: item["id"],
+            items=items,
+            type_factory=int,
+            on_click=on_click,
+        ),
+        id=f"{widget_id}_pages",
+        width=1,
+        height=height,
+        hide_on_single_page=True,
+    )
