@@ -40,7 +40,7 @@ def clean_name(text: str) -> str:
 def check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InvalidInput("timezone") from None
     return name
 

@@ -48,7 +48,7 @@ def clean_class(text: str) -> str:
 
 def clean_years(text: str) -> int:
     value = text.strip()
-    if not value.isdigit() or int(value) > 60:
+    if not (value.isascii() and value.isdigit()) or int(value) > 60:
         raise InvalidInput("years")
     return int(value)
 
