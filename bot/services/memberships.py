@@ -71,7 +71,7 @@ class MembershipService:
                 )
                 .group_by(Membership.role)
             )
-            counts = {role: count for role, count in rows.tuples()}
+            counts: dict[str, int] = {role: count for role, count in rows}
             overview.append(
                 SchoolCounts(school.name, counts.get("mentor", 0), counts.get("mentee", 0))
             )
