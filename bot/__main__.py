@@ -7,7 +7,7 @@ import logging
 import sys
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramUnauthorizedError
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.factory import create_application, create_bot
@@ -38,6 +38,7 @@ async def run(settings: Settings) -> None:
         await bot.delete_webhook(drop_pending_updates=False)
         await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
     finally:
+        await bot.session.close()  # already closed after polling; needed when start-up failed
         await app.close()
 
 
@@ -56,6 +57,13 @@ def main() -> int:
     except TelegramUnauthorizedError:
         print("error: Telegram rejected BOT_TOKEN: check it with @BotFather", file=sys.stderr)
         return 2
+    except TelegramNetworkError as exc:
+        print(
+            f"error: cannot reach the Bot API at {settings.telegram_api_base} ({exc.message}): "
+            "check the network or TELEGRAM_API_URL",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         pass
     return 0
