@@ -226,6 +226,15 @@ async def tap(user: FakeUser, label: str, expect: str) -> SentMessage:
     return await user.wait_message(shows(expect))
 
 
+def callback_data(message: SentMessage, label: str) -> str:
+    """The callback_data of the inline button labelled exactly `label`."""
+    for row in message.inline_buttons():
+        for button in row:
+            if button.get("text") == label:
+                return str(button["callback_data"])
+    raise AssertionError(f"no button {label!r} in {message.describe()}")
+
+
 def command_names(commands: list[dict[str, Any]]) -> set[str]:
     return {c["command"] for c in commands}
 
@@ -279,14 +288,14 @@ class Database:
         programmes = {form: await self.programme(school.id, form) for form in forms}
         return Seeded(parent.id, school.id, school.name, programmes)
 
-    async def programme(self, school_id: int, form: str) -> int:
+    async def programme(self, school_id: int, form: str, *, name: str | None = None) -> int:
         """A programme of this form in the school, running now; returns its id."""
         today = date.today()
         async with self.admin() as (hub, actor):
             programme = await hub.programmes.create(
                 actor,
                 school_id=school_id,
-                name=f"Программа {form}",
+                name=name or f"Программа {form}",
                 form_key=form,
                 period_start=today - timedelta(days=30),
                 period_end=today + timedelta(days=300),

@@ -8,20 +8,24 @@ restart test runs a bot of its own.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from openpyxl import Workbook, load_workbook
 
 from tests.e2e import (
+    LINK_RE,
     ROOT,
     BotProcess,
     Database,
     base_env,
+    callback_data,
     command_names,
     link_in,
     say,
@@ -29,7 +33,7 @@ from tests.e2e import (
     track,
     wait_callback_answer,
 )
-from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.fake_telegram import FakeTelegram, FakeUser, SentMessage
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -486,3 +490,163 @@ async def test_mydata_and_withdrawal_leave_nothing(fake: FakeTelegram, db: Datab
     except AssertionError:
         left = "\n".join(await db.find_everywhere(needles))
         raise AssertionError(f"after withdrawal the database still holds:\n{left}") from None
+
+
+# --- 8. the curator's list upload ---------------------------------------------------------------
+
+
+def participants_xlsx(rows: list[list[str]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["ФИО", "Роль", "Класс или предмет", "Категория", "Контакты"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+async def curator_opens_programme(curator: Person, programme: str) -> None:
+    """/programmes (one school: straight to its list), then the programme."""
+    listing = await say(curator.user, "/programmes", "Программы наставничества")
+    assert programme in listing.buttons(), listing.describe()
+    await tap(curator.user, programme, "Пригласить наставника")
+
+
+async def test_bulk_import_with_bad_rows_e2e(fake: FakeTelegram, db: Database) -> None:
+    school = "Школа № 14"
+    seeded = await db.seed_school(school, municipality="Округ Загрузочный")
+    programme = "Учителя 2026 — загрузка"
+    programme_id = await db.programme(seeded.school_id, "teacher_teacher", name=programme)
+    curator_invite = await db.invite(organisation_id=seeded.school_id, role="curator")
+    curator = Person(fake.user(3501, "Нина"), "Громова Нина Сергеевна")
+    await register_staff(curator, curator_invite.payload, school, "куратор")
+
+    await curator_opens_programme(curator, programme)
+    await tap(curator.user, "📥 Загрузить список", "Класс или предмет")
+    content = participants_xlsx(
+        [
+            ["Иванова Мария Петровна", "наставник", "математика", "", "+7 900 000-00-00"],
+            ["", "наставляемый", "химия", "", ""],  # row 3: no name
+            ["Петров Пётр Ильич", "наставляемый", "физика", "", ""],
+            ["Сидоров Олег Иванович", "директор", "", "", ""],  # row 5: unknown role
+            ["Орлова Анна Викторовна", "наставляемый", "история", "", "anna@example.org"],
+        ]
+    )
+    await curator.user.send_document("список.xlsx", content)
+    answer = await curator.user.wait_message(lambda m: m.document is not None)
+    assert answer.document is not None
+    filename, result = answer.document
+    assert filename == "invites.xlsx", answer.describe()
+
+    caption = answer.plain or answer.body
+    assert "Создано 3 приглашения" in caption, caption
+    assert "2 строки с ошибками" in caption, caption
+    assert "строка 3: нет ФИО" in caption, caption
+    assert "строка 5: роль должна быть" in caption, caption
+    assert len(caption) <= 1024
+    # The programme view comes back below the file.
+    await curator.user.wait_message(shows_buttons("📥 Загрузить список"))
+
+    workbook = load_workbook(io.BytesIO(result))
+    invites_sheet, errors_sheet = workbook.worksheets
+    assert (invites_sheet.title, errors_sheet.title) == ("Приглашения", "Ошибки")
+    invited = list(invites_sheet.iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[1]) for row in invited] == [
+        (2, "Иванова Мария Петровна"),
+        (4, "Петров Пётр Ильич"),
+        (6, "Орлова Анна Викторовна"),
+    ], invited
+    payloads = []
+    for row in invited:
+        found = LINK_RE.fullmatch(str(row[6]))
+        assert found, row
+        assert found["bot"] == fake.bot_username == "nastavnik_test_bot", row
+        assert found["payload"].startswith("i-"), row
+        payloads.append(found["payload"])
+    assert len(set(payloads)) == 3, payloads
+    failed = list(errors_sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in failed] == [3, 5], failed
+    assert failed[0][2] == "нет ФИО", failed
+    assert "директор" in str(failed[1][1]), failed
+    assert "наставник" in str(failed[1][2]), failed
+
+    # The invitations are in the database, for this programme, one use each.
+    invites = [r for r in await db.rows("invite") if r["programme_id"] == programme_id]
+    assert sorted(r["role"] for r in invites) == ["mentee", "mentee", "mentor"], invites
+    assert all(r["max_uses"] == 1 for r in invites), invites
+
+    # A returned link works for a new person.
+    newcomer = fake.user(3502, "Пётр")
+    welcome = await say(newcomer, f"/start {payloads[1]}", "Добро пожаловать")
+    assert school in welcome.plain, welcome.describe()
+
+
+def shows_buttons(label: str) -> Callable[[SentMessage], bool]:
+    return lambda m: label in m.buttons()
+
+
+# --- 9. a forged programme id of another school --------------------------------------------------
+
+
+async def test_forged_callback_against_another_school_e2e(fake: FakeTelegram, db: Database) -> None:
+    schools: dict[str, tuple[int, str, int, Person]] = {}
+    for key, name, municipality, programme, telegram_id, first, full in (
+        ("a", "Школа № 15", "Округ Своих", "Своя программа А", 3601, "Лидия", "Кравцова Лидия"),
+        ("b", "Школа № 16", "Округ Чужих", "Тайная программа Б", 3602, "Борис", "Белов Борис"),
+    ):
+        seeded = await db.seed_school(name, municipality=municipality)
+        programme_id = await db.programme(seeded.school_id, "teacher_teacher", name=programme)
+        invite = await db.invite(organisation_id=seeded.school_id, role="curator")
+        curator = Person(fake.user(telegram_id, first), full)
+        await register_staff(curator, invite.payload, name, "куратор")
+        schools[key] = (seeded.school_id, programme, programme_id, curator)
+    _, own_name, own_id, curator_a = schools["a"]
+    _, foreign_name, foreign_id, _ = schools["b"]
+    user = curator_a.user
+
+    listing = await say(user, "/programmes", "Программы наставничества")
+    assert own_name in listing.buttons(), listing.describe()
+    assert foreign_name not in listing.buttons(), listing.describe()
+    real = callback_data(listing, own_name)
+    prefix, _, shown_id = real.rpartition(":")
+    assert shown_id == str(own_id), real  # the programme id is the last part
+
+    answers = len(user.callback_answers)
+    await user.press_data(f"{prefix}:{foreign_id}", message=listing)
+    answer = await wait_callback_answer(fake, user, answers)
+    await fake.wait_idle()
+    told = [answer.get("text") or "", *user.texts()]
+    assert any("нет доступа" in t for t in told), f"{answer}\n{user.transcript()}"
+
+    seen = [
+        *user.texts(),
+        *(m.plain for m in user.messages),
+        *(b for m in user.messages for b in m.buttons()),
+        *(str(a.get("text") or "") for a in user.callback_answers),
+    ]
+    assert not any(foreign_name in s for s in seen), user.transcript()
+    # The list is still there and still only A's own programme.
+    assert foreign_name not in (user.last.buttons() if user.last else []), user.transcript()
+
+    a_user_id = await db.user_id(user.id)
+
+    async def denied_audited() -> bool:
+        for row in await db.rows("audit_log"):
+            details = row["details"]
+            if isinstance(details, str):
+                details = json.loads(details)
+            if (
+                row["action"] == "denied"
+                and row["actor_user_id"] == a_user_id
+                and details.get("attempted") == "programme.view"
+            ):
+                return True
+        return False
+
+    try:
+        await db.eventually(denied_audited, "an audit_log row with action 'denied'")
+    except AssertionError:
+        rows = [r for r in await db.rows("audit_log") if r["action"] == "denied"]
+        raise AssertionError(f"no 'denied' audit row for curator A; denied rows: {rows}") from None
