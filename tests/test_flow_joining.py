@@ -200,3 +200,24 @@ async def test_coordinator_sees_counts_of_their_schools(tg: Running) -> None:
     await nina.press("✅ Сохранить")
     await nina.send("/start")
     assert "Школа № 7: наставников — 0, наставляемых — 0" in nina.last.body
+
+
+async def test_over_long_answer_gets_a_hint_with_the_limit(tg: Running) -> None:
+    school = await make_school(tg.app.session_factory)
+    payload = await invite(
+        tg.app.session_factory,
+        organisation_id=school.school_id,
+        role="mentee",
+        programme_id=school.programme_ids["teacher_teacher"],
+    )
+    oleg = tg.fake.user(2014, "Олег")
+    await walk_to_name(oleg, payload)
+    await oleg.send("Смирнов Олег")
+    await oleg.send("Физика")
+    await oleg.send("2")
+    await oleg.press("Молодой специалист")
+    await oleg.send("а" * 600)
+    assert any("до 500 символов" in t for t in oleg.texts()), oleg.texts()[-2:]
+    assert "помощи наставника" in oleg.last.body  # still on the same question
+    await oleg.send("Хочу освоить ИКТ")
+    assert "Проверьте" in oleg.last.body

@@ -13,21 +13,11 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.states import Guardian
-from bot.dialogs.widgets import T, buttons_only, i18n_of
+from bot.dialogs.widgets import T, buttons_only, i18n_of, person_of, services_of
 from bot.handlers.notify import notify_withdrawal, send_to_person
 from bot.middlewares.database import FORGET_DIALOG_STATE
-from bot.services.hub import ServiceHub
-from bot.services.users import Person
 
 log = logging.getLogger(__name__)
-
-
-def _services(manager: DialogManager) -> ServiceHub:
-    return manager.middleware_data["services"]
-
-
-def _person(manager: DialogManager) -> Person:
-    return manager.middleware_data["person"]
 
 
 def _link_id(manager: DialogManager) -> int:
@@ -37,9 +27,9 @@ def _link_id(manager: DialogManager) -> int:
 
 
 async def confirm_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    services = _services(dialog_manager)
+    services = services_of(dialog_manager)
     link_id = _link_id(dialog_manager)
-    children = await services.consent.guarded_children(_person(dialog_manager))
+    children = await services.consent.guarded_children(person_of(dialog_manager))
     invitation = next((c for c in children if c.link_id == link_id), None)
     if invitation is None:
         invitation = await services.consent.describe_link(link_id)
@@ -50,10 +40,10 @@ async def confirm_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
 
 
 async def on_agree(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    services = _services(manager)
+    services = services_of(manager)
     i18n = i18n_of(manager)
     link_id = _link_id(manager)
-    invitation = await services.consent.confirm_guardian(_person(manager), link_id)
+    invitation = await services.consent.confirm_guardian(person_of(manager), link_id)
     if isinstance(callback.message, Message):
         await callback.message.answer(i18n.get("consent-guardian-confirmed"))
     child = await services.users.get(invitation.child_user_id)
@@ -71,7 +61,7 @@ async def on_decline(callback: CallbackQuery, _button: Button, manager: DialogMa
 
 
 async def children_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    children = await _services(dialog_manager).consent.guarded_children(_person(dialog_manager))
+    children = await services_of(dialog_manager).consent.guarded_children(person_of(dialog_manager))
     return {
         "children": [(c.child_user_id, f"{c.child_name} — {c.school_name}") for c in children],
         "has_children": bool(children),
@@ -86,8 +76,8 @@ async def on_child(
 
 
 async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    services = _services(manager)
-    person = _person(manager)
+    services = services_of(manager)
+    person = person_of(manager)
     child_user_id = int(manager.dialog_data["child_user_id"])
     # The id came from the client: the service checks it is this guardian's child.
     if not await services.personal_data.can_withdraw_for(person.id, child_user_id):

@@ -8,7 +8,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Row
 
 from bot.commands import refresh_commands
 from bot.dialogs.states import Language
-from bot.dialogs.widgets import T, buttons_only, i18n_of
+from bot.dialogs.widgets import T, actor_of, buttons_only, i18n_of
 
 
 async def _choose(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -17,7 +17,7 @@ async def _choose(callback: CallbackQuery, button: Button, manager: DialogManage
     await i18n.set_locale(locale)
     await callback.answer(i18n.get("language-saved"))
     if callback.bot is not None and callback.message is not None:
-        actor = manager.middleware_data["actor"]
+        actor = actor_of(manager)
         await refresh_commands(callback.bot, i18n, callback.message.chat.id, actor)
     await manager.done({"locale": locale})
 

@@ -20,15 +20,14 @@ from bot.dialogs.states import (
     Programmes,
     Registration,
 )
-from bot.dialogs.widgets import T, buttons_only, i18n_of
+from bot.dialogs.widgets import T, buttons_only, i18n_of, services_of
 from bot.services.access import Actor
-from bot.services.hub import ServiceHub
 from bot.services.users import Person
 
 
 async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     actor: Actor | None = dialog_manager.middleware_data.get("actor")
-    services: ServiceHub = dialog_manager.middleware_data["services"]
+    services = services_of(dialog_manager)
     person: Person | None = dialog_manager.middleware_data.get("person")
     roles = actor.role_names() if actor else set()
     pending = await services.registration.pending(person) if person else None

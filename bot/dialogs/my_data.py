@@ -9,16 +9,14 @@ from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, SwitchTo
 
 from bot.dialogs.states import MyData
-from bot.dialogs.widgets import T, buttons_only, i18n_of
+from bot.dialogs.widgets import T, buttons_only, i18n_of, person_of, services_of
 from bot.handlers.notify import notify_withdrawal
 from bot.middlewares.database import FORGET_DIALOG_STATE
-from bot.services.hub import ServiceHub
-from bot.services.users import Person
 
 
 async def main_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    person: Person = dialog_manager.middleware_data["person"]
-    services: ServiceHub = dialog_manager.middleware_data["services"]
+    person = person_of(dialog_manager)
+    services = services_of(dialog_manager)
     pending = await services.registration.pending(person)
     actor = dialog_manager.middleware_data.get("actor")
     has_roles = bool(actor and actor.roles)
@@ -26,8 +24,8 @@ async def main_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
 
 
 async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    services: ServiceHub = manager.middleware_data["services"]
-    person: Person = manager.middleware_data["person"]
+    services = services_of(manager)
+    person = person_of(manager)
     i18n = i18n_of(manager)
     withdrawal = await services.personal_data.withdraw(
         person.id, by_user_id=person.id, clear_dialog_state=False

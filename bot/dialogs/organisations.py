@@ -10,10 +10,8 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
-from aiogram_dialog.widgets.input import TextInput
 from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
@@ -25,10 +23,18 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.states import Organisations
-from bot.dialogs.widgets import T, buttons_only, i18n_of, scrolling_select
-from bot.services.access import Actor
+from bot.dialogs.widgets import (
+    T,
+    actor_of,
+    bot_of,
+    buttons_only,
+    hint,
+    scrolling_select,
+    services_of,
+    text_of,
+    validated_text,
+)
 from bot.services.errors import InvalidInput
-from bot.services.hub import ServiceHub
 from bot.services.invites import CreatedInvite
 from bot.services.organisations import clean_name
 
@@ -54,22 +60,6 @@ ADMIN_INVITE_ROLE = {"municipality": "coordinator", "school": "curator"}
 # --- shared by the staff dialogs ----------------------------------------------------
 
 
-def services_of(manager: DialogManager) -> ServiceHub:
-    return manager.middleware_data["services"]
-
-
-def actor_of(manager: DialogManager) -> Actor:
-    return manager.middleware_data["actor"]
-
-
-def bot_of(manager: DialogManager) -> Bot:
-    return manager.middleware_data["bot"]
-
-
-def text_of(manager: DialogManager, key: str, **args: Any) -> str:
-    return i18n_of(manager).get(key, **args)
-
-
 def format_date(value: date) -> str:
     return f"{value:%d.%m.%Y}"
 
@@ -84,16 +74,6 @@ def timezone_label(manager: DialogManager, tz: str) -> str:
     # A zone set outside this dialog has no localized city name: show it as it is.
     city = text_of(manager, "staff-tz-" + tz.lower().replace("/", "-")) if tz in TIMEZONES else tz
     return text_of(manager, "staff-tz-option", city=city, offset=f"{hours:+d}")
-
-
-async def hint(manager: DialogManager, event: Message | CallbackQuery, key: str) -> None:
-    """A short localized answer that keeps the person in the same window."""
-    text = text_of(manager, key)
-    if isinstance(event, CallbackQuery):
-        await event.answer(text, show_alert=True)
-    else:
-        await event.answer(text)
-        manager.show_mode = ShowMode.SEND
 
 
 async def show_invite(
@@ -210,12 +190,7 @@ async def on_name_back(callback: CallbackQuery, _button: Button, manager: Dialog
         await manager.switch_to(Organisations.list)
 
 
-async def on_name(message: Message, _widget: Any, manager: DialogManager, text: str) -> None:
-    try:
-        name = clean_name(text)
-    except InvalidInput as error:
-        await hint(manager, message, f"error-{error.code}")
-        return
+async def on_name(message: Message, manager: DialogManager, name: str) -> None:
     manager.dialog_data["name"] = name
     await manager.switch_to(Organisations.new_timezone)
 
@@ -290,7 +265,7 @@ def organisations_dialog() -> Dialog:
             T("staff-org-name-prompt-municipality", when="is_municipality"),
             T("staff-org-name-prompt-school", when="is_school"),
             Button(T("button-back"), id="back", on_click=on_name_back),
-            TextInput(id="name", on_success=on_name),
+            validated_text("name", clean_name, on_name),
             buttons_only(),
             state=Organisations.new_name,
             getter=name_getter,

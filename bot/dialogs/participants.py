@@ -12,9 +12,17 @@ from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, SwitchTo
 
-from bot.dialogs.organisations import actor_of, bot_of, services_of, text_of
 from bot.dialogs.states import Participants
-from bot.dialogs.widgets import T, buttons_only, i18n_of, scrolling_select
+from bot.dialogs.widgets import (
+    T,
+    actor_of,
+    bot_of,
+    buttons_only,
+    i18n_of,
+    scrolling_select,
+    services_of,
+    text_of,
+)
 from bot.i18n import pick_locale
 from bot.services.consent import ConsentStatus
 

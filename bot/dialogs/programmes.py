@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from aiogram.enums import ContentType
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
-from aiogram_dialog.widgets.input import MessageInput, TextInput
+from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
@@ -23,18 +23,20 @@ from aiogram_dialog.widgets.kbd import (
 )
 from aiogram_dialog.widgets.text import Format
 
-from bot.dialogs.organisations import (
+from bot.dialogs.organisations import format_date, invite_getter, show_invite
+from bot.dialogs.states import Programmes
+from bot.dialogs.widgets import (
+    T,
     actor_of,
     bot_of,
-    format_date,
+    buttons_only,
     hint,
-    invite_getter,
+    i18n_of,
+    scrolling_select,
     services_of,
-    show_invite,
     text_of,
+    validated_text,
 )
-from bot.dialogs.states import Programmes
-from bot.dialogs.widgets import T, buttons_only, i18n_of, scrolling_select
 from bot.services.bulk_import import MAX_BYTES, ImportFileError, ImportResult, build_result_xlsx
 from bot.services.errors import InvalidInput
 from bot.services.organisations import clean_name
@@ -176,12 +178,7 @@ async def on_programme(
     await manager.switch_to(Programmes.view)
 
 
-async def on_name(message: Message, _widget: Any, manager: DialogManager, text: str) -> None:
-    try:
-        name = clean_name(text)
-    except InvalidInput as error:
-        await hint(manager, message, f"error-{error.code}")
-        return
+async def on_name(message: Message, manager: DialogManager, name: str) -> None:
     manager.dialog_data["name"] = name
     await manager.switch_to(Programmes.new_form)
 
@@ -343,7 +340,7 @@ def programmes_dialog() -> Dialog:
         Window(
             T("staff-prog-name-prompt"),
             SwitchTo(T("button-back"), id="back", state=Programmes.list),
-            TextInput(id="name", on_success=on_name),
+            validated_text("name", clean_name, on_name),
             buttons_only(),
             state=Programmes.new_name,
         ),

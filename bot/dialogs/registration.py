@@ -12,16 +12,21 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
-from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.input import TextInput
 from aiogram_dialog.widgets.kbd import Button, Column, Multiselect, Row, Select
 from aiogram_dialog.widgets.text import Format
 
 from bot.commands import refresh_commands
 from bot.dialogs.states import Registration
-from bot.dialogs.widgets import T, buttons_only, i18n_of
-from bot.services.errors import InvalidInput
-from bot.services.hub import ServiceHub
+from bot.dialogs.widgets import (
+    T,
+    buttons_only,
+    i18n_of,
+    person_of,
+    services_of,
+    validated_text,
+)
 from bot.services.registration import (
     AGE_BANDS,
     EXTERNAL_MENTOR_CATEGORIES,
@@ -32,17 +37,8 @@ from bot.services.registration import (
     clean_text,
     clean_years,
 )
-from bot.services.users import Person
 
 S = Registration
-
-
-def _services(manager: DialogManager) -> ServiceHub:
-    return manager.middleware_data["services"]
-
-
-def _person(manager: DialogManager) -> Person:
-    return manager.middleware_data["person"]
 
 
 def steps(data: dict[str, Any]) -> list[State]:
@@ -95,10 +91,10 @@ def back_button() -> Button:
 
 
 async def on_start(start_data: Any, manager: DialogManager) -> None:
-    pending = await _services(manager).registration.describe(
-        _person(manager), int(start_data["membership_id"])
+    pending = await services_of(manager).registration.describe(
+        person_of(manager), int(start_data["membership_id"])
     )
-    form = _services(manager).catalog.form(pending.form_key) if pending.form_key else None
+    form = services_of(manager).catalog.form(pending.form_key) if pending.form_key else None
     manager.dialog_data.update(
         membership_id=pending.membership_id,
         organisation_id=pending.organisation_id,
@@ -133,8 +129,8 @@ async def on_continue(callback: CallbackQuery, _button: Button, manager: DialogM
 
 
 async def on_agree(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    await _services(manager).consent.give_self(
-        _person(manager), manager.dialog_data["organisation_id"]
+    await services_of(manager).consent.give_self(
+        person_of(manager), manager.dialog_data["organisation_id"]
     )
     await callback.answer(i18n_of(manager).get("consent-given"))
     await go_next(manager)
@@ -149,34 +145,12 @@ async def on_decline(callback: CallbackQuery, _button: Button, manager: DialogMa
 # --- typed answers ----------------------------------------------------------------
 
 
-def validated(clean: Callable[[str], Any]) -> Callable[[str], Any]:
-    """TextInput wants ValueError for bad input; our rules raise InvalidInput with a code."""
-
-    def factory(text: str) -> Any:
-        try:
-            return clean(text)
-        except InvalidInput as exc:
-            raise ValueError(exc.code) from exc
-
-    return factory
-
-
 def text_step(widget_id: str, clean: Callable[[str], Any]) -> TextInput[Any]:
-    async def on_success(
-        _message: Message, _widget: ManagedTextInput[Any], manager: DialogManager, value: Any
-    ) -> None:
+    async def on_valid(_message: Message, manager: DialogManager, value: Any) -> None:
         answer(manager, widget_id, value)
         await go_next(manager)
 
-    async def on_error(
-        message: Message, _widget: ManagedTextInput[Any], manager: DialogManager, error: ValueError
-    ) -> None:
-        await message.answer(i18n_of(manager).get(f"error-{error}"))
-        manager.show_mode = ShowMode.SEND
-
-    return TextInput(
-        id=widget_id, type_factory=validated(clean), on_success=on_success, on_error=on_error
-    )
+    return validated_text(widget_id, clean, on_valid)
 
 
 def long_text(text: str) -> str:
@@ -197,7 +171,7 @@ async def on_age(callback: CallbackQuery, button: Button, manager: DialogManager
 
 async def category_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     data = dialog_manager.dialog_data
-    catalog = _services(dialog_manager).catalog
+    catalog = services_of(dialog_manager).catalog
     locale = i18n_of(dialog_manager).locale
     if data["role"] == "mentor":
         items = catalog.mentor_categories()
@@ -241,7 +215,7 @@ async def confirm_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
     data = dialog_manager.dialog_data
     answers = data.get("answers", {})
     i18n = i18n_of(dialog_manager)
-    catalog = _services(dialog_manager).catalog
+    catalog = services_of(dialog_manager).catalog
     lines = []
     for key, value in answers.items():
         if key == "category":
@@ -262,8 +236,8 @@ async def confirm_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
 async def on_save(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     data = manager.dialog_data
     answers = dict(data.get("answers", {}))
-    services = _services(manager)
-    person = _person(manager)
+    services = services_of(manager)
+    person = person_of(manager)
     i18n = i18n_of(manager)
     full_name = answers.pop("full_name")
     is_minor = bool(answers.pop("is_minor", False))

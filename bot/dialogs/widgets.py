@@ -1,19 +1,91 @@
-"""Widgets shared by every dialog: localized text and the answer to unexpected input."""
+"""Shared by every dialog: access to the update's services, localized text, hints,
+validated text input and the answer to unexpected input."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
-from aiogram.types import Message
+from aiogram import Bot
+from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode
-from aiogram_dialog.widgets.input import MessageInput
+from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import ScrollingGroup, Select
 from aiogram_dialog.widgets.text import Format, Text
 from aiogram_i18n import I18nContext
 
+from bot.services.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from bot.services.access import Actor
+    from bot.services.hub import ServiceHub
+    from bot.services.users import Person
+
 
 def i18n_of(manager: DialogManager) -> I18nContext:
     return manager.middleware_data["i18n"]
+
+
+def services_of(manager: DialogManager) -> ServiceHub:
+    return manager.middleware_data["services"]
+
+
+def actor_of(manager: DialogManager) -> Actor:
+    return manager.middleware_data["actor"]
+
+
+def person_of(manager: DialogManager) -> Person:
+    return manager.middleware_data["person"]
+
+
+def bot_of(manager: DialogManager) -> Bot:
+    return manager.middleware_data["bot"]
+
+
+def text_of(manager: DialogManager, key: str, **args: Any) -> str:
+    return i18n_of(manager).get(key, **args)
+
+
+async def hint(
+    manager: DialogManager, event: Message | CallbackQuery, key: str, **args: Any
+) -> None:
+    """A short localized answer that keeps the person in the same window."""
+    text = text_of(manager, key, **args)
+    if isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=True)
+    else:
+        await event.answer(text)
+        manager.show_mode = ShowMode.SEND  # show the window again, below the hint
+
+
+def validated_text(
+    widget_id: str,
+    clean: Callable[[str], Any],
+    on_valid: Callable[[Message, DialogManager, Any], Awaitable[None]],
+) -> TextInput[Any]:
+    """A text input checked by a service rule: InvalidInput becomes the hint
+    `error-<code>` (with the rule's details, e.g. a length limit) and the window stays."""
+
+    def factory(text: str) -> Any:
+        try:
+            return clean(text)
+        except InvalidInput as exc:
+            raise ValueError(exc) from exc  # TextInput reports ValueError to on_error
+
+    async def on_success(
+        message: Message, _widget: ManagedTextInput[Any], manager: DialogManager, value: Any
+    ) -> None:
+        await on_valid(message, manager, value)
+
+    async def on_error(
+        message: Message, _widget: ManagedTextInput[Any], manager: DialogManager, error: ValueError
+    ) -> None:
+        cause = error.args[0] if error.args else None
+        if not isinstance(cause, InvalidInput):
+            raise error
+        await hint(manager, message, f"error-{cause.code}", **cause.details)
+
+    return TextInput(id=widget_id, type_factory=factory, on_success=on_success, on_error=on_error)
 
 
 class T(Text):
@@ -31,8 +103,7 @@ class T(Text):
 
 
 async def _use_buttons(message: Message, _widget: Any, manager: DialogManager) -> None:
-    await message.answer(i18n_of(manager).get("hint-use-buttons"))
-    manager.show_mode = ShowMode.SEND  # show the buttons again, below the hint
+    await hint(manager, message, "hint-use-buttons")
 
 
 def buttons_only() -> MessageInput:

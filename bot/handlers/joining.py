@@ -17,6 +17,14 @@ from bot.services.invites import INVITE_PREFIX
 from bot.services.users import Person
 
 
+async def answer_then_menu(
+    message: Message, i18n: I18nContext, dialog_manager: DialogManager, key: str, **args: object
+) -> None:
+    """Say what happened with the link, then show the menu: the person is never stuck."""
+    await message.answer(i18n.get(key, **args))
+    await show_menu(dialog_manager)
+
+
 async def on_invite(
     message: Message,
     command: CommandObject,
@@ -29,13 +37,12 @@ async def on_invite(
     try:
         joined = await services.invites.redeem(person, code)
     except DomainError as exc:
-        await message.answer(i18n.get(f"error-{exc.code}"))
-        await show_menu(dialog_manager)
+        await answer_then_menu(message, i18n, dialog_manager, f"error-{exc.code}")
         return
     pending = await services.registration.pending(person)
     if pending is None or pending.membership_id != joined.membership_id:
-        await message.answer(i18n.get("already-member", role_name=i18n.get(f"role-{joined.role}")))
-        await show_menu(dialog_manager)
+        role_name = i18n.get(f"role-{joined.role}")
+        await answer_then_menu(message, i18n, dialog_manager, "already-member", role_name=role_name)
         return
     await dialog_manager.start(
         Registration.welcome,
@@ -57,12 +64,10 @@ async def on_guardian_link(
     try:
         invitation = await services.consent.open_guardian_link(person, code)
     except DomainError as exc:
-        await message.answer(i18n.get(f"error-{exc.code}"))
-        await show_menu(dialog_manager)
+        await answer_then_menu(message, i18n, dialog_manager, f"error-{exc.code}")
         return
     if invitation.already_confirmed:
-        await message.answer(i18n.get("consent-guardian-confirmed"))
-        await show_menu(dialog_manager)
+        await answer_then_menu(message, i18n, dialog_manager, "consent-guardian-confirmed")
         return
     await dialog_manager.start(
         Guardian.confirm,
