@@ -9,6 +9,7 @@ from aiogram.types import User as TelegramUser
 from aiogram_i18n import I18nMiddleware
 from aiogram_i18n.cores import FluentRuntimeCore
 from aiogram_i18n.managers import BaseManager
+from markupsafe import Markup, escape
 
 from bot.config import SUPPORTED_LOCALES
 from bot.services.users import Person, UserService
@@ -47,8 +48,24 @@ class PersonLocaleManager(BaseManager):
             await users.set_locale(person.id, locale)
 
 
+class HtmlFluentCore(FluentRuntimeCore):
+    """Fluent messages as HTML: every string argument is escaped unless it is already
+    `Markup` (a message rendered here, or a fragment built with `Markup`), and every
+    rendered message is `Markup`, so messages compose without escaping twice.
+
+    Messages are sent with parse_mode=HTML, so a name like «Маша <3» or «Tom & Jerry»
+    would otherwise break the message or inject markup. Escaping happens here, once,
+    not by hand in each getter. Text that Telegram shows as plain (button labels, alert
+    answers) must not carry names through this core.
+    """
+
+    def get(self, message_id: str, locale: str | None = None, /, **kwargs: Any) -> str:
+        safe = {k: escape(v) if isinstance(v, str) else v for k, v in kwargs.items()}
+        return Markup(super().get(message_id, locale, **safe))
+
+
 def create_core(default_locale: str) -> FluentRuntimeCore:
-    return FluentRuntimeCore(path=LOCALES_DIR / "{locale}", default_locale=default_locale)
+    return HtmlFluentCore(path=LOCALES_DIR / "{locale}", default_locale=default_locale)
 
 
 def create_i18n_middleware(default_locale: str) -> I18nMiddleware:

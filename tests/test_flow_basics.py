@@ -88,3 +88,13 @@ async def test_commands_registered_per_language(tg: Running, fake: FakeTelegram)
     assert {c["command"] for c in ru} == {"start", "help", "mydata", "language", "cancel"}
     assert any(c["description"] == "Bot language" for c in en)
     assert any(c["description"] == "Язык бота" for c in ru)
+
+
+async def test_start_shows_hostile_first_names_as_typed(tg: Running) -> None:
+    """Names go into HTML messages escaped by the i18n core, not by hand in each handler."""
+    for user_id, name in ((1050, "Маша <3"), (1051, "Tom & Jerry"), (1052, "<b>x</b>")):
+        person = tg.fake.user(user_id, name, language_code="ru")
+        await person.send("/start")
+        seen = [m.plain for m in person.messages if not m.deleted]
+        assert f"Здравствуйте, {name}" in seen[0]
+        assert "Главное меню" in seen[-1]

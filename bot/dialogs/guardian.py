@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import Any
 
@@ -34,8 +33,8 @@ async def confirm_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
     if invitation is None:
         invitation = await services.consent.describe_link(link_id)
     return {
-        "child": html.escape(invitation.child_name),
-        "school": html.escape(invitation.school_name),
+        "child": invitation.child_name,
+        "school": invitation.school_name,
     }
 
 

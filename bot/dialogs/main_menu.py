@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Start
-from aiogram_dialog.widgets.text import Format
+from markupsafe import Markup
 
 from bot.dialogs.states import (
     Guardian,
@@ -20,7 +19,7 @@ from bot.dialogs.states import (
     Programmes,
     Registration,
 )
-from bot.dialogs.widgets import T, buttons_only, i18n_of, services_of
+from bot.dialogs.widgets import Html, T, buttons_only, i18n_of, services_of
 from bot.services.access import Actor
 from bot.services.users import Person
 
@@ -42,8 +41,8 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
                 i18n.get(
                     "menu-role-line" if line.programme_name else "menu-role-line-org",
                     role_name=i18n.get(f"role-{line.role}"),
-                    organisation=html.escape(line.organisation_name),
-                    programme=html.escape(line.programme_name or ""),
+                    organisation=line.organisation_name,
+                    programme=line.programme_name or "",
                 )
             )
             if line.role in ("mentor", "mentee") and not line.consent_complete:
@@ -52,13 +51,13 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
             lines.append(
                 i18n.get(
                     "menu-coordinator-school",
-                    school=html.escape(school.school_name),
+                    school=school.school_name,
                     mentors=school.mentors,
                     mentees=school.mentees,
                 )
             )
     return {
-        "roles_text": "\n".join(lines),
+        "roles_text": Markup("\n").join(lines),
         "has_pending": pending is not None,
         "is_guardian": bool(children),
         "is_admin": "admin" in roles,
@@ -81,7 +80,7 @@ def main_menu_dialog() -> Dialog:
     return Dialog(
         Window(
             T("menu-title"),
-            Format("{roles_text}", when="roles_text"),
+            Html("{roles_text}", when="roles_text"),
             T("menu-no-role", when="has_no_role"),
             Button(
                 T("menu-continue-registration"),

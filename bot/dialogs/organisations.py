@@ -6,7 +6,6 @@ and issuing an invitation link (a window plus a separate message to forward)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +20,7 @@ from aiogram_dialog.widgets.kbd import (
     SwitchTo,
 )
 from aiogram_dialog.widgets.text import Format
+from markupsafe import Markup, escape
 
 from bot.dialogs.states import Organisations
 from bot.dialogs.widgets import (
@@ -80,13 +80,14 @@ async def show_invite(
     manager: DialogManager, invite: CreatedInvite, *, place: str, tz: str, state: Any
 ) -> None:
     """Send the link as a message of its own (to forward), then the window below it.
-    `place` is already HTML-escaped."""
+    `place` is a name, or `Markup` rendered by i18n."""
     username = (await bot_of(manager).me()).username
     link = f"https://t.me/{username}?start={invite.payload}"
     values = {
         "link": link,
         "role": text_of(manager, f"staff-role-{invite.role}"),
-        "place": place,
+        # Kept as HTML in dialog_data (JSON keeps no Markup type): see invite_getter.
+        "place": str(escape(place)),
         "uses": invite.max_uses,
         "expires": local_date(invite.expires_at, tz),
     }
@@ -97,7 +98,11 @@ async def show_invite(
 
 
 async def invite_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    return dict(dialog_manager.dialog_data.get("invite") or {})
+    values = dict(dialog_manager.dialog_data.get("invite") or {})
+    for key in ("role", "place"):  # stored already escaped by show_invite
+        if key in values:
+            values[key] = Markup(values[key])
+    return values
 
 
 # --- getters ----------------------------------------------------------------------
@@ -127,7 +132,7 @@ async def timezone_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
         {"id": index, "label": timezone_label(dialog_manager, tz)}
         for index, tz in enumerate(TIMEZONES)
     ]
-    return {"zones": zones, "name": escape(dialog_manager.dialog_data.get("name", ""))}
+    return {"zones": zones, "name": dialog_manager.dialog_data.get("name", "")}
 
 
 async def view_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -137,10 +142,10 @@ async def view_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     )
     parent = await services.organisations.name_of(org.parent_id) if org.parent_id else ""
     return {
-        "name": escape(org.name),
+        "name": org.name,
         "kind": text_of(dialog_manager, f"staff-org-kind-{org.kind}"),
         "timezone": timezone_label(dialog_manager, org.timezone),
-        "parent": escape(parent),
+        "parent": parent,
         "has_parent": bool(parent),
         "invites_coordinator": org.kind == "municipality",
         "invites_curator": org.kind == "school",
@@ -233,9 +238,7 @@ async def on_invite(callback: CallbackQuery, _button: Button, manager: DialogMan
     except InvalidInput as error:
         await hint(manager, callback, f"error-{error.code}")
         return
-    await show_invite(
-        manager, invite, place=escape(org.name), tz=org.timezone, state=Organisations.invite
-    )
+    await show_invite(manager, invite, place=org.name, tz=org.timezone, state=Organisations.invite)
 
 
 def organisations_dialog() -> Dialog:

@@ -4,7 +4,6 @@ A signed paper consent is marked here; the participant is told in their language
 from __future__ import annotations
 
 import logging
-from html import escape
 from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -69,11 +68,9 @@ async def view_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     )
     state = consent_state(p.consent)
     return {
-        "name": escape(p.full_name)
-        if p.full_name
-        else text_of(dialog_manager, "staff-part-no-name"),
+        "name": p.full_name if p.full_name else text_of(dialog_manager, "staff-part-no-name"),
         "role": text_of(dialog_manager, f"staff-role-{p.role}"),
-        "programme": escape(p.programme_name)
+        "programme": p.programme_name
         if p.programme_name
         else text_of(dialog_manager, "staff-part-no-programme"),
         "consent": text_of(dialog_manager, f"staff-consent-{state}"),

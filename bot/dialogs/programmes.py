@@ -4,7 +4,6 @@ by link, or upload a list and get a file of personal links back."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from html import escape
 from io import BytesIO
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -97,14 +96,14 @@ async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     school = await services.organisations.get(actor, school_id)
     programmes = await services.programmes.list_for_school(actor, school_id)
     return {
-        "school": escape(school.name),
+        "school": school.name,
         "programmes": [{"id": p.id, "label": p.name} for p in programmes],
         "count": len(programmes),
     }
 
 
 async def name_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    return {"name": escape(dialog_manager.dialog_data.get("name", ""))}
+    return {"name": dialog_manager.dialog_data.get("name", "")}
 
 
 async def form_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -112,7 +111,7 @@ async def form_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     forms = services_of(dialog_manager).catalog.forms()
     return {
         "forms": [{"id": index, "label": form.name(locale)} for index, form in enumerate(forms)],
-        "name": escape(dialog_manager.dialog_data.get("name", "")),
+        "name": dialog_manager.dialog_data.get("name", ""),
     }
 
 
@@ -121,7 +120,7 @@ async def period_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     offered = periods(datetime.now(ZoneInfo(tz)).date())
     start, end = offered["academic"]
     return {
-        "name": escape(dialog_manager.dialog_data.get("name", "")),
+        "name": dialog_manager.dialog_data.get("name", ""),
         "start": format_date(start),
         "end": format_date(end),
         "year": str(offered["calendar"][0].year),  # a year, not a number: no "2 027"
@@ -137,8 +136,8 @@ async def view_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     form = services.catalog.form(programme.form_key)
     locale = i18n_of(dialog_manager).locale
     return {
-        "name": escape(programme.name),
-        "form": escape(form.name(locale)) if form else programme.form_key,
+        "name": programme.name,
+        "form": form.name(locale) if form else programme.form_key,
         "start": format_date(programme.period_start),
         "end": format_date(programme.period_end),
         "stage": text_of(dialog_manager, "stage-" + programme.stage.replace("_", "-")),
@@ -245,8 +244,8 @@ async def on_invite_uses(callback: CallbackQuery, button: Button, manager: Dialo
     place = text_of(
         manager,
         "staff-invite-place-programme",
-        programme=escape(programme.name),
-        school=escape(school.name),
+        programme=programme.name,
+        school=school.name,
     )
     await show_invite(manager, invite, place=place, tz=school.timezone, state=Programmes.invite)
 

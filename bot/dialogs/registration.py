@@ -6,7 +6,6 @@ category), so the order is computed from what is known so far; Back and Next wal
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
@@ -16,10 +15,12 @@ from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import TextInput
 from aiogram_dialog.widgets.kbd import Button, Column, Multiselect, Row, Select
 from aiogram_dialog.widgets.text import Format
+from markupsafe import Markup
 
 from bot.commands import refresh_commands
 from bot.dialogs.states import Registration
 from bot.dialogs.widgets import (
+    Html,
     T,
     buttons_only,
     i18n_of,
@@ -110,8 +111,8 @@ async def welcome_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
     data = dialog_manager.dialog_data
     i18n = i18n_of(dialog_manager)
     return {
-        "school": html.escape(data["school"]),
-        "programme": html.escape(data["programme"]),
+        "school": data["school"],
+        "programme": data["programme"],
         "role_name": i18n.get(f"role-{data['role']}"),
         "has_programme": bool(data["programme"]),
     }
@@ -229,8 +230,8 @@ async def confirm_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
             shown = ", ".join(i18n.get(f"meeting-time-{v}") for v in value)
         else:
             shown = str(value)
-        lines.append(f"<b>{i18n.get(f'field-{key}')}</b>: {html.escape(shown)}")
-    return {"summary": "\n".join(lines)}
+        lines.append(Markup("<b>{}</b>: {}").format(i18n.get(f"field-{key}"), shown))
+    return {"summary": Markup("\n").join(lines)}
 
 
 async def on_save(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
@@ -395,7 +396,7 @@ def registration_dialog() -> Dialog:
         ),
         Window(
             T("registration-confirm"),
-            Format("{summary}"),
+            Html("{summary}"),
             Button(T("button-save"), id="save", on_click=on_save),
             back_button(),
             buttons_only(),

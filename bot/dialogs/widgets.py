@@ -13,6 +13,7 @@ from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput, TextInp
 from aiogram_dialog.widgets.kbd import ScrollingGroup, Select
 from aiogram_dialog.widgets.text import Format, Text
 from aiogram_i18n import I18nContext
+from markupsafe import Markup
 
 from bot.services.errors import InvalidInput
 
@@ -100,6 +101,20 @@ class T(Text):
         args = {k: v for k, v in data.items() if isinstance(v, str | int | float)}
         args.update(self.fixed)
         return i18n_of(manager).get(self.key, **args)
+
+
+class Html(Text):
+    """A message-body template whose fields are HTML-escaped unless they are `Markup`
+    (text rendered by i18n, or fragments joined with `Markup`). Use it instead of
+    `Format` wherever a value lands in a message; button labels are plain text and
+    keep `Format`."""
+
+    def __init__(self, template: str, when: Any = None) -> None:
+        super().__init__(when=when)
+        self.template = Markup(template)
+
+    async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
+        return self.template.format_map(data)
 
 
 async def _use_buttons(message: Message, _widget: Any, manager: DialogManager) -> None:

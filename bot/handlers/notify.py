@@ -7,7 +7,6 @@ sender via notification rows; this is the single place to change then.)
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import Any
 
@@ -60,8 +59,8 @@ async def notify_withdrawal(
         text = i18n.core.get(
             "curator-participant-withdrew",
             curator.locale or i18n.locale,
-            name=html.escape(subject_name),
-            school=html.escape(curator.organisation_name),
+            name=subject_name,
+            school=curator.organisation_name,
             pairs=withdrawal.ended_pairs,
         )
         await send_text(bot, curator.telegram_id, text)
