@@ -8,18 +8,49 @@ import sys
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.factory import create_application, create_bot
+from bot.services.catalog import CatalogError
 from bot.storage.migrate import upgrade_async
 
 log = logging.getLogger("bot")
 SHUTDOWN_GRACE_SECONDS = 20.0
 
 
+class StartupError(Exception):
+    """The bot cannot start; the message is one line for the person who runs it."""
+
+
+def database_problem(url: str, exc: Exception) -> StartupError:
+    parsed = make_url(url)
+    reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    text = " ".join(str(reason).split()) or type(reason).__name__
+    check = (
+        "that its folder exists and is writable"
+        if parsed.get_backend_name() == "sqlite"
+        else "that the database server is running and the database exists"
+    )
+    return StartupError(
+        f"cannot open the database {parsed.render_as_string(hide_password=True)} ({text}): "
+        f"check DATABASE_URL and {check}"
+    )
+
+
 async def run(settings: Settings) -> None:
-    await upgrade_async(settings.database_url)
-    app = create_application(settings)
+    try:
+        app = create_application(settings)  # reads the catalog; connects to nothing yet
+    except CatalogError as exc:
+        raise StartupError(f"EXTRA_FORMS_FILE is invalid ({exc})") from None
+    except OSError as exc:  # the SQLite file's folder cannot be made
+        raise database_problem(settings.database_url, exc) from None
+    try:
+        await upgrade_async(settings.database_url)
+    except (SQLAlchemyError, OSError) as exc:
+        await app.close()
+        raise database_problem(settings.database_url, exc) from None
     bot = create_bot(settings)
     dp = app.dispatcher
 
@@ -54,6 +85,9 @@ def main() -> int:
     )
     try:
         asyncio.run(run(settings))
+    except StartupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except TelegramUnauthorizedError:
         print("error: Telegram rejected BOT_TOKEN: check it with @BotFather", file=sys.stderr)
         return 2

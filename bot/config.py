@@ -9,22 +9,54 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
 SUPPORTED_LOCALES = ("ru", "en")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/nastavnik.db"
+# The async drivers we ship, by database: a URL naming another driver cannot work.
+DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+DATABASE_URL_EXAMPLES = (
+    "sqlite+aiosqlite:///./data/nastavnik.db or postgresql+asyncpg://user:password@host:5432/db"
+)
 
 
 class ConfigError(Exception):
     """A setting is missing or malformed; the message is one line for a person."""
 
 
-class Settings(BaseSettings):
+def check_database_url(value: str) -> str:
+    """A URL SQLAlchemy can parse, naming one of our async drivers."""
+    try:
+        url = make_url(value.strip())
+    except ArgumentError:
+        raise ValueError(f"not a database URL; use {DATABASE_URL_EXAMPLES}") from None
+    backend, driver = url.get_backend_name(), url.get_driver_name()
+    if backend not in DRIVERS:
+        raise ValueError(f"{backend} is not supported; use {DATABASE_URL_EXAMPLES}")
+    if driver != DRIVERS[backend]:
+        raise ValueError(f"write it as {backend}+{DRIVERS[backend]}://…")
+    return value.strip()
+
+
+class DatabaseSettings(BaseSettings):
+    """What the migration command needs: the database, from the environment or `.env`."""
+
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
+    database_url: str = DEFAULT_DATABASE_URL
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return check_database_url(value)
+
+
+class Settings(DatabaseSettings):
     bot_token: SecretStr
-    database_url: str = "sqlite+aiosqlite:///./data/nastavnik.db"
     redis_url: str | None = None
     redis_prefix: str = "nastavnik"
     telegram_api_url: str = "https://api.telegram.org"
@@ -38,9 +70,19 @@ class Settings(BaseSettings):
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
-        if not TOKEN_PATTERN.match(value.get_secret_value().strip()):
+        token = value.get_secret_value().strip()
+        if not token:
+            raise ValueError("empty")  # `BOT_TOKEN=` as .env.example has it: "not set"
+        if not TOKEN_PATTERN.match(token):
             raise ValueError("malformed")
-        return SecretStr(value.get_secret_value().strip())
+        return SecretStr(token)
+
+    @field_validator("extra_forms_file")
+    @classmethod
+    def _forms_file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -86,19 +128,29 @@ def load_settings() -> Settings:
     try:
         return Settings()  # type: ignore[call-arg]
     except ValidationError as exc:
-        first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        if name == "BOT_TOKEN" and first["type"] == "missing":
-            raise ConfigError(
-                "BOT_TOKEN is not set: put BOT_TOKEN=<token from @BotFather> "
-                "in the environment or in .env"
-            ) from None
-        if name == "BOT_TOKEN":
-            raise ConfigError(
-                "BOT_TOKEN looks malformed: it should look like 123456789:AA... "
-                "(copy it from @BotFather) — set it in the environment or in .env"
-            ) from None
-        reason = first["msg"].removeprefix("Value error, ")
-        raise ConfigError(
-            f"{name} is invalid ({reason}): fix it in the environment or in .env"
-        ) from None
+        raise _config_error(exc) from None
+
+
+def load_database_url() -> str:
+    """DATABASE_URL as the bot reads it (environment, then `.env`, then the default)."""
+    try:
+        return DatabaseSettings().database_url
+    except ValidationError as exc:
+        raise _config_error(exc) from None
+
+
+def _config_error(exc: ValidationError) -> ConfigError:
+    first = exc.errors()[0]
+    name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+    if name == "BOT_TOKEN" and (first["type"] == "missing" or "empty" in first["msg"]):
+        return ConfigError(
+            "BOT_TOKEN is not set: put BOT_TOKEN=<token from @BotFather> "
+            "in the environment or in .env"
+        )
+    if name == "BOT_TOKEN":
+        return ConfigError(
+            "BOT_TOKEN looks malformed: it should look like 123456789:AA... "
+            "(copy it from @BotFather) — set it in the environment or in .env"
+        )
+    reason = first["msg"].removeprefix("Value error, ")
+    return ConfigError(f"{name} is invalid ({reason}): fix it in the environment or in .env")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
+import sys
 from pathlib import Path
 
 from alembic import command
@@ -36,28 +36,40 @@ async def upgrade_async(database_url: str, revision: str = "head") -> None:
     await asyncio.to_thread(upgrade, database_url, revision)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Apply or revert database migrations.")
-    parser.add_argument("action", choices=["upgrade", "downgrade", "current", "history"])
-    parser.add_argument("revision", nargs="?", default="head")
-    parser.add_argument("--url", default=None, help="database URL (default: DATABASE_URL)")
-    args = parser.parse_args()
-    from bot.config import Settings
-
-    url = (
-        args.url or os.environ.get("DATABASE_URL") or Settings.model_fields["database_url"].default
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.storage.migrate",
+        description="Apply or revert database migrations (DATABASE_URL from the environment "
+        "or .env, as the bot reads it).",
     )
+    parser.add_argument("action", choices=["upgrade", "downgrade", "current", "history"])
+    parser.add_argument("revision", nargs="?", help="upgrade: default head; downgrade: required")
+    parser.add_argument("--url", default=None, help="database URL (default: DATABASE_URL)")
+    args = parser.parse_args(argv)
+    if args.action == "downgrade" and not args.revision:
+        parser.error(
+            "downgrade needs a revision: `downgrade -1` reverts the last migration, "
+            "`downgrade base` removes every table (see `history`)"
+        )
+    from bot.config import ConfigError, check_database_url, load_database_url
+
+    try:
+        url = check_database_url(args.url) if args.url else load_database_url()
+    except (ConfigError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     config = alembic_config(url)
     if args.action == "upgrade":
         ensure_sqlite_dir(url)
-        command.upgrade(config, args.revision)
+        command.upgrade(config, args.revision or "head")
     elif args.action == "downgrade":
         command.downgrade(config, args.revision)
     elif args.action == "current":
         command.current(config, verbose=True)
     else:
         command.history(config)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
