@@ -54,7 +54,7 @@ staff-tz-asia-irkutsk = Irkutsk
 staff-tz-asia-yakutsk = Yakutsk
 staff-tz-asia-vladivostok = Vladivostok
 staff-tz-asia-magadan = Magadan
-staff-tz-asia-kamchatka = Petropavlovsk-Kamchatsky
+staff-tz-asia-kamchatka = P.-Kamchatsky
 
 # Invitation links.
 staff-invite-ready =

@@ -54,7 +54,7 @@ staff-tz-asia-irkutsk = Иркутск
 staff-tz-asia-yakutsk = Якутск
 staff-tz-asia-vladivostok = Владивосток
 staff-tz-asia-magadan = Магадан
-staff-tz-asia-kamchatka = Петропавловск-Камчатский
+staff-tz-asia-kamchatka = П.-Камчатский
 
 # Ссылки-приглашения.
 staff-invite-ready =
