@@ -11,6 +11,7 @@ from aiogram_dialog.api.internal import RawKeyboard
 from aiogram_dialog.widgets.kbd import Button, Group, Keyboard, ScrollingGroup, Select
 from aiogram_dialog.widgets.kbd.pager import BasePager
 from aiogram_dialog.widgets.text import Format, Text
+from markupsafe import Markup
 
 from bot.dialogs.states import MainMenu
 
@@ -24,6 +25,14 @@ def shorten(text: str, limit: int = LABEL_MAX) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rstrip() + "…"
+
+
+def label_of(manager: DialogManager, key: str, limit: int = LABEL_MAX, **args: Any) -> str:
+    """A button label from a Fluent message: plain text (Telegram shows labels as typed,
+    so names are not HTML-escaped here), shortened to `limit`."""
+    i18n = manager.middleware_data["i18n"]
+    raw = {k: Markup(v) if isinstance(v, str) else v for k, v in args.items()}
+    return shorten(str(i18n.get(key, **raw)), limit)
 
 
 class Pager(BasePager):
