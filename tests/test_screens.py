@@ -16,7 +16,7 @@ from sqlalchemy import event, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.services.codes import hash_code, new_code
-from bot.services.errors import NotFound
+from bot.services.errors import AccessDenied, NotFound
 from bot.storage.models import (
     AuditEntry,
     Consent,
@@ -549,3 +549,39 @@ async def test_mark_paper_only_for_a_live_participant(session: AsyncSession, cas
         await consent.mark_paper(await people_actor(session, w.curator_a), membership.id)
     assert await count(session, Consent) == 0
     assert await count(session, AuditEntry, AuditEntry.action == "consent.paper") == 0
+
+
+async def test_overview_counts_states_and_unused_personal_invites(session: AsyncSession) -> None:
+    w = await make_world(session)
+    hub = hub_of(session)
+    curator = await people_actor(session, w.curator_a)
+    waiting, _m1 = await _participant(session, w, is_minor=True, name="Б Ждёт")
+    await hub.consent.give_self(waiting, w.school_a.id)
+    await _participant(session, w, is_minor=False, name="А Регистрируется")
+    for _ in range(3):
+        await hub.invites.create(
+            curator,
+            organisation_id=w.school_a.id,
+            role="mentee",
+            programme_id=w.programme_a.id,
+            max_uses=1,
+        )
+    await hub.invites.create(  # a group link is not a person waiting
+        curator,
+        organisation_id=w.school_a.id,
+        role="mentee",
+        programme_id=w.programme_a.id,
+        max_uses=30,
+    )
+
+    overview = await hub.participants.overview(curator, w.school_a.id)
+    assert [(p.full_name, p.state) for p in overview.participants] == [
+        ("Б Ждёт", "guardian"),
+        ("А Регистрируется", "registering"),
+    ]
+    [summary] = overview.programmes
+    assert summary.programme_id == w.programme_a.id
+    assert summary.counts == {"guardian": 1, "registering": 1, "ready": 0}
+    assert summary.invited == 3
+    with pytest.raises(AccessDenied):
+        await hub.participants.overview(await people_actor(session, w.curator_b), w.school_a.id)
