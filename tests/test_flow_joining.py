@@ -199,6 +199,9 @@ async def test_coordinator_sees_counts_of_their_schools(tg: Running) -> None:
     await nina.send("Орлова Нина Павловна")
     await nina.press("✅ Сохранить")
     await nina.send("/start")
+    # Totals in the menu; the line per school is on a screen of its own.
+    assert "Школ: 1 · наставников: 0 · наставляемых: 0" in nina.last.body
+    await nina.press("🏫 Школы муниципалитета")
     assert "Школа № 7: наставников — 0, наставляемых — 0" in nina.last.body
 
 

@@ -328,6 +328,10 @@ async def test_curator_marks_paper_consent_and_the_participant_is_told(tg: Runni
     assert "Ученик — ученик" in curator.last.body
     assert "регистрируется" in curator.last.body
     await curator.press("📝 Отметить бумажное согласие")
+    # Nothing is recorded before the curator confirms.
+    assert "Отметить бумажное согласие для Сидоров Ваня?" in curator.last.plain
+    assert not pupil.texts()
+    await curator.press("Да, отметить")
 
     # The participant hears it in their own language (saved choice: English).
     assert any("paper consent was received" in t for t in pupil.texts()), pupil.transcript()
@@ -354,6 +358,7 @@ async def test_paper_consent_for_a_participant_who_blocked_the_bot(tg: Running) 
     await curator.press("👥 Участники")
     await curator.press("✍️ Блок Боб — наставник")
     await curator.press("📝 Отметить бумажное согласие")
+    await curator.press("Да, отметить")
     assert "заблокировал бота" in curator.callback_answers[-1]["text"]
     assert "✅ получено" in curator.last.body
     async with tg.app.session_factory() as session:

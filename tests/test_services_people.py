@@ -939,7 +939,7 @@ async def test_minor_complete_after_paper_marked_by_own_curator(session: AsyncSe
     assert not (await consent.status(minor.id, w.school_a.id)).complete
 
     curator = await actor_of(session, w.curator_a)
-    assert await consent.mark_paper(curator, membership.id) == minor.id
+    assert (await consent.mark_paper(curator, membership.id)).user_id == minor.id
     status = await consent.status(minor.id, w.school_a.id)
     assert status.guardian_given and status.complete
     # Marking twice stores one paper.

@@ -6,9 +6,11 @@ from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Start
+from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo
+from aiogram_dialog.widgets.text import List
 from markupsafe import Markup
 
+from bot.dialogs.paging import Pager, shorten
 from bot.dialogs.states import (
     Guardian,
     Language,
@@ -47,13 +49,15 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
             )
             if line.role in ("mentor", "mentee") and not line.consent_complete:
                 lines.append(i18n.get("menu-consent-waiting"))
-        for school in await services.memberships.coordinator_overview(actor):
+        if "coordinator" in roles:
+            # Totals only: the per-school lines are a paged screen of their own.
+            schools = await services.memberships.coordinator_overview(actor)
             lines.append(
                 i18n.get(
-                    "menu-coordinator-school",
-                    school=school.school_name,
-                    mentors=school.mentors,
-                    mentees=school.mentees,
+                    "staff-coord-total",
+                    schools=len(schools),
+                    mentors=sum(s.mentors for s in schools),
+                    mentees=sum(s.mentees for s in schools),
                 )
             )
     return {
@@ -66,6 +70,29 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "is_participant": bool(roles & {"mentor", "mentee"}),
         "has_no_role": not roles and pending is None and not children,
     }
+
+
+SCHOOLS_PAGE = 20
+SCHOOL_NAME_MAX = 60
+
+
+async def schools_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    """A coordinator's schools, one line each (counts, no names of people)."""
+    actor: Actor | None = dialog_manager.middleware_data.get("actor")
+    overview = (
+        await services_of(dialog_manager).memberships.coordinator_overview(actor) if actor else []
+    )
+    i18n = i18n_of(dialog_manager)
+    lines = [
+        i18n.get(
+            "menu-coordinator-school",
+            school=shorten(school.school_name, SCHOOL_NAME_MAX),
+            mentors=school.mentors,
+            mentees=school.mentees,
+        )
+        for school in overview
+    ]
+    return {"school_lines": lines, "count": len(lines)}
 
 
 async def continue_registration(
@@ -89,6 +116,12 @@ def main_menu_dialog() -> Dialog:
                 when="has_pending",
             ),
             Start(T("menu-guardian"), id="guardian", state=Guardian.children, when="is_guardian"),
+            SwitchTo(
+                T("staff-coord-schools-button"),
+                id="coordinator_schools",
+                state=MainMenu.schools,
+                when="is_coordinator",
+            ),
             Start(
                 T("staff-menu-organisations"),
                 id="organisations",
@@ -112,5 +145,20 @@ def main_menu_dialog() -> Dialog:
             buttons_only(),
             state=MainMenu.main,
             getter=menu_getter,
+        ),
+        Window(
+            T("staff-coord-schools-title"),
+            # Lines are Markup rendered by i18n (names escaped there).
+            List(
+                Html("{item}"),
+                items="school_lines",
+                id="school_lines",
+                page_size=SCHOOLS_PAGE,
+            ),
+            Pager(scroll="school_lines", id="school_pager"),
+            SwitchTo(T("button-back"), id="back", state=MainMenu.main),
+            buttons_only(),
+            state=MainMenu.schools,
+            getter=schools_getter,
         ),
     )

@@ -13,7 +13,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import (
     Button,
-    Cancel,
     Group,
     Row,
     Select,
@@ -22,6 +21,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup, escape
 
+from bot.dialogs.paging import back_to_menu, shorten
 from bot.dialogs.states import Organisations
 from bot.dialogs.widgets import (
     T,
@@ -36,23 +36,7 @@ from bot.dialogs.widgets import (
 )
 from bot.services.errors import InvalidInput
 from bot.services.invites import CreatedInvite
-from bot.services.organisations import clean_name
-
-# Russia's zones, west to east (no daylight saving time since 2014).
-TIMEZONES = (
-    "Europe/Kaliningrad",
-    "Europe/Moscow",
-    "Europe/Samara",
-    "Asia/Yekaterinburg",
-    "Asia/Omsk",
-    "Asia/Novosibirsk",
-    "Asia/Krasnoyarsk",
-    "Asia/Irkutsk",
-    "Asia/Yakutsk",
-    "Asia/Vladivostok",
-    "Asia/Magadan",
-    "Asia/Kamchatka",
-)
+from bot.services.organisations import RUSSIAN_TIMEZONES, clean_name
 
 ADMIN_INVITE_ROLE = {"municipality": "coordinator", "school": "curator"}
 
@@ -72,7 +56,11 @@ def timezone_label(manager: DialogManager, tz: str) -> str:
     offset = datetime.now(ZoneInfo(tz)).utcoffset()
     hours = int(offset.total_seconds() // 3600) if offset else 0
     # A zone set outside this dialog has no localized city name: show it as it is.
-    city = text_of(manager, "staff-tz-" + tz.lower().replace("/", "-")) if tz in TIMEZONES else tz
+    city = (
+        text_of(manager, "staff-tz-" + tz.lower().replace("/", "-"))
+        if tz in RUSSIAN_TIMEZONES
+        else tz
+    )
     return text_of(manager, "staff-tz-option", city=city, offset=f"{hours:+d}")
 
 
@@ -111,7 +99,7 @@ async def invite_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
 async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     orgs = await services_of(dialog_manager).organisations.list_all(actor_of(dialog_manager))
     icons = {"municipality": "🏛", "school": "🏫"}
-    items = [{"id": o.id, "label": f"{icons.get(o.kind, '🏢')} {o.name}"} for o in orgs]
+    items = [{"id": o.id, "label": shorten(f"{icons.get(o.kind, '🏢')} {o.name}")} for o in orgs]
     return {"orgs": items, "count": len(items)}
 
 
@@ -119,7 +107,7 @@ async def parent_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     municipalities = await services_of(dialog_manager).organisations.list_all(
         actor_of(dialog_manager), kind="municipality"
     )
-    return {"parents": [{"id": o.id, "label": o.name} for o in municipalities]}
+    return {"parents": [{"id": o.id, "label": shorten(f"🏛 {o.name}")} for o in municipalities]}
 
 
 async def name_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -128,9 +116,10 @@ async def name_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
 
 
 async def timezone_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    # The deployment's DEFAULT_TIMEZONE first; a zone is chosen by its IANA name.
     zones = [
-        {"id": index, "label": timezone_label(dialog_manager, tz)}
-        for index, tz in enumerate(TIMEZONES)
+        {"id": tz, "label": timezone_label(dialog_manager, tz)}
+        for tz in services_of(dialog_manager).organisations.timezones
     ]
     return {"zones": zones, "name": dialog_manager.dialog_data.get("name", "")}
 
@@ -201,18 +190,15 @@ async def on_name(message: Message, manager: DialogManager, name: str) -> None:
 
 
 async def on_timezone(
-    callback: CallbackQuery, _widget: Any, manager: DialogManager, index: int
+    callback: CallbackQuery, _widget: Any, manager: DialogManager, timezone: str
 ) -> None:
-    if not 0 <= index < len(TIMEZONES):
-        await hint(manager, callback, "error-timezone")
-        return
     data = manager.dialog_data
     try:
         org = await services_of(manager).organisations.create(
             actor_of(manager),
             kind=str(data.get("kind")),
             name=str(data.get("name", "")),
-            timezone=TIMEZONES[index],
+            timezone=timezone,  # from the client: the service checks it against its list
             parent_id=data.get("parent_id"),
         )
     except InvalidInput as error:
@@ -250,14 +236,14 @@ def organisations_dialog() -> Dialog:
                 Button(T("staff-org-add-municipality"), id="add_mun", on_click=on_add_municipality),
                 Button(T("staff-org-add-school"), id="add_school", on_click=on_add_school),
             ),
-            Cancel(T("button-back")),
+            back_to_menu(T("button-back")),
             buttons_only(),
             state=Organisations.list,
             getter=list_getter,
         ),
         Window(
             T("staff-org-parent-prompt"),
-            scrolling_select("🏛 {item[label]}", "parent", "parents", on_parent),
+            scrolling_select("{item[label]}", "parent", "parents", on_parent),
             Button(T("staff-org-no-parent"), id="no_parent", on_click=on_no_parent),
             SwitchTo(T("button-back"), id="back", state=Organisations.list),
             buttons_only(),
@@ -281,7 +267,6 @@ def organisations_dialog() -> Dialog:
                     id="tz",
                     item_id_getter=lambda item: item["id"],
                     items="zones",
-                    type_factory=int,
                     on_click=on_timezone,
                 ),
                 width=2,

@@ -14,7 +14,6 @@ from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import (
     Button,
-    Cancel,
     Column,
     Row,
     Select,
@@ -23,6 +22,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.organisations import format_date, invite_getter, show_invite
+from bot.dialogs.paging import back_to_menu, shorten, to_menu
 from bot.dialogs.states import Programmes
 from bot.dialogs.widgets import (
     T,
@@ -86,7 +86,7 @@ async def school_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
             await services.organisations.get(actor, school_id)
             for school_id in curator_schools(dialog_manager)
         ]
-    return {"schools": [{"id": s.id, "label": s.name} for s in schools]}
+    return {"schools": [{"id": s.id, "label": shorten(f"🏫 {s.name}")} for s in schools]}
 
 
 async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -97,7 +97,7 @@ async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     programmes = await services.programmes.list_for_school(actor, school_id)
     return {
         "school": school.name,
-        "programmes": [{"id": p.id, "label": p.name} for p in programmes],
+        "programmes": [{"id": p.id, "label": shorten(p.name)} for p in programmes],
         "count": len(programmes),
     }
 
@@ -110,7 +110,9 @@ async def form_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     locale = i18n_of(dialog_manager).locale
     forms = services_of(dialog_manager).catalog.forms()
     return {
-        "forms": [{"id": index, "label": form.name(locale)} for index, form in enumerate(forms)],
+        # Chosen by its stable key; the service checks the key against the catalogue.
+        # (the catalogue keeps these labels within 40 characters: one button a row)
+        "forms": [{"id": form.key, "label": form.name(locale)} for form in forms],
         "name": dialog_manager.dialog_data.get("name", ""),
     }
 
@@ -162,9 +164,9 @@ async def on_school(
     await manager.switch_to(Programmes.list)
 
 
-async def on_list_back(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+async def on_list_back(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     if manager.dialog_data.get("single_school"):
-        await manager.done()
+        await to_menu(callback, button, manager)
     else:
         await manager.switch_to(Programmes.school)
 
@@ -183,13 +185,13 @@ async def on_name(message: Message, manager: DialogManager, name: str) -> None:
 
 
 async def on_form(
-    callback: CallbackQuery, _widget: Any, manager: DialogManager, index: int
+    callback: CallbackQuery, _widget: Any, manager: DialogManager, form_key: str
 ) -> None:
-    forms = services_of(manager).catalog.forms()
-    if not 0 <= index < len(forms):
+    form = services_of(manager).catalog.form(form_key)
+    if form is None or form.hidden:  # from the client; the service checks it again
         await hint(manager, callback, "error-programme-form")
         return
-    manager.dialog_data["form_key"] = forms[index].key
+    manager.dialog_data["form_key"] = form_key
     await manager.switch_to(Programmes.new_period)
 
 
@@ -321,8 +323,8 @@ def programmes_dialog() -> Dialog:
     return Dialog(
         Window(
             T("staff-prog-school-prompt"),
-            scrolling_select("🏫 {item[label]}", "school", "schools", on_school),
-            Cancel(T("button-back")),
+            scrolling_select("{item[label]}", "school", "schools", on_school),
+            back_to_menu(T("button-back")),
             buttons_only(),
             state=Programmes.school,
             getter=school_getter,
@@ -351,7 +353,6 @@ def programmes_dialog() -> Dialog:
                     id="form",
                     item_id_getter=lambda item: item["id"],
                     items="forms",
-                    type_factory=int,
                     on_click=on_form,
                 ),
             ),

@@ -5,6 +5,7 @@ from aiogram.fsm.state import State, StatesGroup
 
 class MainMenu(StatesGroup):
     main = State()
+    schools = State()  # a coordinator's schools, paged
 
 
 class Language(StatesGroup):
@@ -60,6 +61,8 @@ class Participants(StatesGroup):
 
     list = State()
     view = State()
+    filter = State()  # which programme's participants
+    confirm_paper = State()  # «Mark paper consent for …?»
 
 
 class MyData(StatesGroup):

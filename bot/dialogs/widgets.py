@@ -10,11 +10,12 @@ from aiogram import Bot
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput, TextInput
-from aiogram_dialog.widgets.kbd import ScrollingGroup, Select
-from aiogram_dialog.widgets.text import Format, Text
+from aiogram_dialog.widgets.kbd import Keyboard
+from aiogram_dialog.widgets.text import Text
 from aiogram_i18n import I18nContext
 from markupsafe import Markup
 
+from bot.dialogs.paging import PAGE_HEIGHT, paged_select
 from bot.services.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -127,20 +128,8 @@ def buttons_only() -> MessageInput:
 
 
 def scrolling_select(
-    text: str, widget_id: str, items: str, on_click: Any, *, height: int = 8
-) -> ScrollingGroup:
-    """A paged one-per-row list whose items are dicts with "id" (an int) and "label"."""
-    return ScrollingGroup(
-        Select(
-            Format(text),
-            id=widget_id,
-            item_id_getter=lambda item: item["id"],
-            items=items,
-            type_factory=int,
-            on_click=on_click,
-        ),
-        id=f"{widget_id}_pages",
-        width=1,
-        height=height,
-        hide_on_single_page=True,
-    )
+    text: str, widget_id: str, items: str, on_click: Any, *, height: int = PAGE_HEIGHT
+) -> Keyboard:
+    """A paged one-per-row list whose items are dicts with "id" (an int) and "label";
+    the pager reads «‹ 2/5 ›» (see bot/dialogs/paging.py)."""
+    return paged_select(text, widget_id, items, on_click, height=height)

@@ -21,6 +21,9 @@ from bot.storage.models import Consent, GuardianLink, Membership, Organisation, 
 CONSENT_TEXT_VERSION = "2026-11"
 GUARDIAN_PREFIX = "g-"
 GUARDIAN_LINK_DAYS = 14
+# Paper consent is marked only for a live participant's membership.
+PAPER_ROLES = ("mentor", "mentee")
+PAPER_STATUSES = ("active", "registering")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,12 @@ class ConsentStatus:
     @property
     def complete(self) -> bool:
         return self.self_given and (not self.guardian_needed or self.guardian_given)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperMark:
+    user_id: int
+    recorded: bool  # False: consent was complete already (e.g. a second tap), nothing changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,23 +205,39 @@ class ConsentService:
             raise DomainError("guardian-link-unknown")
         return invitation
 
-    async def mark_paper(self, actor: Actor, membership_id: int) -> int:
-        """The curator received a signed paper consent. Returns the participant's user id."""
+    async def mark_paper(self, actor: Actor, membership_id: int) -> PaperMark:
+        """The curator received a signed paper consent for a live participant (a mentor or
+        mentee who is registering or active — not one who left or was anonymised).
+        Idempotent: when consent is already complete nothing is recorded and
+        `recorded` is False, so the caller does not tell the participant twice."""
         membership = await self.session.get(Membership, membership_id)
         if membership is None:
             raise NotFound()
         await self.access.require_curator(actor, membership.organisation_id, "consent.paper")
+        user = await self.session.get(User, membership.user_id)
+        if (
+            membership.role not in PAPER_ROLES
+            or membership.status not in PAPER_STATUSES
+            or user is None
+            or user.anonymised_at is not None
+        ):
+            raise NotFound()
         existing = await self._active(membership.user_id, membership.organisation_id)
-        if not any(c.given_by == "paper" for c in existing):
-            await self._add(membership.user_id, membership.organisation_id, "paper", actor.user_id)
-            await self.audit.record(
-                actor.user_id,
-                "consent.paper",
-                organisation_id=membership.organisation_id,
-                object_type="membership",
-                object_id=membership.id,
-            )
-        return membership.user_id
+        kinds = {c.given_by for c in existing}
+        complete = "paper" in kinds or (
+            "self" in kinds and (not user.is_minor or "guardian" in kinds)
+        )
+        if complete:
+            return PaperMark(user_id=membership.user_id, recorded=False)
+        await self._add(membership.user_id, membership.organisation_id, "paper", actor.user_id)
+        await self.audit.record(
+            actor.user_id,
+            "consent.paper",
+            organisation_id=membership.organisation_id,
+            object_type="membership",
+            object_id=membership.id,
+        )
+        return PaperMark(user_id=membership.user_id, recorded=True)
 
     async def guarded_children(self, guardian: Person) -> list[GuardianInvitation]:
         """The minors whose consent this person confirmed (they may withdraw it)."""

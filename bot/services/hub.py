@@ -54,7 +54,9 @@ class ServiceHub:
 
     @cached_property
     def organisations(self) -> OrganisationService:
-        return OrganisationService(self.session, self.access, self.audit)
+        return OrganisationService(
+            self.session, self.access, self.audit, self.settings.default_timezone
+        )
 
     @cached_property
     def programmes(self) -> ProgrammeService:

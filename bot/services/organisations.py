@@ -16,6 +16,22 @@ from bot.storage.models import Organisation
 NAME_MAX = 200
 KINDS = ("region", "municipality", "school")
 
+# Russia's zones, west to east, by city (no daylight saving time since 2014): UTC+2 … UTC+12.
+RUSSIAN_TIMEZONES = (
+    "Europe/Kaliningrad",
+    "Europe/Moscow",
+    "Europe/Samara",
+    "Asia/Yekaterinburg",
+    "Asia/Omsk",
+    "Asia/Novosibirsk",
+    "Asia/Krasnoyarsk",
+    "Asia/Irkutsk",
+    "Asia/Yakutsk",
+    "Asia/Vladivostok",
+    "Asia/Magadan",
+    "Asia/Kamchatka",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class OrganisationView:
@@ -45,11 +61,24 @@ def check_timezone(name: str) -> str:
     return name
 
 
+def offered_timezones(default_timezone: str) -> tuple[str, ...]:
+    """The zones a new organisation may get, the deployment's default (DEFAULT_TIMEZONE)
+    first, then Russia's from west to east."""
+    return (default_timezone, *(tz for tz in RUSSIAN_TIMEZONES if tz != default_timezone))
+
+
 class OrganisationService:
-    def __init__(self, session: AsyncSession, access: AccessService, audit: AuditService) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        access: AccessService,
+        audit: AuditService,
+        default_timezone: str = "Europe/Moscow",
+    ) -> None:
         self.session = session
         self.access = access
         self.audit = audit
+        self.timezones = offered_timezones(default_timezone)
 
     async def create(
         self,
@@ -67,6 +96,8 @@ class OrganisationService:
             parent = await self.session.get(Organisation, parent_id)
             if parent is None or parent.kind != "municipality" or kind != "school":
                 raise InvalidInput("organisation-parent")
+        if timezone not in self.timezones:  # a forged button value proves nothing
+            raise InvalidInput("timezone")
         org = Organisation(
             kind=kind, name=clean_name(name), timezone=check_timezone(timezone), parent_id=parent_id
         )

@@ -73,7 +73,8 @@ class ProgrammeService:
         school = await self.session.get(Organisation, school_id)
         if school is None or school.kind != "school":
             raise NotFound()
-        if self.catalog.form(form_key) is None:
+        form = self.catalog.form(form_key)
+        if form is None or form.hidden:  # a retired form stays readable, not offered
             raise InvalidInput("programme-form")
         if period_end <= period_start:
             raise InvalidInput("programme-period")

@@ -54,7 +54,7 @@ staff-tz-asia-irkutsk = Irkutsk
 staff-tz-asia-yakutsk = Yakutsk
 staff-tz-asia-vladivostok = Vladivostok
 staff-tz-asia-magadan = Magadan
-staff-tz-asia-kamchatka = Petropavlovsk-Kamchatsky
+staff-tz-asia-kamchatka = P.-Kamchatsky
 
 # Invitation links.
 staff-invite-ready =
@@ -140,10 +140,10 @@ stage-completion = Completing the programme
 
 # Participants (curator).
 staff-part-list =
-    <b>Participants</b>
+    <b>Participants</b> · { $programme }
     { $count ->
         [0] Nobody has joined yet. Invite participants under “Programmes”.
-       *[other] ✅ consent given · ⏳ waiting for a parent · ✍️ registering
+       *[other] Those needing attention come first.
     }
 staff-part-item = { $icon } { $name } — { $role }
 staff-part-no-name = (no name yet)
@@ -151,6 +151,7 @@ staff-part-view =
     <b>{ $name }</b>
     Role: { $role }
     Programme: { $programme }
+    Status: { $status }
     Consent: { $consent }
 staff-part-no-programme = —
 staff-consent-complete = ✅ given
@@ -171,3 +172,30 @@ error-invite-role = An invitation cannot be made for this role.
 error-invite-wrong-organisation = A person with this role cannot be invited to this organisation.
 error-organisation-kind = Only a municipality or a school can be created.
 error-organisation-parent = A school can only be added to a municipality.
+
+# Coordinator: totals in the menu and the schools page by page.
+staff-coord-total = 🏛 Schools: { $schools } · mentors: { $mentors } · mentees: { $mentees }
+staff-coord-schools-button = 🏫 Schools of the municipality
+staff-coord-schools-title =
+    <b>Schools of the municipality</b>
+    { $count ->
+        [0] There are no schools in the municipality yet.
+       *[other] Participants who finished registering, without names:
+    }
+
+# Participants: statuses, the programme filter, confirming a paper consent.
+staff-part-state-guardian = ⏳ waiting for a parent's consent
+staff-part-state-registering = ✍️ registering
+staff-part-state-ready = ✅ ready
+staff-part-state-invited = ✉️ invited, not joined yet
+staff-part-count-line = { $state }: { $count }
+staff-part-programme-line = “{ $programme }”: ⏳ { $guardian } · ✍️ { $registering } · ✅ { $ready } · ✉️ { $invited }
+staff-part-more-programmes = …and { $count } more programmes: choose one with the button below.
+staff-part-all-programmes = all programmes
+staff-part-filter = 🔎 Programme: { $programme }
+staff-part-filter-prompt = Whose participants to show?
+staff-part-filter-all = All programmes
+staff-part-paper-confirm = Mark a paper consent for { $name }?
+staff-part-paper-yes = Yes, mark it
+staff-part-paper-no = No
+staff-part-paper-already = Consent is already marked; nothing changed.

@@ -54,7 +54,7 @@ staff-tz-asia-irkutsk = Иркутск
 staff-tz-asia-yakutsk = Якутск
 staff-tz-asia-vladivostok = Владивосток
 staff-tz-asia-magadan = Магадан
-staff-tz-asia-kamchatka = Петропавловск-Камчатский
+staff-tz-asia-kamchatka = П.-Камчатский
 
 # Ссылки-приглашения.
 staff-invite-ready =
@@ -142,10 +142,10 @@ stage-completion = Завершение программы
 
 # Участники (куратор).
 staff-part-list =
-    <b>Участники</b>
+    <b>Участники</b> · { $programme }
     { $count ->
         [0] Пока никто не присоединился. Пригласите участников в разделе «Программы».
-       *[other] ✅ согласие есть · ⏳ ждём родителя · ✍️ регистрируется
+       *[other] Сначала те, кому нужно внимание.
     }
 staff-part-item = { $icon } { $name } — { $role }
 staff-part-no-name = (имя ещё не указано)
@@ -153,6 +153,7 @@ staff-part-view =
     <b>{ $name }</b>
     Роль: { $role }
     Программа: { $programme }
+    Статус: { $status }
     Согласие: { $consent }
 staff-part-no-programme = —
 staff-consent-complete = ✅ получено
@@ -173,3 +174,30 @@ error-invite-role = Для этой роли нельзя сделать при�
 error-invite-wrong-organisation = Для этой организации нельзя пригласить человека с такой ролью.
 error-organisation-kind = Можно создать только муниципалитет или школу.
 error-organisation-parent = Школу можно добавить только в муниципалитет.
+
+# Координатор: сводка в меню и школы по страницам.
+staff-coord-total = 🏛 Школ: { $schools } · наставников: { $mentors } · наставляемых: { $mentees }
+staff-coord-schools-button = 🏫 Школы муниципалитета
+staff-coord-schools-title =
+    <b>Школы муниципалитета</b>
+    { $count ->
+        [0] В муниципалитете пока нет школ.
+       *[other] Участники с завершённой регистрацией, без имён:
+    }
+
+# Участники: статусы, фильтр по программе, подтверждение бумажного согласия.
+staff-part-state-guardian = ⏳ ждёт согласия родителя
+staff-part-state-registering = ✍️ регистрируется
+staff-part-state-ready = ✅ готов к работе
+staff-part-state-invited = ✉️ приглашён, ещё не присоединился
+staff-part-count-line = { $state }: { $count }
+staff-part-programme-line = «{ $programme }»: ⏳ { $guardian } · ✍️ { $registering } · ✅ { $ready } · ✉️ { $invited }
+staff-part-more-programmes = …и ещё программ: { $count } — выберите программу кнопкой ниже.
+staff-part-all-programmes = все программы
+staff-part-filter = 🔎 Программа: { $programme }
+staff-part-filter-prompt = Участников какой программы показать?
+staff-part-filter-all = Все программы
+staff-part-paper-confirm = Отметить бумажное согласие для { $name }?
+staff-part-paper-yes = Да, отметить
+staff-part-paper-no = Нет
+staff-part-paper-already = Согласие уже отмечено, ничего не изменилось.
