@@ -18,6 +18,7 @@ from bot.dialogs.widgets import (
     bot_of,
     buttons_only,
     i18n_of,
+    plain_text_of,
     scrolling_select,
     services_of,
     text_of,
@@ -50,12 +51,12 @@ async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
                 {
                     "id": p.membership_id,
                     # A button label is plain text: no HTML escaping here.
-                    "label": text_of(
+                    "label": plain_text_of(
                         dialog_manager,
                         "staff-part-item",
                         icon=CONSENT_ICONS[consent_state(p.consent)],
-                        name=p.full_name or text_of(dialog_manager, "staff-part-no-name"),
-                        role=text_of(dialog_manager, f"staff-role-{p.role}"),
+                        name=p.full_name or plain_text_of(dialog_manager, "staff-part-no-name"),
+                        role=plain_text_of(dialog_manager, f"staff-role-{p.role}"),
                     ),
                 }
             )
