@@ -142,7 +142,8 @@ async def view_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     org = await services.organisations.get(
         actor_of(dialog_manager), int(dialog_manager.dialog_data["org_id"])
     )
-    parent = await services.organisations.name_of(org.parent_id) if org.parent_id else ""
+    actor = actor_of(dialog_manager)
+    parent = await services.organisations.name_of(actor, org.parent_id) if org.parent_id else ""
     return {
         "name": org.name,
         "kind": text_of(dialog_manager, f"staff-org-kind-{org.kind}"),

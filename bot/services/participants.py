@@ -38,7 +38,7 @@ class ParticipantService:
         self.consent = consent
 
     async def _view(
-        self, membership: Membership, user: User, programme: Programme | None
+        self, actor: Actor, membership: Membership, user: User, programme: Programme | None
     ) -> ParticipantView:
         return ParticipantView(
             membership_id=membership.id,
@@ -49,7 +49,7 @@ class ParticipantService:
             status=membership.status,
             programme_id=programme.id if programme else None,
             programme_name=programme.name if programme else None,
-            consent=await self.consent.status(user.id, membership.organisation_id),
+            consent=await self.consent.status(actor, user.id, membership.organisation_id),
         )
 
     async def list_for_school(self, actor: Actor, school_id: int) -> list[ParticipantView]:
@@ -67,17 +67,23 @@ class ParticipantService:
             )
             .order_by(User.full_name, Membership.id)
         )
-        return [await self._view(m, u, p) for m, u, p in rows]
+        return [await self._view(actor, m, u, p) for m, u, p in rows]
 
     async def get(self, actor: Actor, membership_id: int) -> ParticipantView:
         """Refuses (and audits) a participant of another school, whatever the client sent."""
         membership = await self.session.get(Membership, membership_id)
-        if membership is None or membership.role not in PARTICIPANT_ROLES:
-            raise NotFound()
-        await self.access.require_curator(actor, membership.organisation_id, "participant.view")
-        user = await self.session.get(User, membership.user_id)
+        await self.access.require_curator(
+            actor,
+            membership.organisation_id if membership else None,
+            "participant.view",
+            object_type="membership",
+            object_id=membership_id,
+        )
+        user = await self.session.get(User, membership.user_id) if membership else None
         if (
-            user is None
+            membership is None
+            or membership.role not in PARTICIPANT_ROLES
+            or user is None
             or user.anonymised_at is not None
             or membership.status not in LISTED_STATUSES
         ):
@@ -87,4 +93,4 @@ class ParticipantService:
             if membership.programme_id
             else None
         )
-        return await self._view(membership, user, programme)
+        return await self._view(actor, membership, user, programme)
