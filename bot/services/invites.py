@@ -87,12 +87,21 @@ class InviteService:
             raise InvalidInput("invite-wrong-organisation")
         if role in ("mentor", "mentee"):
             programme = await self.session.get(Programme, programme_id) if programme_id else None
-            if programme is None or programme.organisation_id != org.id:
-                # Another school's programme, or none: the same refusal, the same audit row.
+            # Another school's programme, or none: the same refusal, the same audit row.
+            await self.access.require_curator(
+                actor,
+                programme.organisation_id if programme else None,
+                f"invite:{role}",
+                object_type="programme",
+                object_id=programme_id,
+            )
+            if programme is None:
+                raise NotFound()
+            if programme.organisation_id != org.id:
                 raise await self.access.deny(
                     actor,
                     f"invite:{role}",
-                    target_organisation_id=programme.organisation_id if programme else None,
+                    target_organisation_id=programme.organisation_id,
                     object_type="programme",
                     object_id=programme_id,
                 )
