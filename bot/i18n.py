@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from bot.config import SUPPORTED_LOCALES
 from bot.services.users import Person, UserService
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+_PLAIN: ContextVar[bool] = ContextVar("plain_text", default=False)
 
 
 def pick_locale(chosen: str | None, telegram_code: str | None, default: str) -> str:
@@ -56,12 +58,33 @@ class HtmlFluentCore(FluentRuntimeCore):
     Messages are sent with parse_mode=HTML, so a name like «Маша <3» or «Tom & Jerry»
     would otherwise break the message or inject markup. Escaping happens here, once,
     not by hand in each getter. Text that Telegram shows as plain (button labels, alert
-    answers) must not carry names through this core.
+    answers) is rendered with `plain` instead, or a name would read «Tom &amp; Jerry».
     """
 
     def get(self, message_id: str, locale: str | None = None, /, **kwargs: Any) -> str:
+        if _PLAIN.get():  # inside `plain` (Fluent's locale fallback calls get again)
+            return super().get(message_id, locale, **kwargs)
         safe = {k: escape(v) if isinstance(v, str) else v for k, v in kwargs.items()}
         return Markup(super().get(message_id, locale, **safe))
+
+    def plain(self, message_id: str, locale: str | None = None, /, **kwargs: Any) -> str:
+        """The message as plain text, for what Telegram shows without parsing HTML
+        (button labels, callback alerts): values go in as they are, a `Markup` value
+        (a message rendered by `get`) is unescaped first. The result is a plain `str`,
+        so putting it into an HTML message later escapes it."""
+        raw = {k: v.unescape() if isinstance(v, Markup) else v for k, v in kwargs.items()}
+        token = _PLAIN.set(True)
+        try:
+            return str(self.get(message_id, locale, **raw))
+        finally:
+            _PLAIN.reset(token)
+
+
+def plain_text(core: Any, message_id: str, locale: str | None = None, /, **kwargs: Any) -> str:
+    """`HtmlFluentCore.plain` for any core (another core renders as it does)."""
+    if isinstance(core, HtmlFluentCore):
+        return core.plain(message_id, locale, **kwargs)
+    return str(core.get(message_id, locale, **kwargs))
 
 
 def create_core(default_locale: str) -> FluentRuntimeCore:

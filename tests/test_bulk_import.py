@@ -25,7 +25,7 @@ from bot.services.bulk_import import (
 )
 from bot.services.catalog import Catalog, load_catalog
 from bot.services.codes import hash_code
-from bot.services.errors import AccessDenied, NotFound
+from bot.services.errors import AccessDenied
 from bot.services.invites import InviteService
 from bot.services.users import Person
 from bot.storage.models import AuditEntry, Invite, Membership, Organisation, Programme, User
@@ -426,7 +426,8 @@ async def test_authorisation_comes_before_reading_the_file(world: World) -> None
 
 
 async def test_unknown_programme(world: World) -> None:
-    with pytest.raises(NotFound):
+    # A curator is told no more about a missing programme than about another school's.
+    with pytest.raises(AccessDenied):
         await world.service.import_file(
             world.curator, programme_id=world.programme.id + 999, filename="a.csv", content=b""
         )

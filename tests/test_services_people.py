@@ -572,7 +572,7 @@ async def test_curator_cannot_invite_into_programme_of_another_school(
         )
     [row] = await denials(session, w.curator_a.id)
     assert row.details["attempted"] == "invite:mentee"
-    assert row.details["programme_id"] == w.programme_b.id
+    assert (row.object_type, row.object_id) == ("programme", w.programme_b.id)
 
     # The neighbour's school outright.
     with pytest.raises(AccessDenied):
@@ -862,13 +862,13 @@ async def test_adult_consent_complete_after_give_self(session: AsyncSession) -> 
     consent = hub_of(session).consent
     adult, _m = await _participant(session, w, is_minor=False)
 
-    before = await consent.status(adult.id, w.school_a.id)
+    before = await consent.status(adult, adult.id, w.school_a.id)
     assert not before.self_given and not before.complete
     await consent.give_self(adult, w.school_a.id)
-    after = await consent.status(adult.id, w.school_a.id)
+    after = await consent.status(adult, adult.id, w.school_a.id)
     assert after.self_given and not after.guardian_needed and after.complete
     # Consent is per school: another school still has none.
-    assert not (await consent.status(adult.id, w.school_b.id)).complete
+    assert not (await consent.status(adult, adult.id, w.school_b.id)).complete
 
 
 async def test_give_self_twice_stores_one_row(session: AsyncSession) -> None:
@@ -891,14 +891,15 @@ async def test_minor_needs_guardian_confirmation(session: AsyncSession) -> None:
     parent = await make_user(session, full_name="Петров Глеб")
 
     await consent.give_self(minor, w.school_a.id)
-    status = await consent.status(minor.id, w.school_a.id)
+    status = await consent.status(minor, minor.id, w.school_a.id)
     assert status.self_given and status.guardian_needed
     assert not status.guardian_given and not status.complete
 
     request = await consent.request_guardian(minor, w.school_a.id)
     assert request.payload.startswith(GUARDIAN_PREFIX)
     code = request.payload.removeprefix(GUARDIAN_PREFIX)
-    assert not (await consent.status(minor.id, w.school_a.id)).complete  # a link is no consent
+    # A link is no consent.
+    assert not (await consent.status(minor, minor.id, w.school_a.id)).complete
 
     invitation = await consent.open_guardian_link(parent, code)
     assert invitation.child_name == "Петрова Алиса"
@@ -906,11 +907,12 @@ async def test_minor_needs_guardian_confirmation(session: AsyncSession) -> None:
     assert invitation.child_user_id == minor.id
     assert invitation.organisation_id == w.school_a.id
     assert not invitation.already_confirmed
-    assert not (await consent.status(minor.id, w.school_a.id)).complete  # opening is no consent
+    # Opening it is no consent either.
+    assert not (await consent.status(minor, minor.id, w.school_a.id)).complete
 
     confirmed = await consent.confirm_guardian(parent, invitation.link_id)
     assert confirmed.already_confirmed
-    final = await consent.status(minor.id, w.school_a.id)
+    final = await consent.status(minor, minor.id, w.school_a.id)
     assert final.guardian_given and final.complete
     row = await session.scalar(
         select(Consent).where(Consent.subject_user_id == minor.id, Consent.given_by == "guardian")
@@ -936,11 +938,11 @@ async def test_minor_complete_after_paper_marked_by_own_curator(session: AsyncSe
     consent = hub_of(session).consent
     minor, membership = await _participant(session, w, is_minor=True)
     await consent.give_self(minor, w.school_a.id)
-    assert not (await consent.status(minor.id, w.school_a.id)).complete
+    assert not (await consent.status(minor, minor.id, w.school_a.id)).complete
 
     curator = await actor_of(session, w.curator_a)
     assert (await consent.mark_paper(curator, membership.id)).user_id == minor.id
-    status = await consent.status(minor.id, w.school_a.id)
+    status = await consent.status(minor, minor.id, w.school_a.id)
     assert status.guardian_given and status.complete
     # Marking twice stores one paper.
     await consent.mark_paper(curator, membership.id)
@@ -952,7 +954,7 @@ async def test_paper_alone_completes_minor_consent(session: AsyncSession) -> Non
     consent = hub_of(session).consent
     minor, membership = await _participant(session, w, is_minor=True)
     await consent.mark_paper(await actor_of(session, w.curator_a), membership.id)
-    assert (await consent.status(minor.id, w.school_a.id)).complete
+    assert (await consent.status(minor, minor.id, w.school_a.id)).complete
 
 
 async def test_mark_paper_by_curator_of_another_school(session: AsyncSession) -> None:
@@ -964,7 +966,7 @@ async def test_mark_paper_by_curator_of_another_school(session: AsyncSession) ->
     with pytest.raises(AccessDenied):
         await consent.mark_paper(stranger, membership.id)
     assert await count(session, Consent) == 0
-    assert not (await consent.status(minor.id, w.school_a.id)).guardian_given
+    assert not (await consent.status(minor, minor.id, w.school_a.id)).guardian_given
     [row] = await denials(session, w.curator_b.id)
     assert row.details["attempted"] == "consent.paper"
     assert row.details["target_organisation_id"] == w.school_a.id
@@ -1032,7 +1034,7 @@ async def test_confirming_twice_by_same_guardian_is_harmless(session: AsyncSessi
 
     assert await count(session, Consent, Consent.given_by == "guardian") == 1
     assert await count(session, AuditEntry, AuditEntry.action == "consent.guardian") == 1
-    assert (await consent.status(minor.id, w.school_a.id)).guardian_given
+    assert (await consent.status(minor, minor.id, w.school_a.id)).guardian_given
 
 
 async def test_confirmed_link_is_unknown_to_anyone_else(session: AsyncSession) -> None:

@@ -31,7 +31,7 @@ async def confirm_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
     children = await services.consent.guarded_children(person_of(dialog_manager))
     invitation = next((c for c in children if c.link_id == link_id), None)
     if invitation is None:
-        invitation = await services.consent.describe_link(link_id)
+        invitation = await services.consent.describe_link(person_of(dialog_manager), link_id)
     return {
         "child": invitation.child_name,
         "school": invitation.school_name,

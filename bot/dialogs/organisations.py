@@ -74,12 +74,14 @@ async def show_invite(
     values = {
         "link": link,
         "role": text_of(manager, f"staff-role-{invite.role}"),
-        # Kept as HTML in dialog_data (JSON keeps no Markup type): see invite_getter.
-        "place": str(escape(place)),
+        "place": escape(place),  # Markup: a name escaped once, i18n text kept as it is
         "uses": invite.max_uses,
         "expires": local_date(invite.expires_at, tz),
     }
-    manager.dialog_data["invite"] = values
+    # Kept as HTML in dialog_data (JSON keeps no Markup type): see invite_getter.
+    manager.dialog_data["invite"] = {
+        k: str(v) if isinstance(v, str) else v for k, v in values.items()
+    }
     chat = manager.middleware_data["event_chat"]
     await bot_of(manager).send_message(chat.id, text_of(manager, "staff-invite-message", **values))
     await manager.switch_to(state, show_mode=ShowMode.SEND)
@@ -129,7 +131,8 @@ async def view_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     org = await services.organisations.get(
         actor_of(dialog_manager), int(dialog_manager.dialog_data["org_id"])
     )
-    parent = await services.organisations.name_of(org.parent_id) if org.parent_id else ""
+    actor = actor_of(dialog_manager)
+    parent = await services.organisations.name_of(actor, org.parent_id) if org.parent_id else ""
     return {
         "name": org.name,
         "kind": text_of(dialog_manager, f"staff-org-kind-{org.kind}"),

@@ -11,9 +11,9 @@ from aiogram_dialog.api.internal import RawKeyboard
 from aiogram_dialog.widgets.kbd import Button, Group, Keyboard, ScrollingGroup, Select
 from aiogram_dialog.widgets.kbd.pager import BasePager
 from aiogram_dialog.widgets.text import Format, Text
-from markupsafe import Markup
 
 from bot.dialogs.states import MainMenu
+from bot.i18n import plain_text
 
 LABEL_MAX = 30
 PAGE_HEIGHT = 8
@@ -31,8 +31,7 @@ def label_of(manager: DialogManager, key: str, limit: int = LABEL_MAX, **args: A
     """A button label from a Fluent message: plain text (Telegram shows labels as typed,
     so names are not HTML-escaped here), shortened to `limit`."""
     i18n = manager.middleware_data["i18n"]
-    raw = {k: Markup(v) if isinstance(v, str) else v for k, v in args.items()}
-    return shorten(str(i18n.get(key, **raw)), limit)
+    return shorten(plain_text(i18n.core, key, i18n.locale, **args), limit)
 
 
 class Pager(BasePager):

@@ -246,7 +246,7 @@ async def on_save(callback: CallbackQuery, _button: Button, manager: DialogManag
         person, data["membership_id"], full_name=full_name, is_minor=is_minor, profile=answers
     )
     message = callback.message if isinstance(callback.message, Message) else None
-    status = await services.consent.status(person.id, data["organisation_id"])
+    status = await services.consent.status(person, person.id, data["organisation_id"])
     if message is not None:
         await message.answer(
             i18n.get("registration-done", role_name=i18n.get(f"role-{data['role']}"))

@@ -16,6 +16,7 @@ from aiogram_i18n import I18nContext
 from markupsafe import Markup
 
 from bot.dialogs.paging import PAGE_HEIGHT, paged_select
+from bot.i18n import plain_text
 from bot.services.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -45,19 +46,25 @@ def bot_of(manager: DialogManager) -> Bot:
 
 
 def text_of(manager: DialogManager, key: str, **args: Any) -> str:
+    """A message for an HTML body: string values are escaped, the result is `Markup`."""
     return i18n_of(manager).get(key, **args)
+
+
+def plain_text_of(manager: DialogManager, key: str, **args: Any) -> str:
+    """A message for plain text (a button label, a callback alert): nothing escaped."""
+    i18n = i18n_of(manager)
+    return plain_text(i18n.core, key, i18n.locale, **args)
 
 
 async def hint(
     manager: DialogManager, event: Message | CallbackQuery, key: str, **args: Any
 ) -> None:
     """A short localized answer that keeps the person in the same window."""
-    text = text_of(manager, key, **args)
-    if isinstance(event, CallbackQuery):
-        await event.answer(text, show_alert=True)
-    else:
-        await event.answer(text)
-        manager.show_mode = ShowMode.SEND  # show the window again, below the hint
+    if isinstance(event, CallbackQuery):  # an alert is plain text
+        await event.answer(plain_text_of(manager, key, **args), show_alert=True)
+        return
+    await event.answer(text_of(manager, key, **args))
+    manager.show_mode = ShowMode.SEND  # show the window again, below the hint
 
 
 def validated_text(

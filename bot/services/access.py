@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.audit import AuditService
-from bot.services.errors import AccessDenied
+from bot.services.errors import AccessDenied, DomainError, NotFound
 from bot.services.users import Person
 from bot.storage.models import Membership, Organisation
 
@@ -90,17 +90,37 @@ class AccessService:
         if not actor.is_admin:
             raise await self.deny(actor, action)
 
-    async def require_curator(self, actor: Actor, organisation_id: int, action: str) -> None:
-        """Admins and the school's own curators manage a school."""
-        if not actor.is_curator_of(organisation_id):
-            raise await self.deny(actor, action, target_organisation_id=organisation_id)
+    async def require_curator(
+        self, actor: Actor, organisation_id: int | None, action: str, **target: Any
+    ) -> None:
+        """Admins and the school's own curators manage a school.
 
-    async def require_viewer(self, actor: Actor, organisation_id: int, action: str) -> None:
-        """Curators see their school; coordinators see the schools of their municipality."""
-        if actor.is_curator_of(organisation_id):
+        Ask this before telling whether an object exists: pass the organisation of the
+        object the client named, or None when there is no such object. A missing object
+        is refused exactly like another school's — the same error, the same audit row
+        (`target`, e.g. object_type/object_id, goes into it) — except to an admin, who
+        may manage every school and is told it is not found."""
+        if organisation_id is not None and actor.is_curator_of(organisation_id):
             return
-        org = await self.session.get(Organisation, organisation_id)
-        coordinated = {r.organisation_id for r in actor.active("coordinator")}
-        if org is not None and (org.id in coordinated or org.parent_id in coordinated):
-            return
-        raise await self.deny(actor, action, target_organisation_id=organisation_id)
+        raise await self._refusal(actor, organisation_id, action, target)
+
+    async def require_viewer(
+        self, actor: Actor, organisation_id: int | None, action: str, **target: Any
+    ) -> None:
+        """Curators see their school; coordinators see the schools of their municipality.
+        A missing object (None) is refused like another school's, as in `require_curator`."""
+        if organisation_id is not None:
+            if actor.is_curator_of(organisation_id):
+                return
+            org = await self.session.get(Organisation, organisation_id)
+            coordinated = {r.organisation_id for r in actor.active("coordinator")}
+            if org is not None and (org.id in coordinated or org.parent_id in coordinated):
+                return
+        raise await self._refusal(actor, organisation_id, action, target)
+
+    async def _refusal(
+        self, actor: Actor, organisation_id: int | None, action: str, target: dict[str, Any]
+    ) -> DomainError:
+        if organisation_id is None and actor.is_admin:
+            return NotFound()
+        return await self.deny(actor, action, target_organisation_id=organisation_id, **target)

@@ -205,9 +205,15 @@ class BulkImportService:
         The whole file is checked before the first invite is made.
         """
         programme = await self.session.get(Programme, programme_id)
+        await self.access.require_curator(
+            actor,
+            programme.organisation_id if programme else None,
+            "import",
+            object_type="programme",
+            object_id=programme_id,
+        )
         if programme is None:
             raise NotFound()
-        await self.access.require_curator(actor, programme.organisation_id, "import")
 
         table = read_table(filename, content)
         columns, data = _find_header(table)

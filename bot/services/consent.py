@@ -106,7 +106,27 @@ class ConsentService:
         )
         return list(rows)
 
-    async def status(self, user_id: int, organisation_id: int) -> ConsentStatus:
+    async def status(
+        self, viewer: Actor | Person, user_id: int, organisation_id: int
+    ) -> ConsentStatus:
+        """A person's consent in a school, told to that person or to a curator of the school
+        (anyone else is refused and audited)."""
+        viewer_id = viewer.user_id if isinstance(viewer, Actor) else viewer.id
+        allowed = viewer_id == user_id or (
+            isinstance(viewer, Actor) and viewer.is_curator_of(organisation_id)
+        )
+        if not allowed:
+            actor = viewer if isinstance(viewer, Actor) else await self.access.actor(viewer)
+            raise await self.access.deny(
+                actor,
+                "consent.status",
+                object_type="user",
+                object_id=user_id,
+                target_organisation_id=organisation_id,
+            )
+        return await self._status(user_id, organisation_id)
+
+    async def _status(self, user_id: int, organisation_id: int) -> ConsentStatus:
         user = await self.session.get(User, user_id)
         consents = await self._active(user_id, organisation_id)
         kinds = {c.given_by for c in consents}
@@ -119,7 +139,7 @@ class ConsentService:
     async def require_complete(self, user_id: int, organisation_id: int) -> None:
         """The gate before pairing: raises DomainError("consent-incomplete") until consent
         is complete (a minor's also needs a guardian's or a paper one)."""
-        if not (await self.status(user_id, organisation_id)).complete:
+        if not (await self._status(user_id, organisation_id)).complete:
             raise DomainError("consent-incomplete")
 
     async def give_self(self, person: Person, organisation_id: int) -> None:
@@ -173,10 +193,18 @@ class ConsentService:
             raise DomainError("guardian-link-unknown")
         return invitation
 
-    async def describe_link(self, link_id: int) -> GuardianInvitation:
-        """The child and school behind a guardian link (the link was opened by its code)."""
+    async def describe_link(self, guardian: Person, link_id: int) -> GuardianInvitation:
+        """The child and school behind a guardian link, for the person who opened it by its
+        code: refused (as unknown) for the child themself and, once confirmed, for anyone
+        but the guardian who confirmed it."""
         link = await self.session.get(GuardianLink, link_id)
-        invitation = await self._invitation(link) if link else None
+        if (
+            link is None
+            or link.minor_user_id == guardian.id
+            or (link.confirmed_at is not None and link.guardian_user_id != guardian.id)
+        ):
+            raise DomainError("guardian-link-unknown")
+        invitation = await self._invitation(link)
         if invitation is None:
             raise DomainError("guardian-link-unknown")
         return invitation
@@ -185,6 +213,8 @@ class ConsentService:
         link = await self.session.get(GuardianLink, link_id)
         if link is None:
             raise DomainError("guardian-link-unknown")
+        if link.minor_user_id == guardian.id:
+            raise DomainError("guardian-self")
         if link.confirmed_at is None:
             if link.expires_at <= utcnow():
                 raise DomainError("guardian-link-expired")
@@ -211,9 +241,15 @@ class ConsentService:
         Idempotent: when consent is already complete nothing is recorded and
         `recorded` is False, so the caller does not tell the participant twice."""
         membership = await self.session.get(Membership, membership_id)
+        await self.access.require_curator(
+            actor,
+            membership.organisation_id if membership else None,
+            "consent.paper",
+            object_type="membership",
+            object_id=membership_id,
+        )
         if membership is None:
             raise NotFound()
-        await self.access.require_curator(actor, membership.organisation_id, "consent.paper")
         user = await self.session.get(User, membership.user_id)
         if (
             membership.role not in PAPER_ROLES

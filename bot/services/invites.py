@@ -63,28 +63,48 @@ class InviteService:
     ) -> CreatedInvite:
         """Admins invite coordinators (municipality) and curators (school);
         curators invite mentors and mentees into a programme of their school."""
+        # Who may invite comes first: a forged id is refused alike, whether it exists or not.
+        if role in ("coordinator", "curator"):
+            await self.access.require_admin(actor, f"invite:{role}")
+        elif role in ("mentor", "mentee"):
+            await self.access.require_curator(
+                actor,
+                organisation_id,
+                f"invite:{role}",
+                object_type="programme",
+                object_id=programme_id,
+            )
+        else:
+            raise InvalidInput("invite-role")
         org = await self.session.get(Organisation, organisation_id)
         if org is None:
             raise NotFound()
         if not 1 <= max_uses <= MAX_USES:
             raise InvalidInput("invite-uses")
-        if role == "coordinator":
-            await self.access.require_admin(actor, "invite:coordinator")
-            if org.kind != "municipality":
-                raise InvalidInput("invite-wrong-organisation")
-        elif role == "curator":
-            await self.access.require_admin(actor, "invite:curator")
-            if org.kind != "school":
-                raise InvalidInput("invite-wrong-organisation")
-        elif role in ("mentor", "mentee"):
-            await self.access.require_curator(actor, org.id, f"invite:{role}")
+        if role == "coordinator" and org.kind != "municipality":
+            raise InvalidInput("invite-wrong-organisation")
+        if role == "curator" and org.kind != "school":
+            raise InvalidInput("invite-wrong-organisation")
+        if role in ("mentor", "mentee"):
             programme = await self.session.get(Programme, programme_id) if programme_id else None
-            if programme is None or programme.organisation_id != org.id:
+            # Another school's programme, or none: the same refusal, the same audit row.
+            await self.access.require_curator(
+                actor,
+                programme.organisation_id if programme else None,
+                f"invite:{role}",
+                object_type="programme",
+                object_id=programme_id,
+            )
+            if programme is None:
+                raise NotFound()
+            if programme.organisation_id != org.id:
                 raise await self.access.deny(
-                    actor, f"invite:{role}", programme_id=programme_id, target=org.id
+                    actor,
+                    f"invite:{role}",
+                    target_organisation_id=programme.organisation_id,
+                    object_type="programme",
+                    object_id=programme_id,
                 )
-        else:
-            raise InvalidInput("invite-role")
         code = new_code()
         expires_at = utcnow() + timedelta(days=ttl_days or self.ttl_days)
         invite = Invite(

@@ -39,7 +39,7 @@ class MembershipService:
             programme = (
                 await self.session.get(Programme, role.programme_id) if role.programme_id else None
             )
-            status = await self.consent.status(actor.user_id, role.organisation_id)
+            status = await self.consent.status(actor, actor.user_id, role.organisation_id)
             result.append(
                 RoleSummary(
                     role=role.role,

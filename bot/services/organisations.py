@@ -121,14 +121,19 @@ class OrganisationService:
         return [OrganisationView.of(o) for o in await self.session.scalars(query)]
 
     async def get(self, actor: Actor, organisation_id: int) -> OrganisationView:
-        await self.access.require_viewer(actor, organisation_id, "organisation.view")
+        """Refuses (and audits) an organisation the person may not see, and one that does
+        not exist, alike."""
+        await self.access.require_viewer(
+            actor,
+            organisation_id,
+            "organisation.view",
+            object_type="organisation",
+            object_id=organisation_id,
+        )
         org = await self.session.get(Organisation, organisation_id)
         if org is None:
             raise NotFound()
         return OrganisationView.of(org)
 
-    async def name_of(self, organisation_id: int) -> str:
-        org = await self.session.get(Organisation, organisation_id)
-        if org is None:
-            raise NotFound()
-        return org.name
+    async def name_of(self, actor: Actor, organisation_id: int) -> str:
+        return (await self.get(actor, organisation_id)).name

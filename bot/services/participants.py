@@ -186,12 +186,18 @@ class ParticipantService:
     async def get(self, actor: Actor, membership_id: int) -> ParticipantView:
         """Refuses (and audits) a participant of another school, whatever the client sent."""
         membership = await self.session.get(Membership, membership_id)
-        if membership is None or membership.role not in PARTICIPANT_ROLES:
-            raise NotFound()
-        await self.access.require_curator(actor, membership.organisation_id, "participant.view")
-        user = await self.session.get(User, membership.user_id)
+        await self.access.require_curator(
+            actor,
+            membership.organisation_id if membership else None,
+            "participant.view",
+            object_type="membership",
+            object_id=membership_id,
+        )
+        user = await self.session.get(User, membership.user_id) if membership else None
         if (
-            user is None
+            membership is None
+            or membership.role not in PARTICIPANT_ROLES
+            or user is None
             or user.anonymised_at is not None
             or membership.status not in LISTED_STATUSES
         ):
@@ -201,5 +207,5 @@ class ParticipantService:
             if membership.programme_id
             else None
         )
-        consent = await self.consent.status(user.id, membership.organisation_id)
+        consent = await self.consent.status(actor, user.id, membership.organisation_id)
         return self._view(membership, user, programme, consent)
