@@ -7,13 +7,14 @@ from bot.storage.models.dialog_state import DialogState
 from bot.storage.models.invite import Invite
 from bot.storage.models.membership import Membership
 from bot.storage.models.organisation import Organisation
-from bot.storage.models.pair import Pair, PairMentee
+from bot.storage.models.pair import Candidate, Pair, PairMentee, PairMentorTerm, PlanItem
 from bot.storage.models.programme import Programme
 from bot.storage.models.user import User
 
 __all__ = [
     "AuditEntry",
     "Base",
+    "Candidate",
     "Consent",
     "DialogState",
     "GuardianLink",
@@ -22,6 +23,8 @@ __all__ = [
     "Organisation",
     "Pair",
     "PairMentee",
+    "PairMentorTerm",
+    "PlanItem",
     "Programme",
     "User",
     "utcnow",
