@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from bot.config import ConfigError, Settings, load_settings
 from bot.factory import create_application, create_bot
 from bot.services.catalog import CatalogError
+from bot.services.matching import MatchingError
 from bot.storage.migrate import upgrade_async
 
 log = logging.getLogger("bot")
@@ -44,6 +45,8 @@ async def run(settings: Settings) -> None:
         app = create_application(settings)  # reads the catalog; connects to nothing yet
     except CatalogError as exc:
         raise StartupError(f"EXTRA_FORMS_FILE is invalid ({exc})") from None
+    except MatchingError as exc:
+        raise StartupError(f"MATCHING_FILE is invalid ({exc})") from None
     except OSError as exc:  # the SQLite file's folder cannot be made
         raise database_problem(settings.database_url, exc) from None
     try:

@@ -65,6 +65,7 @@ class Settings(DatabaseSettings):
     default_locale: str = "ru"
     log_level: str = "INFO"
     extra_forms_file: Path | None = None
+    matching_file: Path | None = None
     invite_ttl_days: int = Field(default=30, ge=1, le=365)
 
     @field_validator("bot_token")
@@ -77,7 +78,7 @@ class Settings(DatabaseSettings):
             raise ValueError("malformed")
         return SecretStr(token)
 
-    @field_validator("extra_forms_file")
+    @field_validator("extra_forms_file", "matching_file")
     @classmethod
     def _forms_file_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():

@@ -13,6 +13,7 @@ from bot.services.bulk_import import BulkImportService
 from bot.services.catalog import Catalog, load_catalog
 from bot.services.consent import ConsentService
 from bot.services.invites import InviteService
+from bot.services.matching import MatchingRules, MatchingService, load_rules
 from bot.services.memberships import MembershipService
 from bot.services.organisations import OrganisationService
 from bot.services.participants import ParticipantService
@@ -29,6 +30,7 @@ class ServiceSettings:
     default_locale: str = "ru"
     invite_ttl_days: int = 30
     catalog: Catalog = field(default_factory=load_catalog)
+    matching: MatchingRules = field(default_factory=load_rules)
 
 
 class ServiceHub:
@@ -89,3 +91,7 @@ class ServiceHub:
     @cached_property
     def memberships(self) -> MembershipService:
         return MembershipService(self.session, self.consent)
+
+    @cached_property
+    def matching(self) -> MatchingService:
+        return MatchingService(self.session, self.access, self.catalog, self.settings.matching)
