@@ -16,8 +16,10 @@ from bot.services.invites import InviteService
 from bot.services.matching import MatchingRules, MatchingService, load_rules
 from bot.services.memberships import MembershipService
 from bot.services.organisations import OrganisationService
+from bot.services.pairs import PairService
 from bot.services.participants import ParticipantService
 from bot.services.personal_data import PersonalDataService
+from bot.services.plan import PlanService
 from bot.services.programmes import ProgrammeService
 from bot.services.registration import RegistrationService
 from bot.services.users import UserService
@@ -95,3 +97,18 @@ class ServiceHub:
     @cached_property
     def matching(self) -> MatchingService:
         return MatchingService(self.session, self.access, self.catalog, self.settings.matching)
+
+    @cached_property
+    def pairs(self) -> PairService:
+        return PairService(
+            self.session,
+            self.access,
+            self.audit,
+            self.consent,
+            self.catalog,
+            self.settings.matching,
+        )
+
+    @cached_property
+    def plan(self) -> PlanService:
+        return PlanService(self.session, self.access, self.audit, self.pairs)
