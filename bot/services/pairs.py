@@ -10,6 +10,7 @@ through `PairNotices` (the outbox), in the acting update's transaction. No aiogr
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -324,7 +325,7 @@ class PairService:
         )
         return await self._views(query)
 
-    async def ofprogramme_for(
+    async def of_programme(
         self, actor: Actor, programme_id: int, statuses: Sequence[str] | None = None
     ) -> list[PairView]:
         programme = await self.programme_for(actor, programme_id, "pair.list")
@@ -1236,3 +1237,25 @@ def agreement_text(catalog: Catalog, form_key: str, locale: str | None) -> str:
             lang = "en" if (locale or "").lower().startswith("en") else "ru"
             return entry.get(lang) or entry["ru"]
     return ""
+
+
+_ORDER = re.compile(
+    r"^\s*№?\s*(?P<number>[^\s]+?)\s*(?:от|of|,)?\s*"
+    r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_order(text: str) -> tuple[str, date]:
+    """«45-о от 01.10.2026» → ("45-о", 2026-10-01); InvalidInput("pairs-order") otherwise."""
+    match = _ORDER.match(text)
+    if not match:
+        raise InvalidInput("pairs-order")
+    try:
+        on = date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        raise InvalidInput("pairs-order") from None
+    number = match["number"].strip()
+    if not number or len(number) > ORDER_NUMBER_MAX or number.lower() in ("от", "of"):
+        raise InvalidInput("pairs-order")
+    return number, on
