@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.storage.models import AuditEntry, Notification, Pair, PairMentee
+from bot.storage.models import AuditEntry, Notification, Pair, PairMentee, PlanItem
 from tests.fake_telegram import FakeUser
 from tests.harness import Running
 from tests.pairs_world import Scene, add_participant, make_scene
 
-CURATOR_TG, MENTOR_TG, KID_TG, OTHER_TG = 7101, 7102, 7103, 7104
+CURATOR_TG, MENTOR_TG, KID_TG, OTHER_TG, SPORT_TG = 7101, 7102, 7103, 7104, 7105
 
 
 async def scene_in(tg: Running) -> Scene:
@@ -41,6 +41,7 @@ async def scene_in(tg: Running) -> Scene:
             "mentor",
             {"category": "mentor.student", "competences": "Футбол"},
             name="Игорь Спортов",
+            telegram_id=SPORT_TG,
         )
         await add_participant(
             session,
@@ -152,3 +153,168 @@ async def test_a_forged_pair_id_is_refused_and_audited(tg: Running) -> None:
     assert "Маша" not in "\n".join(kid.texts())
     denied = [a for a in await rows(tg, AuditEntry) if a.action == "denied"]
     assert denied and denied[-1].details["attempted"] == "pair.view"
+
+
+def checked(user: FakeUser, label: str) -> None:
+    assert any(b.startswith("✅") and label in b for b in user.last.buttons()), user.last.describe()
+
+
+async def test_the_mentee_chooses_from_offered_mentors_and_the_mentor_answers(
+    tg: Running,
+) -> None:
+    await scene_in(tg)
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+    await curator.press("🧒 Коля Петров")
+    await curator.press("🗳 Предложить 2–3 на выбор")
+    await curator.press("Анна Учителева · 82")
+    await curator.press("Готово")
+    assert "двух или трёх" in curator.callback_answers[-1]["text"]  # one is not enough
+    await curator.press("Игорь Спортов · 30")
+    checked(curator, "Анна Учителева")
+    await curator.press("Готово")
+    assert "Кандидаты предложены: 2" in curator.callback_answers[-1]["text"]
+
+    kid = tg.fake.user(KID_TG, "Коля")
+    await kid.send("/start")
+    assert "Куратор предложил тебе наставников" in kid.last.body
+    await kid.press("🤝 Моя пара")
+    await kid.press("🗳 Выбрать наставника")
+    body = kid.last.body
+    assert "Выбери наставника" in body
+    assert "Поможет с: Математика, олимпиады" in body
+    assert "Когда встречается: выходные" in body
+    assert "из 100" not in body and "82" not in body  # no scores for the mentee
+    await kid.press("Выбрать: Анна Учителева")
+    assert "ответит в течение 3 дней" in kid.callback_answers[-1]["text"]
+    assert "Ждём ответа наставника" in kid.last.body
+
+    mentor = tg.fake.user(MENTOR_TG, "Анна")
+    await mentor.send("/start")
+    assert "Вас выбрали наставником: Коля Петров" in mentor.last.body
+    await mentor.press("🤝 Моя пара")
+    await mentor.press("📨 Ответить: Коля Петров")
+    await mentor.press("✅ Согласен(на)")
+    [pair] = await rows(tg, Pair)
+    assert pair.status == "proposed"
+    kinds = [n.kind for n in await rows(tg, Notification)]
+    assert "choice-accepted-curator" in kinds and "choice-accepted" in kinds
+    reminder = next(n for n in await rows(tg, Notification) if n.kind == "choice-reminder")
+    assert reminder.status == "skipped"  # answered in time: no reminder
+
+
+async def test_a_mentor_declines_with_a_reason_the_curator_reads(tg: Running) -> None:
+    await scene_in(tg)
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+    await curator.press("Маша Сидорова")
+    await curator.press("🗳 Предложить 2–3 на выбор")
+    await curator.press("Анна Учителева")
+    await curator.press("Игорь Спортов")
+    await curator.press("Готово")
+    masha = tg.fake.user(OTHER_TG, "Маша")
+    await masha.send("/start")
+    await masha.press("🤝 Моя пара")
+    await masha.press("🗳 Выбрать наставника")
+    assert "Выберите наставника" in masha.last.body  # an adult hears «вы»
+    await masha.press("Выбрать: Игорь Спортов")
+    sport = tg.fake.user(SPORT_TG, "Игорь")
+    await sport.send("/start")
+    await sport.press("🤝 Моя пара")
+    await sport.press("📨 Ответить: Маша Сидорова")
+    await sport.press("❌ Не могу")
+    await sport.send("Уезжаю на сборы до весны")
+    assert "куратор подберёт другого" in sport.last.body or any(
+        "куратор подберёт другого" in t for t in sport.texts()
+    )
+    told = [n for n in await rows(tg, Notification) if n.kind == "choice-declined-curator"]
+    assert [n.args["reason"] for n in told] == ["Уезжаю на сборы до весны"]
+    assert [n.kind for n in await rows(tg, Notification) if n.kind == "choice-declined"]
+    assert await rows(tg, Pair) == []
+
+
+async def active_pair(tg: Running, scene: Scene, mentor: str, *mentees: str) -> int:
+    async with tg.app.session_factory() as session:
+        pair = Pair(
+            organisation_id=scene.school.id,
+            programme_id=scene.programme.id,
+            mentor_membership_id=scene.members[mentor].id,
+            status="active",
+        )
+        session.add(pair)
+        await session.flush()
+        for key in mentees:
+            session.add(PairMentee(pair_id=pair.id, mentee_membership_id=scene.members[key].id))
+        await session.commit()
+        return pair.id
+
+
+async def test_both_sides_edit_the_plan_and_the_curator_reads_it(tg: Running) -> None:
+    scene = await scene_in(tg)
+    await active_pair(tg, scene, "anna", "kolya")
+    mentor = tg.fake.user(MENTOR_TG, "Анна")
+    await mentor.send("/plan")
+    assert "План развития: Коля Петров" in mentor.last.body
+    await mentor.press("➕ Цель")
+    await mentor.send("Четвёрка по алгебре в четверти")
+    await mentor.press("Через месяц")
+    assert "Цель: Четвёрка по алгебре в четверти, до " in mentor.last.body
+
+    kid = tg.fake.user(KID_TG, "Коля")
+    await kid.send("/plan")
+    assert "Четвёрка по алгебре" in kid.last.body
+    await kid.press("➕ Задача")
+    await kid.send("Решать 5 задач в неделю")
+    await kid.press("Без срока")
+    await kid.press("▫️ Четвёрка по алгебре")
+    await kid.press("⏳ в работе")
+    assert "⏳ Цель: Четвёрка по алгебре" in kid.last.body
+
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/plan")  # one working pair: straight to its plan
+    body = curator.last.body
+    assert "Решать 5 задач в неделю" in body and "⏳ Цель" in body
+    assert "➕ Цель" not in curator.last.buttons()  # the curator reads, the pair writes
+    items = await rows(tg, PlanItem)
+    assert {i.created_by_user_id for i in items} == {
+        scene.users["anna"].id,
+        scene.users["kolya"].id,
+    }
+
+
+async def test_order_replacement_and_termination_from_the_curators_screens(tg: Running) -> None:
+    scene = await scene_in(tg)
+    first = await active_pair(tg, scene, "anna", "kolya")
+    await active_pair(tg, scene, "sport", "masha")
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+    await curator.press("📄 Приказ о парах")
+    await curator.press("Анна Учителева — Коля Петров")
+    await curator.press("Игорь Спортов — Маша")
+    await curator.press("Готово")
+    await curator.send("45 от 31.02.2026")
+    assert any("Напишите номер и дату" in t for t in curator.texts())
+    await curator.send("45-о от 01.10.2026")
+    assert any("Приказ № 45-о от 01.10.2026 записан для пар: 2" in t for t in curator.texts())
+    assert {(p.order_number, str(p.order_date)) for p in await rows(tg, Pair)} == {
+        ("45-о", "2026-10-01")
+    }
+
+    await curator.press("🤝 Пары и группы (2)")
+    await curator.press("Анна Учителева — Коля Петров")
+    assert "Приказ № 45-о от 01.10.2026" in curator.last.body
+    await curator.press("🔁 Заменить наставника")
+    await curator.press("Игорь Спортов (1/3)")
+    assert "Прежние наставники: Анна Учителева" in curator.last.body
+    assert "Наставник: Игорь Спортов" in curator.last.body
+    await curator.press("⛔ Прекратить")
+    await curator.press("Другое (написать)")
+    await curator.send("Семья переехала")
+    assert "прекращена" in curator.last.body and "Семья переехала" in curator.last.body
+    pair = next(p for p in await rows(tg, Pair) if p.id == first)
+    assert (pair.status, pair.end_reason, pair.end_note) == (
+        "terminated",
+        "other",
+        "Семья переехала",
+    )
+    assert pair.id == first  # the same pair, its history kept

@@ -709,9 +709,15 @@ class PairService:
                 PairMentorTerm.pair_id == pair.id, PairMentorTerm.ended_at.is_(None)
             )
         )
-        if term is not None:
-            term.ended_at = now
-            term.end_reason = reason[:NOTE_MAX] or None
+        if term is None:  # a pair from before terms were kept: its mentor's term now
+            term = PairMentorTerm(
+                pair_id=pair.id,
+                mentor_membership_id=pair.mentor_membership_id,
+                started_at=pair.created_at,
+            )
+            self.session.add(term)
+        term.ended_at = now
+        term.end_reason = reason[:NOTE_MAX] or None
         self.session.add(
             PairMentorTerm(pair_id=pair.id, mentor_membership_id=new_mentor.id, started_at=now)
         )
