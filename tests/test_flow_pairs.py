@@ -318,3 +318,20 @@ async def test_order_replacement_and_termination_from_the_curators_screens(tg: R
         "Семья переехала",
     )
     assert pair.id == first  # the same pair, its history kept
+
+
+async def test_with_contact_sharing_off_there_is_no_chat_button(tg: Running) -> None:
+    scene = await scene_in(tg)
+    await active_pair(tg, scene, "anna", "kolya")
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+    await curator.press("📇 Контакты в парах: видны")
+    assert "📇 Контакты в парах: скрыты" in curator.last.buttons()
+    kid = tg.fake.user(KID_TG, "Коля")
+    await kid.send("/start")
+    await kid.press("🤝 Моя пара")
+    await kid.press("работает: Анна Учителева")
+    assert "Контакты в этой программе передаёт куратор" in kid.last.body
+    assert not [b for row in kid.last.inline_buttons() for b in row if "url" in b]
+    audit = [a for a in await rows(tg, AuditEntry) if a.action == "pair.contacts"]
+    assert [a.details["on"] for a in audit] == [False]

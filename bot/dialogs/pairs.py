@@ -118,6 +118,8 @@ async def people_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     pid = programme_id(dialog_manager)
     await services.pairs.expire_overdue()
     programme = await services.programmes.get(actor, pid)
+    sharing = await services.pairs.programme_for(actor, pid, "pair.roster")
+    dialog_manager.dialog_data["contact_sharing"] = sharing.contact_sharing
     roster = await services.pairs.roster(actor, pid)
     pairs = await services.pairs.of_programme(actor, pid, ("proposed", "active"))
     gaps = await services.pairs.gaps(actor, pid)
@@ -177,9 +179,25 @@ async def people_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     return {
         "body": Markup("\n").join(lines),
         "people": people,
+        "contacts_label": label_of(
+            dialog_manager,
+            "pairs-button-contacts-on"
+            if programme_contacts(dialog_manager)
+            else "pairs-button-contacts-off",
+        ),
         "pairs_label": label_of(dialog_manager, "pairs-button-pairs", count=len(pairs)),
         **filters,
     }
+
+
+def programme_contacts(manager: DialogManager) -> bool:
+    return bool(manager.dialog_data.get("contact_sharing", True))
+
+
+async def on_contacts(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await services_of(manager).pairs.set_contact_sharing(
+        actor_of(manager), programme_id(manager), not programme_contacts(manager)
+    )
 
 
 def filter_button(key: str) -> Button:
@@ -706,6 +724,7 @@ def pairs_dialog() -> Dialog:
             SwitchTo(T("pairs-filter-categories"), id="to_categories", state=S.categories),
             paged_select("{item[label]}", "people", "people", on_person),
             SwitchTo(Format("{pairs_label}"), id="to_pairs", state=S.pairs),
+            Button(Format("{contacts_label}"), id="contacts", on_click=on_contacts),
             Row(
                 SwitchTo(T("pairs-button-order"), id="to_order", state=S.order_pick),
                 SwitchTo(T("pairs-button-stage"), id="to_stage", state=S.stage),

@@ -347,6 +347,20 @@ class PairService:
             raise NotFound()
         return programme
 
+    async def set_contact_sharing(self, actor: Actor, programme_id: int, on: bool) -> bool:
+        """Whether pair members get a button that opens each other's chat."""
+        programme = await self.programme_for(actor, programme_id, "pair.contacts")
+        programme.contact_sharing = on
+        await self.audit.record(
+            actor.user_id,
+            "pair.contacts",
+            organisation_id=programme.organisation_id,
+            object_type="programme",
+            object_id=programme.id,
+            on=on,
+        )
+        return on
+
     # --- the roster -----------------------------------------------------------------
 
     async def roster(self, actor: Actor, programme_id: int) -> Roster:

@@ -30,6 +30,8 @@ pairs-nobody = Здесь пока никого нет.
 pairs-person-label = { $icon } { $name }
 pairs-button-pairs = 🤝 Пары и группы ({ $count })
 pairs-button-stage = 🧭 Этап программы
+pairs-button-contacts-on = 📇 Контакты в парах: видны
+pairs-button-contacts-off = 📇 Контакты в парах: скрыты
 pairs-button-order = 📄 Приказ о парах
 pairs-categories-title = Категории участников (видны только куратору):
 
