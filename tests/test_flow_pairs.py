@@ -252,15 +252,18 @@ async def active_pair(tg: Running, scene: Scene, mentor: str, *mentees: str) -> 
 async def test_both_sides_edit_the_plan_and_the_curator_reads_it(tg: Running) -> None:
     scene = await scene_in(tg)
     await active_pair(tg, scene, "anna", "kolya")
+    kid = tg.fake.user(KID_TG, "Коля")
+    await kid.send("/plan")
+    assert "Пока пусто. Добавь цель или задачу." in kid.last.body  # «ты» for a child
     mentor = tg.fake.user(MENTOR_TG, "Анна")
     await mentor.send("/plan")
     assert "План развития: Коля Петров" in mentor.last.body
+    assert "Добавьте цель или задачу" in mentor.last.body
     await mentor.press("➕ Цель")
     await mentor.send("Четвёрка по алгебре в четверти")
     await mentor.press("Через месяц")
     assert "Цель: Четвёрка по алгебре в четверти, до " in mentor.last.body
 
-    kid = tg.fake.user(KID_TG, "Коля")
     await kid.send("/plan")
     assert "Четвёрка по алгебре" in kid.last.body
     await kid.press("➕ Задача")

@@ -35,6 +35,10 @@ def young(manager: DialogManager) -> str:
     return "yes" if person_of(manager).is_minor else "no"
 
 
+async def young_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    return {"young": young(dialog_manager)}
+
+
 def next_key(view: PairView, user_id: int) -> str:
     if view.status == "proposed":
         return "pairs-next-proposed"
@@ -64,14 +68,18 @@ async def menu_lines(manager: DialogManager) -> list[Any]:
                 young=young(manager),
                 status=i18n.get(f"pairs-status-{view.status}"),
                 partner=partner_of(view, actor.user_id),
-                next=i18n.get(next_key(view, actor.user_id)),
+                next=i18n.get(next_key(view, actor.user_id), young=young(manager)),
             )
         )
     if await services.pairs.my_choice(actor) is not None:
         lines.append(i18n.get("pairs-menu-choice", young=young(manager)))
     waiting = await services.pairs.waiting(actor)
     if waiting:
-        lines.append(i18n.get("pairs-menu-waiting", names=", ".join(n for _, n in waiting)))
+        lines.append(
+            i18n.get(
+                "pairs-menu-waiting", young=young(manager), names=", ".join(n for _, n in waiting)
+            )
+        )
     return lines
 
 
@@ -134,7 +142,7 @@ async def pair_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "id": view.id,
         "status": i18n.get(f"pairs-status-{view.status}"),
         "partner": partner_of(view, actor.user_id),
-        "next": i18n.get(next_key(view, actor.user_id)),
+        "next": i18n.get(next_key(view, actor.user_id), young=young(dialog_manager)),
     }
     lines = [i18n.get(f"pairs-mine-card-{side}", **args)]
     active = view.status == "active"
@@ -239,7 +247,9 @@ async def answer_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     waiting = dict(await services_of(dialog_manager).pairs.waiting(actor_of(dialog_manager)))
     cid = int(dialog_manager.dialog_data.get("candidate_id", 0))
     return {
-        "body": i18n_of(dialog_manager).get("pairs-answer-title", name=waiting.get(cid, "?")),
+        "body": i18n_of(dialog_manager).get(
+            "pairs-answer-title", young=young(dialog_manager), name=waiting.get(cid, "?")
+        ),
         "open": cid in waiting,
     }
 
@@ -345,5 +355,6 @@ def my_pair_dialog() -> Dialog:
             Button(T("pairs-button-skip"), id="skip", on_click=on_skip),
             SwitchTo(T("button-back"), id="back_answer", state=S.answer),
             state=S.decline_reason,
+            getter=young_getter,
         ),
     )

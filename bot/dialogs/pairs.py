@@ -116,7 +116,7 @@ async def people_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     services = services_of(dialog_manager)
     actor = actor_of(dialog_manager)
     pid = programme_id(dialog_manager)
-    await services.pairs.expire_overdue()
+    await services.pairs.expire_overdue(programme_id=pid)
     programme = await services.programmes.get(actor, pid)
     sharing = await services.pairs.programme_for(actor, pid, "pair.roster")
     dialog_manager.dialog_data["contact_sharing"] = sharing.contact_sharing

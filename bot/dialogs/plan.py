@@ -21,6 +21,7 @@ from bot.dialogs.widgets import (
     actor_of,
     buttons_only,
     i18n_of,
+    person_of,
     services_of,
     validated_text,
 )
@@ -30,6 +31,10 @@ from bot.services.registration import clean_text
 S = Plan
 STATUS_ICONS = {"planned": "▫️", "in_progress": "⏳", "done": "✅", "dropped": "✖️"}
 DUE_CHOICES = {"none": None, "week": 7, "month": 30, "quarter": 91}
+
+
+def young(manager: DialogManager) -> str:
+    return "yes" if person_of(manager).is_minor else "no"
 
 
 async def plans_of(manager: DialogManager) -> list[dict[str, Any]]:
@@ -77,7 +82,12 @@ async def on_start(_data: Any, manager: DialogManager) -> None:
 async def choose_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     items = dialog_manager.dialog_data.get("plans") or await plans_of(dialog_manager)
     dialog_manager.dialog_data["plans"] = items
-    return {"plans": items, "has_plans": bool(items), "no_plans": not items}
+    return {
+        "plans": items,
+        "has_plans": bool(items),
+        "no_plans": not items,
+        "young": young(dialog_manager),
+    }
 
 
 async def on_plan(_c: CallbackQuery, _w: Any, manager: DialogManager, item_id: int) -> None:
@@ -110,7 +120,7 @@ async def main_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
             )
         )
     if not items:
-        lines.append(i18n.get("plan-empty"))
+        lines.append(i18n.get("plan-empty", young=young(dialog_manager)))
     return {
         "body": Markup("\n").join(lines),
         "items": [
@@ -179,7 +189,10 @@ def add_button(kind: str) -> Button:
 
 async def title_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     kind = dialog_manager.dialog_data.get("new_kind", "goal")
-    return {"kind": i18n_of(dialog_manager).get(f"plan-kind-{kind}")}
+    return {
+        "kind": i18n_of(dialog_manager).get(f"plan-kind-{kind}"),
+        "young": young(dialog_manager),
+    }
 
 
 async def on_title(message: Message, manager: DialogManager, value: str) -> None:

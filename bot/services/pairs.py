@@ -1135,7 +1135,9 @@ class PairService:
         )
         return await self._view(pair.id)
 
-    async def expire_overdue(self, now: datetime | None = None) -> int:
+    async def expire_overdue(
+        self, now: datetime | None = None, programme_id: int | None = None
+    ) -> int:
         """Chosen mentors who did not answer in three days: the mentee returns to the
         curator (both are told). Called by the scheduler and when the curator looks."""
         now = now or utcnow()
@@ -1144,6 +1146,7 @@ class PairService:
                 select(Candidate).where(
                     Candidate.answer == "chosen",
                     Candidate.chosen_at <= now - timedelta(days=ANSWER_DAYS),
+                    *([Candidate.programme_id == programme_id] if programme_id else []),
                 )
             )
         )
