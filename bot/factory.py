@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
@@ -38,8 +39,10 @@ from bot.storage.database import create_engine, create_session_factory
 from bot.storage.fsm import SQLStorage
 
 
-def create_bot(settings: Settings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    """The Bot; `session` replaces the HTTP session (the benchmark answers in process)."""
+    if session is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     # Nothing holds a database transaction while Telegram answers (see the middleware).
     session.middleware(CommitBeforeTelegram())
     return Bot(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from aiogram.types import TelegramObject, Update
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -17,7 +17,9 @@ from bot.middlewares.database import DatabaseMiddleware
 from bot.services.errors import AccessDenied
 from bot.services.hub import ServiceHub, ServiceSettings
 from bot.services.users import UserService
+from bot.storage.database import create_engine
 from bot.storage.models import AuditEntry, User
+from bot.storage.sqlite_driver import OneHopConnection
 from tests.databases import sqlite_url
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.harness import running_bot
@@ -112,3 +114,30 @@ async def test_savepoints_do_not_commit_or_lose_the_outer_transaction(
             select(User.telegram_id).where(User.telegram_id.in_([777_101, 777_102]))
         )
         assert list(rows) == [777_102]
+
+
+async def test_the_one_trip_sqlite_cursor_behaves_like_the_driver(tmp_path: Path) -> None:
+    """Rows, RETURNING, rowcount, lastrowid and errors as SQLAlchemy expects them."""
+    engine = create_engine(sqlite_url(tmp_path))
+    try:
+        async with engine.begin() as conn:
+            raw = await conn.get_raw_connection()
+            assert isinstance(raw.dbapi_connection, OneHopConnection)
+            await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"))
+            many = await conn.execute(
+                text("INSERT INTO t (v) VALUES (:v)"), [{"v": "a"}, {"v": "b"}]
+            )
+            assert many.rowcount == 2
+            one = await conn.execute(text("INSERT INTO t (v) VALUES ('c')"))
+            assert one.lastrowid == 3
+            returned = await conn.execute(text("INSERT INTO t (v) VALUES ('d') RETURNING id, v"))
+            assert returned.all() == [(4, "d")]
+            updated = await conn.execute(text("UPDATE t SET v = v || '!' WHERE id > 2"))
+            assert updated.rowcount == 2
+            with pytest.raises(IntegrityError):
+                await conn.execute(text("INSERT INTO t (v) VALUES ('a')"))
+        async with engine.connect() as conn:
+            rows = await conn.execute(text("SELECT v FROM t ORDER BY id"))
+            assert rows.scalars().all() == ["a", "b", "c!", "d!"]
+    finally:
+        await engine.dispose()
