@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from aiogram.types import TelegramObject, Update
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.database import DatabaseMiddleware, commit_before_telegram
 from bot.services.errors import AccessDenied
 from bot.services.hub import ServiceHub, ServiceSettings
 from bot.services.users import UserService
@@ -141,3 +141,38 @@ async def test_the_one_trip_sqlite_cursor_behaves_like_the_driver(tmp_path: Path
             assert rows.scalars().all() == ["a", "b", "c!", "d!"]
     finally:
         await engine.dispose()
+
+
+async def test_a_busy_database_is_retried_only_before_telegram_was_told_anything(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    busy = OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked"))
+    attempts: list[int] = []
+
+    async def busy_once(_event: TelegramObject, data: dict[str, Any]) -> str:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise busy
+        data["session"].add(User(telegram_id=777_201))
+        return "handled"
+
+    middleware = DatabaseMiddleware(session_factory)
+    assert await middleware(busy_once, Update(update_id=1), {}) == "handled"
+    assert len(attempts) == 2
+
+    async def busy_after_a_message(_event: TelegramObject, data: dict[str, Any]) -> None:
+        attempts.append(1)
+        data["session"].add(User(telegram_id=777_202))
+        await commit_before_telegram(data["session"])  # what a Bot API call does first
+        raise busy
+
+    attempts.clear()
+    with pytest.raises(OperationalError):
+        await middleware(busy_after_a_message, Update(update_id=2), {})
+    assert len(attempts) == 1  # not run twice: the person was already answered once
+
+    async with session_factory() as session:
+        saved = await session.scalars(
+            select(User.telegram_id).where(User.telegram_id.in_([777_201, 777_202]))
+        )
+        assert sorted(saved) == [777_201, 777_202]
