@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.middlewares.database import DatabaseMiddleware, commit_before_telegram
+from bot.middlewares.database import DatabaseMiddleware, commit_before_telegram, unit_of_work
 from bot.services.errors import AccessDenied
 from bot.services.hub import ServiceHub, ServiceSettings
 from bot.services.users import UserService
@@ -176,3 +176,33 @@ async def test_a_busy_database_is_retried_only_before_telegram_was_told_anything
             select(User.telegram_id).where(User.telegram_id.in_([777_201, 777_202]))
         )
         assert sorted(saved) == [777_201, 777_202]
+
+
+async def test_a_job_outside_updates_does_not_hold_the_database_while_telegram_answers(
+    tmp_path: Path,
+) -> None:
+    """A job's unit of work commits before each Bot API call: an update arriving while
+    Telegram is slow to answer the job is handled at once."""
+    async with (
+        FakeTelegram(latency=SLOW_TELEGRAM_SECONDS) as fake,
+        running_bot(fake, sqlite_url(tmp_path)) as tg,
+    ):
+        anna = fake.user(30_500, "Анна")
+        async with unit_of_work(tg.app.session_factory) as session:
+            session.add(User(telegram_id=30_501, locale="ru"))
+            await session.flush()  # the job holds SQLite's write lock now
+            job_message = asyncio.create_task(tg.bot.send_message(anna.id, "digest"))
+            await asyncio.sleep(0)  # the job's Bot API call begins: the lock is released
+            await anna.send("/language")
+            await anna.press("English")
+            await job_message
+        async with tg.app.session_factory() as session:
+            locales = dict(
+                (tid, loc)
+                for tid, loc in await session.execute(
+                    select(User.telegram_id, User.locale).where(
+                        User.telegram_id.in_([30_500, 30_501])
+                    )
+                )
+            )
+    assert locales == {30_500: "en", 30_501: "ru"}

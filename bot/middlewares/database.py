@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware
@@ -73,6 +74,27 @@ async def commit_before_telegram(session: AsyncSession) -> None:
         lock = info[_LOCK] = asyncio.Lock()
     async with lock:
         await session.commit()
+
+
+@asynccontextmanager
+async def unit_of_work(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A session for work outside an update (a scheduled job) that talks to Telegram: like
+    an update's, it is committed before every Bot API call (so the SQLite write lock is never
+    held while Telegram answers), committed at the end, rolled back on an error."""
+    async with session_factory() as session:
+        token = current_session.set(session)
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        else:
+            await session.commit()
+        finally:
+            session.info[_DONE] = True
+            current_session.reset(token)
 
 
 class CommitBeforeTelegram(BaseRequestMiddleware):
