@@ -12,6 +12,8 @@ from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.audit import AuditService
+from bot.services.personal_data import PersonalDataService
 from bot.storage.database import create_engine, create_session_factory
 from bot.storage.fsm import DIALOG_STATE_TTL, SQLStorage, current_session, expire_dialog_state
 from bot.storage.models import DialogState, utcnow
@@ -148,3 +150,21 @@ def test_rows_know_whose_they_are() -> None:
     assert (row.chat_id, row.user_id) == (-100500, 70001)
     row = DialogState(key="fsm:1:-100500:5:70002:default")  # a topic in a group
     assert (row.chat_id, row.user_id) == (-100500, 70002)
+
+
+async def test_withdrawal_finds_a_persons_rows_by_owner(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    storage = SQLStorage(session_factory)
+    group_stack = StorageKey(bot_id=1, chat_id=-100, user_id=-100, destiny="aiogd:stack:<70001>")
+    await storage.set_data(group_stack, {"intents": ["a"]})
+    await storage.set_data(StorageKey(bot_id=1, chat_id=70001, user_id=70001), {"typed": "x"})
+    await storage.set_data(StorageKey(bot_id=1, chat_id=170001, user_id=170001), {"other": 1})
+    async with session_factory() as session:
+        gone = await PersonalDataService(session, AuditService(session)).forget_dialog_state(70001)
+        await session.commit()
+    assert gone == 2
+    assert await storage.get_data(group_stack) == {}
+    assert await storage.get_data(StorageKey(bot_id=1, chat_id=170001, user_id=170001)) == {
+        "other": 1
+    }

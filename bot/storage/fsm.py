@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from bot.storage.models import DialogState, utcnow
-from bot.storage.models.dialog_state import key_owner
+from bot.storage.models.dialog_state import destiny_owner
 
 StateType = str | State | None
 # A cached row: (state, data as JSON text), or None when the row does not exist.
@@ -125,7 +125,7 @@ class SQLStorage(BaseStorage):
                 await session.execute(delete(DialogState).where(DialogState.key == built))
                 rows[built] = None
                 return
-            chat_id, user_id = key_owner(built)
+            chat_id, user_id = key.chat_id, destiny_owner(key.destiny, key.user_id)
             now = utcnow()
             values = {"state": new_state, "data": json.loads(new_data), "updated_at": now}
             dialect = session.get_bind().dialect.name

@@ -34,6 +34,12 @@ def key_owner(key: str) -> tuple[int | None, int | None]:
     return chat, user
 
 
+def destiny_owner(destiny: str, user_id: int) -> int:
+    """The person a row is about: the user of the key, or the one a group stack names."""
+    group_stack = _GROUP_STACK.fullmatch(destiny)
+    return int(group_stack.group(1)) if group_stack else user_id
+
+
 class DialogState(Base):
     __tablename__ = "dialog_state"
 
