@@ -7,8 +7,9 @@ the data it describes are committed together. Outside an update each call is a s
 transaction of its own.
 
 Within an update the rows are read once: the first read of a private chat loads all of
-that chat's rows in one query, later reads come from that copy, and a write that
-changes nothing (a dialog saving the stack it loaded) is not sent at all.
+that chat's rows in one query, later reads come from that copy. Writes wait in the session
+until its next statement or its commit and go together (a dialog saves its context and its
+stack: one statement); a write that changes nothing is not sent at all.
 """
 
 from __future__ import annotations
@@ -45,14 +46,52 @@ DIALOG_STATE_TTL = timedelta(days=30)
 # session.info keys: the rows read or written in this session, and the chats loaded whole.
 _ROWS = "fsm.rows"
 _CHATS = "fsm.chats"
+_PENDING = "fsm.pending"  # key -> the row to upsert, or None to delete it
 _EMPTY = "{}"
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_cached_rows(session: Session, _previous: Any) -> None:
-    """What was cached may have been rolled back."""
+    """What was cached or waiting may have been rolled back."""
     session.info.pop(_ROWS, None)
     session.info.pop(_CHATS, None)
+    session.info.pop(_PENDING, None)
+
+
+def _write_pending(session: Session) -> None:
+    """Send the writes waiting in this session (runs inside SQLAlchemy's greenlet)."""
+    pending: dict[str, dict[str, Any] | None] | None = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    gone = [key for key, row in pending.items() if row is None]
+    rows = [row for row in pending.values() if row is not None]
+    if gone:
+        session.execute(delete(DialogState).where(DialogState.key.in_(gone)))
+    if rows:
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(DialogState).values(rows)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[DialogState.key],
+                set_={
+                    "state": statement.excluded.state,
+                    "data": statement.excluded.data,
+                    "updated_at": statement.excluded.updated_at,
+                },
+            )
+        )
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending_before_commit(session: Session) -> None:
+    _write_pending(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _write_pending_before_a_statement(orm_execute_state: Any) -> None:
+    # Any statement of the session sees the dialog rows as they were written.
+    _write_pending(orm_execute_state.session)
 
 
 def _dump(data: Mapping[str, Any]) -> str:
@@ -120,21 +159,20 @@ class SQLStorage(BaseStorage):
             if (new_state, new_data) == (old_state, old_data):
                 return  # nothing changed: nothing to write
             rows: dict[str, _Row] = session.info.setdefault(_ROWS, {})
+            pending: dict[str, dict[str, Any] | None] = session.info.setdefault(_PENDING, {})
             if new_state is None and new_data == _EMPTY:
                 # A row with neither state nor data carries nothing: drop it.
-                await session.execute(delete(DialogState).where(DialogState.key == built))
+                pending[built] = None
                 rows[built] = None
                 return
-            chat_id, user_id = key.chat_id, destiny_owner(key.destiny, key.user_id)
-            now = utcnow()
-            values = {"state": new_state, "data": json.loads(new_data), "updated_at": now}
-            dialect = session.get_bind().dialect.name
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
-            await session.execute(
-                insert(DialogState)
-                .values(key=built, chat_id=chat_id, user_id=user_id, **values)
-                .on_conflict_do_update(index_elements=[DialogState.key], set_=values)
-            )
+            pending[built] = {
+                "key": built,
+                "state": new_state,
+                "data": json.loads(new_data),
+                "chat_id": key.chat_id,
+                "user_id": destiny_owner(key.destiny, key.user_id),
+                "updated_at": utcnow(),
+            }
             rows[built] = (new_state, new_data)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
