@@ -169,12 +169,12 @@ class DatabaseMiddleware(BaseMiddleware):
                 raise
             except BaseException:
                 await session.rollback()
-                if session.info.get(_TALKED):
-                    talked.append(True)
                 raise
             else:
                 await session.commit()
             finally:
+                if session.info.get(_TALKED):
+                    talked.append(True)  # the update may not be run again
                 session.info[_DONE] = True
                 current_session.reset(token)
         return result
