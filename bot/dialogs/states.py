@@ -27,6 +27,8 @@ class Registration(StatesGroup):
     times = State()
     workplace = State()
     confirm = State()
+    consent_full = State()
+    help_topics = State()
 
 
 class Organisations(StatesGroup):
@@ -71,3 +73,9 @@ class Guardian(StatesGroup):
     confirm = State()
     children = State()
     confirm_withdraw = State()
+
+
+class ParticipantCategory(StatesGroup):
+    """Curator: set a mentee's category (students never label themselves)."""
+
+    choose = State()

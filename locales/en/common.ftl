@@ -39,3 +39,4 @@ command-cancel = Cancel the current action
 command-organisations = Organisations (administrator)
 command-programmes = School programmes
 command-participants = Participants and consents
+error-unknown-command = There is no such command here — the list of commands: /help. You can go on from the same place on this screen.

@@ -39,3 +39,4 @@ command-cancel = Отменить текущее действие
 command-organisations = Организации (администратор)
 command-programmes = Программы школы
 command-participants = Участники и согласия
+error-unknown-command = Такой команды здесь нет — список команд: /help. А на этом экране можно продолжить с того же места.
