@@ -1,0 +1,136 @@
+"""What participants read and tap: forged button values, the age first and «ты» for
+children, questions that fit the form, no dead ends, commands in any state."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.storage.models import Consent, Invite, Membership
+from tests.fake_telegram import FakeUser
+from tests.harness import Running
+from tests.seed import invite, make_school
+
+
+def intent_prefix(user: FakeUser) -> str:
+    """The dialog's intent id from the buttons of the last message (for forged data)."""
+    data = str(user.last.inline_buttons()[0][0]["callback_data"])
+    return data.split("\x1d", 1)[0]
+
+
+async def forge(user: FakeUser, data: str) -> None:
+    await user.press_data(f"{intent_prefix(user)}\x1d{data}", message=user.last)
+
+
+async def join(tg: Running, user: FakeUser, role: str, form: str | None) -> None:
+    school = await make_school(
+        tg.app.session_factory,
+        forms=("student_student", "teacher_teacher", "teacher_student", "employer_student"),
+    )
+    payload = await invite(
+        tg.app.session_factory,
+        organisation_id=school.school_id,
+        role=role,
+        programme_id=school.programme_ids[form] if form else None,
+    )
+    await user.send(f"/start {payload}")
+
+
+async def profile_of(tg: Running, telegram_id: int) -> dict | None:  # type: ignore[type-arg]
+    async with tg.app.session_factory() as session:
+        from bot.storage.models import User
+
+        user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+        assert user is not None
+        membership = await session.scalar(select(Membership).where(Membership.user_id == user.id))
+        assert membership is not None
+        return membership.profile if membership.status == "active" else None
+
+
+# --- values from buttons prove nothing ----------------------------------------------
+
+
+async def test_forged_category_and_times_of_a_teacher_mentor_are_refused(tg: Running) -> None:
+    anna = tg.fake.user(3101, "Анна")
+    await join(tg, anna, "mentor", "teacher_teacher")
+    await anna.press("Продолжить ▶️")
+    await anna.press("✅ Даю согласие")
+    await anna.send("Иванова Анна Сергеевна")
+    # A teacher–teacher mentor is not offered «Обучающийся» or «Родитель».
+    assert "Обучающийся" not in anna.last.buttons() and "Родитель" not in anna.last.buttons()
+    for forged in ("category:mentor.parent", "category:mentor.student", "category:nonsense"):
+        await forge(anna, forged)
+        assert "Такого варианта нет" in anna.callback_answers[-1]["text"]
+        assert "Что про вас подходит" in anna.last.body  # still the same question
+    await anna.press("Педагог или специалист")
+    await anna.send("Методика")
+    await anna.send("Математика")
+    assert "Когда вам удобно" in anna.last.body
+    await forge(anna, "times:midnight")
+    await anna.press("Дальше ▶️")
+    assert "Такого варианта нет" in anna.callback_answers[-1]["text"]
+    assert "Когда вам удобно" in anna.last.body
+    assert await profile_of(tg, 3101) is None
+
+
+async def test_forged_age_band_of_a_student_mentor_is_refused(tg: Running) -> None:
+    kolya = tg.fake.user(3102, "Коля")
+    await join(tg, kolya, "mentor", "student_student")
+    await kolya.press("Продолжить ▶️")
+    await kolya.press("Мне меньше 18")
+    await kolya.press("✅ Понятно, продолжаем")
+    await kolya.send("Петров Коля")
+    # One category fits a student–student mentor: it is not asked.
+    assert "сильны" in kolya.last.body
+    await kolya.send("Математика")
+    await kolya.send("Шахматы")
+    await forge(kolya, "ages:99-100")
+    await kolya.press("Дальше ▶️")
+    assert "Такого варианта нет" in kolya.callback_answers[-1]["text"]
+    assert await profile_of(tg, 3102) is None
+
+
+async def test_a_student_chooses_help_topics_never_a_category(tg: Running) -> None:
+    masha = tg.fake.user(3103, "Маша <3")
+    await join(tg, masha, "mentee", "student_student")
+    assert "Привет" in masha.last.body and "Тебя пригласили" in masha.last.body
+    await masha.press("Продолжить ▶️")
+    # The age is asked first, before consent.
+    assert "тебе уже исполнилось 18" in masha.last.body
+    await masha.press("Мне меньше 18")
+    consent = masha.last.body
+    assert "родител" in consent and "152-ФЗ" not in consent  # a few lines, not the legal text
+    await masha.press("✅ Понятно, продолжаем")
+    assert "Напиши свои фамилию и имя" in masha.last.body
+    await masha.send("Кузнецова Маша")
+    assert "В каком ты классе" in masha.last.body
+    await masha.send("5а")
+    labels = masha.last.buttons()
+    assert "Учёба" in labels and "Друзья и общение" in labels
+    assert not any("ОВЗ" in b or "поведением" in b or "Трудная" in b for b in labels)
+    await forge(masha, "help_topics:student.special_needs")
+    await masha.press("Дальше ▶️")
+    assert "Такого варианта нет" in masha.callback_answers[-1]["text"]
+    assert await profile_of(tg, 3103) is None
+
+
+async def test_a_forged_category_for_a_student_is_not_even_a_button(tg: Running) -> None:
+    petya = tg.fake.user(3104, "Петя")
+    await join(tg, petya, "mentee", "student_student")
+    await petya.press("Продолжить ▶️")
+    await petya.press("Мне меньше 18")
+    await petya.press("✅ Понятно, продолжаем")
+    await petya.send("Сидоров Пётр")
+    await petya.send("7б")
+    await forge(petya, "category:student.behaviour")  # no such button on this screen
+    await petya.press("Учёба")
+    await petya.press("Дальше ▶️")
+    await petya.send("Хочу разобраться с дробями")
+    assert "Проверь" in petya.last.body
+    await petya.press("✅ Сохранить")
+    profile = await profile_of(tg, 3104)
+    assert profile is not None
+    assert profile == {
+        "school_class": "7Б",
+        "help_topics": ["study"],
+        "wishes": "Хочу разобраться с дробями",
+    }
