@@ -3,9 +3,9 @@ children, questions that fit the form, no dead ends, commands in any state."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from bot.storage.models import Consent, Invite, Membership
+from bot.storage.models import Membership
 from tests.fake_telegram import FakeUser
 from tests.harness import Running
 from tests.seed import invite, make_school
