@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.storage.models import Membership
+from bot.storage.models import Invite, Membership
 from tests.fake_telegram import FakeUser
 from tests.harness import Running
 from tests.seed import invite, make_school
@@ -134,3 +134,55 @@ async def test_a_forged_category_for_a_student_is_not_even_a_button(tg: Running)
         "help_topics": ["study"],
         "wishes": "Хочу разобраться с дробями",
     }
+
+
+# --- a link meant for someone else ----------------------------------------------------
+
+
+async def register_curator(tg: Running, user: FakeUser, organisation_id: int) -> None:
+    payload = await invite(tg.app.session_factory, organisation_id=organisation_id, role="curator")
+    await user.send(f"/start {payload}")
+    await user.press("Продолжить ▶️")
+    await user.press("✅ Даю согласие")
+    await user.send("Петрова Ольга Ивановна")
+    await user.press("✅ Сохранить")
+
+
+async def curator_invite(tg: Running, telegram_id: int, organisation_id: int, programme_id: int) -> str:
+    from bot.services.hub import ServiceHub, ServiceSettings
+    from tests.harness import ADMIN_ID
+
+    async with tg.app.session_factory() as session:
+        hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+        person = await hub.users.touch(telegram_id, "ru")
+        created = await hub.invites.create(
+            await hub.access.actor(person),
+            organisation_id=organisation_id,
+            role="mentor",
+            programme_id=programme_id,
+        )
+        await session.commit()
+    return created.payload
+
+
+async def test_a_curator_opening_their_own_invite_is_told_and_nothing_changes(
+    tg: Running,
+) -> None:
+    school = await make_school(tg.app.session_factory)
+    olga = tg.fake.user(3201, "Ольга")
+    await register_curator(tg, olga, school.school_id)
+    payload = await curator_invite(
+        tg, 3201, school.school_id, school.programme_ids["teacher_teacher"]
+    )
+    await olga.send(f"/start {payload}")
+    assert any("предназначена для другого человека" in t for t in olga.texts()[-2:])
+    assert "Главное меню" in olga.last.body
+    async with tg.app.session_factory() as session:
+        invite_row = (await session.scalars(select(Invite).where(Invite.role == "mentor"))).one()
+        assert invite_row.uses_left == 1
+        roles = set(await session.scalars(select(Membership.role)))
+    assert roles == {"curator"}
+    # The teacher it was meant for still joins with it.
+    teacher = tg.fake.user(3202, "Учитель")
+    await teacher.send(f"/start {payload}")
+    assert "Добро пожаловать" in teacher.last.body
