@@ -7,10 +7,11 @@ from typing import Any
 
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Select, SwitchTo
+from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
+from bot.dialogs.navigation import back_to_menu, close_to_menu
 from bot.dialogs.states import Guardian
 from bot.dialogs.widgets import T, buttons_only, i18n_of, person_of, services_of
 from bot.handlers.notify import notify_withdrawal, send_to_person
@@ -50,13 +51,13 @@ async def on_agree(callback: CallbackQuery, _button: Button, manager: DialogMana
         await send_to_person(
             callback.bot, i18n, child, "consent-guardian-confirmed-child", services=services
         )
-    await manager.done()
+    await close_to_menu(manager, show_mode=ShowMode.SEND)
 
 
 async def on_decline(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     if isinstance(callback.message, Message):
         await callback.message.answer(i18n_of(manager).get("consent-declined"))
-    await manager.done()
+    await close_to_menu(manager, show_mode=ShowMode.SEND)
 
 
 async def children_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -103,7 +104,7 @@ async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogM
                 log.info("child %s blocked the bot", child_user_id)
     if isinstance(callback.message, Message):
         await callback.message.answer(i18n.get("consent-withdrawn"))
-    await manager.done()
+    await close_to_menu(manager, show_mode=ShowMode.SEND)
 
 
 def guardian_dialog() -> Dialog:
@@ -127,7 +128,7 @@ def guardian_dialog() -> Dialog:
                     on_click=on_child,
                 )
             ),
-            Cancel(T("button-back")),
+            back_to_menu(),
             buttons_only(),
             state=Guardian.children,
             getter=children_getter,

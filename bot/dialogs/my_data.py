@@ -6,8 +6,9 @@ from typing import Any
 
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, SwitchTo
 
+from bot.dialogs.navigation import back_to_menu
 from bot.dialogs.states import MyData
 from bot.dialogs.widgets import T, buttons_only, i18n_of, person_of, services_of
 from bot.handlers.notify import notify_withdrawal
@@ -50,7 +51,7 @@ def my_data_dialog() -> Dialog:
                 state=MyData.confirm_withdraw,
                 when="has_data",
             ),
-            Cancel(T("button-back")),
+            back_to_menu(),
             buttons_only(),
             state=MyData.main,
             getter=main_getter,
