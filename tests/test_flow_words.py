@@ -186,3 +186,118 @@ async def test_a_curator_opening_their_own_invite_is_told_and_nothing_changes(
     teacher = tg.fake.user(3202, "Учитель")
     await teacher.send(f"/start {payload}")
     assert "Добро пожаловать" in teacher.last.body
+
+
+# --- no dead ends ------------------------------------------------------------------------
+
+
+async def test_after_choosing_a_language_the_menu_in_that_language(tg: Running) -> None:
+    anna = tg.fake.user(3301, "Анна")
+    await anna.send("/language")
+    await anna.press("English")
+    assert "Main menu" in anna.last.body
+    assert "🌐 Language" in " ".join(anna.last.buttons())
+
+
+async def test_back_on_screens_opened_by_commands_returns_to_the_menu(tg: Running) -> None:
+    anna = tg.fake.user(3302, "Анна")
+    for command in ("/language", "/mydata"):
+        await anna.send(command)
+        await anna.press("◀️ Назад")
+        assert "Главное меню" in anna.last.body, command
+        assert anna.last.buttons(), command
+    await anna.send("/help")
+    await anna.press("◀️ В меню")
+    assert "Главное меню" in anna.last.body
+
+
+async def test_a_child_finishes_on_the_menu_knowing_what_happens_next(tg: Running) -> None:
+    masha = tg.fake.user(3303, "Маша")
+    await join(tg, masha, "mentee", "student_student")
+    await masha.press("Продолжить ▶️")
+    await masha.press("Мне меньше 18")
+    await masha.send("hello")  # typed text on a button screen: a hint that fits it
+    assert "Нажми кнопку «Понятно, продолжаем»" in masha.texts()[-2]
+    await masha.press("✅ Понятно, продолжаем")
+    await masha.send("Кузнецова Маша")
+    await masha.send("/help")  # a command works in the middle of a question
+    assert "/mydata" in masha.last.body
+    await masha.send("/foo")  # an unknown command is not taken for the class
+    assert "Такой команды здесь нет" in masha.texts()[-2]
+    await masha.send("5а")
+    await masha.press("Дальше ▶️")  # nothing ticked is fine for a student
+    await masha.send("Хочу найти друзей")
+    await masha.press("✅ Сохранить")
+    texts = masha.texts()
+    assert any("куратор программы подберёт тебе наставника" in t for t in texts)
+    assert any("?start=g-" in t for t in texts)
+    assert "Главное меню" in masha.last.body
+    assert "Ждём согласия родителя" in masha.last.body
+
+
+async def test_an_adult_consent_screen_is_short_with_the_full_text_one_tap_away(
+    tg: Running,
+) -> None:
+    ivan = tg.fake.user(3304, "Иван", language_code="en")
+    await join(tg, ivan, "mentor", "teacher_teacher")
+    await ivan.press("Continue ▶️")
+    summary = ivan.last.body
+    assert "In short" in summary and "152-FZ" not in summary
+    assert "✅ I give consent" in ivan.last.buttons()
+    await ivan.send("ok")
+    assert "Press “✅ I give consent” below" in ivan.texts()[-2]
+    await ivan.press("📄 Full consent text")
+    assert "152-FZ" in ivan.last.body
+    await ivan.press("✅ I give consent")
+    assert "surname" in ivan.last.body
+
+
+# --- /start and /help speak to the person's roles -----------------------------------------
+
+
+async def test_start_and_help_for_a_curator_and_a_newcomer(tg: Running) -> None:
+    school = await make_school(tg.app.session_factory)
+    olga = tg.fake.user(3401, "Ольга")
+    await register_curator(tg, olga, school.school_id)
+    await olga.send("/start")
+    greeting = olga.texts()[-2]
+    assert "Вы куратор" in greeting and "/programmes" in greeting
+    assert "анкет" not in greeting and "встреч" not in greeting  # nothing that does not exist
+    await olga.send("/help")
+    assert "/programmes" in olga.last.body and "/participants" in olga.last.body
+    assert "/organisations" not in olga.last.body
+
+    new = tg.fake.user(3402, "Новичок", language_code="en")
+    await new.send("/start")
+    greeting = new.texts()[-2]
+    assert "invitation link" in greeting and "questionnaire" not in greeting
+    await new.send("/help")
+    assert "/programmes" not in new.last.body and "/mydata" in new.last.body
+
+
+async def test_start_for_a_mentor_and_help_for_a_parent(tg: Running) -> None:
+    import re
+
+    petya = tg.fake.user(3403, "Петя")
+    await join(tg, petya, "mentee", "student_student")
+    await petya.press("Продолжить ▶️")
+    await petya.press("Мне меньше 18")
+    await petya.press("✅ Понятно, продолжаем")
+    await petya.send("Сидоров Пётр")
+    await petya.send("7б")
+    await petya.press("Дальше ▶️")
+    await petya.send("Математика")
+    await petya.press("✅ Сохранить")
+    link = next(t for t in petya.texts() if "?start=g-" in t)
+    payload = re.search(r"start=(g-[A-Za-z0-9_-]+)", link).group(1)  # type: ignore[union-attr]
+    await petya.send("/start")
+    assert "Ты в программе" in petya.texts()[-2]
+
+    mother = tg.fake.user(3404, "Мама")
+    await mother.send(f"/start {payload}")
+    await mother.press("✅ Даю согласие")
+    assert "Главное меню" in mother.last.body  # not a dead end after agreeing
+    await mother.send("/start")
+    assert "согласие за ребёнка" in mother.texts()[-2]
+    await mother.send("/help")
+    assert "Родитель" in mother.last.body and "Наставник</b>" not in mother.last.body

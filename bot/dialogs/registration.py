@@ -353,8 +353,10 @@ async def on_save(callback: CallbackQuery, _button: Button, manager: DialogManag
             link = f"https://t.me/{me.username if me else ''}?start={request.payload}"
             await message.answer(i18n.get("consent-minor-needs-guardian"))
             await message.answer(i18n.get("consent-guardian-link", link=link))
+    actor = await services.access.actor(person)
+    # The menu below is drawn in this same update: it must see the new role.
+    manager.middleware_data["actor"] = actor
     if callback.bot is not None and message is not None:
-        actor = await services.access.actor(person)
         await refresh_commands(callback.bot, i18n, message.chat.id, actor)
     # The person lands on their menu, below what was just said: never a dead end.
     await manager.start(MainMenu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
