@@ -148,7 +148,9 @@ async def register_curator(tg: Running, user: FakeUser, organisation_id: int) ->
     await user.press("✅ Сохранить")
 
 
-async def curator_invite(tg: Running, telegram_id: int, organisation_id: int, programme_id: int) -> str:
+async def curator_invite(
+    tg: Running, telegram_id: int, organisation_id: int, programme_id: int
+) -> str:
     from bot.services.hub import ServiceHub, ServiceSettings
     from tests.harness import ADMIN_ID
 
@@ -301,3 +303,96 @@ async def test_start_for_a_mentor_and_help_for_a_parent(tg: Running) -> None:
     assert "согласие за ребёнка" in mother.texts()[-2]
     await mother.send("/help")
     assert "Родитель" in mother.last.body and "Наставник</b>" not in mother.last.body
+
+
+# --- /mydata: a readable document, and the words for parents and for adults ----------------
+
+
+def documents(user: FakeUser) -> dict[str, str]:
+    return {
+        m.document[0]: m.document[1].decode("utf-8")
+        for m in user.messages
+        if m.document is not None
+    }
+
+
+async def register_teacher_mentee(tg: Running, user: FakeUser, *, english: bool = False) -> None:
+    await join(tg, user, "mentee", "teacher_teacher")
+    await user.press("Continue ▶️" if english else "Продолжить ▶️")
+    await user.press("✅ I give consent" if english else "✅ Даю согласие")
+    await user.send("Smirnov Oleg" if english else "Смирнов Олег")
+    await user.send("Физика")
+    await user.send("2")
+    await user.press("Young specialist" if english else "Молодой специалист")
+    await user.send("ИКТ <и> проекты & олимпиады")
+    await user.press("✅ Save" if english else "✅ Сохранить")
+
+
+async def test_mydata_sends_a_readable_document_with_labels_not_keys(tg: Running) -> None:
+    oleg = tg.fake.user(3501, "Олег")
+    await register_teacher_mentee(tg, oleg)
+    await oleg.send("/mydata")
+    files = documents(oleg)
+    assert "mydata.json" in files and "mydata.html" in files
+    page = files["mydata.html"]
+    assert "Молодой специалист" in page and "teacher.young_specialist" not in page
+    assert "Наставляемый" in page and "Смирнов Олег" in page
+    assert "ИКТ &lt;и&gt; проекты &amp; олимпиады" in page  # typed text stays text
+    assert "teacher.young_specialist" in files["mydata.json"]
+    # An adult withdrawing for themself reads nothing about children.
+    assert "ребён" not in oleg.last.body and "👪" not in " ".join(oleg.last.buttons())
+    await oleg.press("Отозвать согласие")
+    assert "Отозвать согласие" in oleg.last.body and "ребён" not in oleg.last.body
+
+
+async def test_mydata_report_in_english(tg: Running) -> None:
+    john = tg.fake.user(3502, "John", language_code="en")
+    await register_teacher_mentee(tg, john, english=True)
+    await john.send("/mydata")
+    page = documents(john)["mydata.html"]
+    assert "My data" in page and "Young specialist" in page and "Mentee" in page
+    assert "Молодой" not in page
+
+
+async def test_a_parent_reads_how_to_withdraw_for_the_child(tg: Running) -> None:
+    import re
+
+    school = await make_school(tg.app.session_factory)
+    olga = tg.fake.user(3503, "Ольга")
+    await register_curator(tg, olga, school.school_id)
+    petya = tg.fake.user(3504, "Петя")
+    payload = await invite(
+        tg.app.session_factory,
+        organisation_id=school.school_id,
+        role="mentee",
+        programme_id=school.programme_ids["student_student"],
+    )
+    await petya.send(f"/start {payload}")
+    await petya.press("Продолжить ▶️")
+    await petya.press("Мне меньше 18")
+    await petya.press("✅ Понятно, продолжаем")
+    await petya.send("Сидоров Пётр")
+    await petya.send("7б")
+    await petya.press("Дальше ▶️")
+    await petya.send("Математика")
+    await petya.press("✅ Сохранить")
+    link = next(t for t in petya.texts() if "?start=g-" in t)
+    guardian_payload = re.search(r"start=(g-[A-Za-z0-9_-]+)", link).group(1)  # type: ignore[union-attr]
+    mother = tg.fake.user(3505, "Мама")
+    await mother.send(f"/start {guardian_payload}")
+    await mother.press("✅ Даю согласие")
+
+    await mother.send("/mydata")
+    assert "отозвать согласие за ребёнка" in mother.last.body
+    await mother.press("👪 Согласие за ребёнка")
+    await mother.press("Сидоров Пётр — Школа № 7")
+    assert "Отозвать согласие за ребёнка: Сидоров Пётр?" in mother.last.body
+    await mother.press("Да, отозвать согласие")
+    assert any("Согласие за ребёнка отозвано: Сидоров Пётр" in t for t in mother.texts())
+    # Back where she came from, with buttons; nothing about children any more.
+    assert "Мои данные" in mother.last.body and mother.last.buttons()
+    assert "ребён" not in mother.last.body
+    assert any("отозвано родителем" in t for t in petya.texts())
+    told = [t for t in olga.texts() if "Согласие на обработку данных отозвано" in t]
+    assert told and "Сидоров Пётр" in told[-1]
+    assert not any("отозвал(а)" in t for t in olga.texts())

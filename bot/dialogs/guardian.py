@@ -68,6 +68,13 @@ async def children_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
     }
 
 
+async def withdraw_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    child_user_id = int(dialog_manager.dialog_data["child_user_id"])
+    children = await services_of(dialog_manager).consent.guarded_children(person_of(dialog_manager))
+    child = next((c for c in children if c.child_user_id == child_user_id), None)
+    return {"child": child.child_name if child else ""}
+
+
 async def on_child(
     callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
 ) -> None:
@@ -98,12 +105,14 @@ async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogM
             try:
                 await callback.bot.send_message(
                     withdrawal.subject_telegram_id,
-                    i18n.core.get("consent-withdrawn", child.locale or i18n.locale),
+                    i18n.core.get("consent-withdrawn-child-told", child.locale or i18n.locale),
                 )
             except TelegramForbiddenError:
                 log.info("child %s blocked the bot", child_user_id)
     if isinstance(callback.message, Message):
-        await callback.message.answer(i18n.get("consent-withdrawn"))
+        await callback.message.answer(
+            i18n.get("consent-withdrawn-for-child", child=child_name or "")
+        )
     await close_to_menu(manager, show_mode=ShowMode.SEND)
 
 
@@ -134,10 +143,11 @@ def guardian_dialog() -> Dialog:
             getter=children_getter,
         ),
         Window(
-            T("consent-withdraw-confirm"),
+            T("consent-withdraw-confirm-child"),
             Button(T("consent-withdraw-button"), id="withdraw", on_click=on_withdraw),
             SwitchTo(T("button-back"), id="back", state=Guardian.children),
             buttons_only(),
             state=Guardian.confirm_withdraw,
+            getter=withdraw_getter,
         ),
     )

@@ -150,3 +150,80 @@ error-choice-unknown = There is no such option. Choose one with a button below t
 error-choose-one = Tick at least one option.
 error-profile-mismatch = These answers do not fit this programme. Please register again from the menu.
 error-invite-not-for-you = This invitation link is meant for someone else: forward it to the participant. Nothing has changed — the link still works.
+report-title = My data in the Nastavnik bot
+report-intro = Everything the bot stores about you as of { $exported } (UTC). The same data is in the JSON file.
+report-section-person = About me
+report-full-name = Full name
+report-language = Bot language
+report-minor = Under 18
+report-registered = First seen
+report-last-seen = Last seen
+report-section-roles = Taking part in programmes
+report-role-title = { $role_name }: { $organisation } { $programme }
+report-status = Status
+report-status-registering = registration not finished
+report-status-active = taking part
+report-status-withdrawn = consent withdrawn, data anonymised
+report-since = Since
+report-ended = Ended
+report-field-category = Category (set by the curator)
+report-section-consents = Consents to data processing
+report-organisation = Organisation
+report-programme = Programme
+report-given-by = Given by
+report-given-by-self = you
+report-given-by-guardian = a parent or legal guardian
+report-given-by-paper = on paper (marked by the curator)
+report-given-at = Consent date
+report-withdrawn-at = Withdrawn
+report-section-parent-links = Links for a parent
+report-parent-confirmed = Parent confirmed
+report-section-children = Consent for children
+report-child = Child
+report-section-pairs = Mentoring pairs
+report-pair-role = Role in the pair
+report-pair-status-proposed = proposed
+report-pair-status-active = working
+report-pair-status-terminated = ended early
+report-pair-status-completed = completed
+report-section-actions = Action log
+report-actions = Entries about your actions in the log: { $count }. Details are in the JSON file.
+mydata-report-caption = My data as a readable list. Open the file in a browser.
+mydata-guardian = To see or withdraw the consent for your child, press “👪 Consent for my child”.
+mydata-intro-young =
+    <b>My data</b>
+    The files above are everything the bot stores about you. You can withdraw the consent here: then your data will be deleted or anonymised and you will leave the programme.
+consent-withdraw-confirm-self = { $young ->
+    [yes]
+        <b>Withdraw the consent to data processing?</b>
+
+        What happens:
+        • your data will be deleted or anonymised;
+        • your mentoring pair, if you have one, will end;
+        • the programme's curator will be notified.
+
+        You can come back only with a new invitation.
+   *[other]
+        <b>Withdraw your consent to personal data processing?</b>
+
+        What happens:
+        • your personal data will be deleted or anonymised — reports keep only totals, without your name;
+        • the mentoring pairs and groups you work in will end;
+        • the programme's curator will be notified.
+
+        You can come back only with a new invitation and a new consent.
+}
+consent-withdraw-confirm-child =
+    <b>Withdraw the consent for your child: { $child }?</b>
+
+    What happens:
+    • your child's personal data will be deleted or anonymised — reports keep only totals, without the name;
+    • your child's mentoring pair will end;
+    • the programme's curator will be notified.
+
+    Your own data is not affected. Your child can come back only with a new invitation and your new consent.
+consent-withdrawn-for-child =
+    The consent for your child was withdrawn: { $child }. The child's data is deleted or anonymised, the curator was notified.
+consent-withdrawn-child-told =
+    The consent for your taking part in the mentoring programme was withdrawn by your parent. Your data is deleted and your pair has ended.
+    If you want to come back, ask the curator for a new invitation.
