@@ -396,3 +396,47 @@ async def test_a_parent_reads_how_to_withdraw_for_the_child(tg: Running) -> None
     told = [t for t in olga.texts() if "Согласие на обработку данных отозвано" in t]
     assert told and "Сидоров Пётр" in told[-1]
     assert not any("отозвал(а)" in t for t in olga.texts())
+
+
+# --- the category is the curator's -------------------------------------------------------
+
+
+async def test_the_curator_sets_a_students_category_and_a_forged_one_is_refused(
+    tg: Running,
+) -> None:
+    school = await make_school(tg.app.session_factory)
+    olga = tg.fake.user(3601, "Ольга")
+    await register_curator(tg, olga, school.school_id)
+    vanya = tg.fake.user(3602, "Ваня")
+    payload = await invite(
+        tg.app.session_factory,
+        organisation_id=school.school_id,
+        role="mentee",
+        programme_id=school.programme_ids["teacher_student"],
+    )
+    await vanya.send(f"/start {payload}")
+    await vanya.press("Продолжить ▶️")
+    await vanya.press("Мне меньше 18")
+    await vanya.press("✅ Понятно, продолжаем")
+    await vanya.send("Сидоров Ваня")
+    await vanya.send("6в")
+    await vanya.press("Кружки и спорт")
+    await vanya.press("Дальше ▶️")
+    await vanya.send("Хочу в футбол")
+    await vanya.press("✅ Сохранить")
+    assert not any("ОВЗ" in t or "Категория" in t for t in vanya.texts())
+
+    await olga.send("/participants")
+    await olga.press("Сидоров Ваня")
+    await olga.press("🏷 Категория наставляемого")
+    assert "не указана" in olga.last.body and "только кураторы" in olga.last.body
+    await forge(olga, "category:teacher.burnout")  # not a student category
+    assert "Такого варианта нет" in olga.callback_answers[-1]["text"]
+    await olga.press("ОВЗ")
+    assert "Категория сохранена" in olga.callback_answers[-1]["text"]
+    assert "Сидоров Ваня" in olga.last.body  # back on the participant's card
+    await olga.press("🏷 Категория наставляемого")
+    assert "С ограниченными возможностями здоровья" in olga.last.body
+    profile = await profile_of(tg, 3602)
+    assert profile is not None and profile["category"] == "student.special_needs"
+    assert profile["help_topics"] == ["clubs_sport"]

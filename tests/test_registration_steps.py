@@ -82,3 +82,50 @@ def test_multiselect_values_are_deduplicated_in_menu_order() -> None:
         CATALOG, "mentor", form("student_student"), "times", ["weekend", "weekday_day", "weekend"]
     )
     assert value == ["weekday_day", "weekend"]
+
+
+async def test_only_the_schools_curator_sets_a_category_forged_ids_get_one_answer(
+    session_factory,  # type: ignore[no-untyped-def]
+) -> None:
+    from bot.services.errors import AccessDenied
+    from bot.services.hub import ServiceHub, ServiceSettings
+    from bot.storage.models import Membership, User
+    from tests.seed import make_school
+
+    school = await make_school(session_factory)
+    other = await make_school(session_factory, name="Школа № 9")
+    async with session_factory() as session:
+        pupil = User(telegram_id=4001, full_name="Сидоров Ваня", is_minor=True)
+        stranger = User(telegram_id=4002, full_name="Чужой Куратор")
+        session.add_all([pupil, stranger])
+        await session.flush()
+        mentee = Membership(
+            user_id=pupil.id,
+            organisation_id=school.school_id,
+            programme_id=school.programme_ids["student_student"],
+            role="mentee",
+            status="active",
+            profile={},
+        )
+        session.add_all(
+            [
+                mentee,
+                Membership(
+                    user_id=stranger.id,
+                    organisation_id=other.school_id,
+                    role="curator",
+                    status="active",
+                ),
+            ]
+        )
+        await session.flush()
+        mentee_id = mentee.id
+        await session.commit()
+        hub = ServiceHub(session, ServiceSettings())
+        actor = await hub.access.actor(await hub.users.touch(4002, "ru"))
+        for membership_id in (mentee_id, 999_999):
+            with pytest.raises(AccessDenied):
+                await hub.registration.set_category(actor, membership_id, "student.hardship")
+        await session.rollback()
+        refreshed = await session.get(Membership, mentee_id)
+        assert refreshed is not None and "category" not in (refreshed.profile or {})

@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, SwitchTo
 
+from bot.dialogs.participant_category import category_button
 from bot.dialogs.states import Participants
 from bot.dialogs.widgets import (
     T,
@@ -75,6 +76,7 @@ async def view_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         else text_of(dialog_manager, "staff-part-no-programme"),
         "consent": text_of(dialog_manager, f"staff-consent-{state}"),
         "can_mark_paper": state != "complete",
+        "is_mentee": p.role == "mentee",
     }
 
 
@@ -130,6 +132,7 @@ def participants_dialog() -> Dialog:
                 on_click=on_mark_paper,
                 when="can_mark_paper",
             ),
+            category_button(),
             SwitchTo(T("button-back"), id="back", state=Participants.list),
             buttons_only(),
             state=Participants.view,

@@ -219,6 +219,16 @@ def check_profile(
     return clean
 
 
+@dataclass(frozen=True, slots=True)
+class CategoryCard:
+    """A mentee as the curator sets their category: shown to curators only."""
+
+    membership_id: int
+    full_name: str | None
+    current: str | None
+    allowed: tuple[str, ...]
+
+
 class RegistrationService:
     def __init__(
         self,
@@ -306,23 +316,42 @@ class RegistrationService:
         membership.status = "active"
         await self.session.flush()
 
-    async def set_category(self, actor: Actor, membership_id: int, category_key: str) -> str:
-        """The curator sets a mentee's category (a student never labels themself).
+    async def category_card(self, actor: Actor, membership_id: int) -> CategoryCard:
+        """What the curator needs to set a mentee's category. Access before existence."""
+        membership, form = await self._mentee_for_curator(actor, membership_id, "read")
+        user = await self.session.get(User, membership.user_id)
+        return CategoryCard(
+            membership_id=membership.id,
+            full_name=user.full_name if user else None,
+            current=(membership.profile or {}).get("category"),
+            allowed=self.curator_categories(form),
+        )
 
-        Access is checked before existence: a forged id gets the same refusal either way."""
-        assert self.access is not None and self.audit is not None
+    async def _mentee_for_curator(
+        self, actor: Actor, membership_id: int, what: str
+    ) -> tuple[Membership, Form | None]:
+        assert self.access is not None
         membership = await self.session.get(Membership, membership_id)
         organisation_id = membership.organisation_id if membership else None
         if membership is None or not actor.is_curator_of(organisation_id or -1):
-            raise await self.access.deny(actor, "participant.category", object_id=membership_id)
+            raise await self.access.deny(
+                actor, f"participant.category.{what}", object_id=membership_id
+            )
         if membership.role != "mentee" or membership.status == "withdrawn":
-            raise InvalidInput("choice-unknown")
+            raise NotFound()
         programme = (
             await self.session.get(Programme, membership.programme_id)
             if membership.programme_id
             else None
         )
-        form = self.catalog.form(programme.form_key) if programme else None
+        return membership, self.catalog.form(programme.form_key) if programme else None
+
+    async def set_category(self, actor: Actor, membership_id: int, category_key: str) -> str:
+        """The curator sets a mentee's category (a student never labels themself).
+
+        Access is checked before existence: a forged id gets the same refusal either way."""
+        assert self.audit is not None
+        membership, form = await self._mentee_for_curator(actor, membership_id, "set")
         allowed = self.curator_categories(form)
         if category_key not in allowed:
             raise InvalidInput("choice-unknown")

@@ -171,3 +171,11 @@ error-invite-role = An invitation cannot be made for this role.
 error-invite-wrong-organisation = A person with this role cannot be invited to this organisation.
 error-organisation-kind = Only a municipality or a school can be created.
 error-organisation-parent = A school can only be added to a municipality.
+staff-category-button = 🏷 Mentee's category
+staff-category-choose =
+    <b>{ $name }</b>
+    Category: { $current }
+
+    Only curators see the category: the participant does not choose it and does not see it in the bot. Choose the one that fits:
+staff-category-none = not set
+staff-category-saved = Category saved

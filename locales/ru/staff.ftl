@@ -173,3 +173,11 @@ error-invite-role = Для этой роли нельзя сделать при�
 error-invite-wrong-organisation = Для этой организации нельзя пригласить человека с такой ролью.
 error-organisation-kind = Можно создать только муниципалитет или школу.
 error-organisation-parent = Школу можно добавить только в муниципалитет.
+staff-category-button = 🏷 Категория наставляемого
+staff-category-choose =
+    <b>{ $name }</b>
+    Категория: { $current }
+
+    Категорию видят только кураторы: сам участник её не выбирает и не видит в боте. Выберите подходящую:
+staff-category-none = не указана
+staff-category-saved = Категория сохранена
