@@ -221,6 +221,8 @@ async def test_a_child_finishes_on_the_menu_knowing_what_happens_next(tg: Runnin
     await masha.send("hello")  # typed text on a button screen: a hint that fits it
     assert "Нажми кнопку «Понятно, продолжаем»" in masha.texts()[-2]
     await masha.press("✅ Понятно, продолжаем")
+    await masha.send("Маша")  # a hint spoken to a child
+    assert "Напиши фамилию и имя" in masha.texts()[-2]
     await masha.send("Кузнецова Маша")
     await masha.send("/help")  # a command works in the middle of a question
     assert "/mydata" in masha.last.body

@@ -18,6 +18,7 @@ from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window
 from aiogram_dialog.widgets.input import MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import Button, Column, Multiselect, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.widget_event import ensure_event_processor
 from markupsafe import Markup
 
 from bot.commands import refresh_commands
@@ -203,12 +204,31 @@ async def on_decline(callback: CallbackQuery, _button: Button, manager: DialogMa
 # --- typed answers ----------------------------------------------------------------
 
 
+# Typed-answer hints that have a «ты» wording for children.
+YOUNG_ERRORS = ("full-name", "school-class", "text-empty", "text-too-long", "unknown-command")
+
+
 def text_step(widget_id: str, clean: Callable[[str], Any]) -> TextInput[Any]:
     async def on_valid(_message: Message, manager: DialogManager, value: Any) -> None:
         answer(manager, widget_id, value)
         await go_next(manager)
 
-    return validated_text(widget_id, clean, on_valid)
+    widget = validated_text(widget_id, clean, on_valid)
+
+    async def on_error(
+        message: Message, _widget: Any, manager: DialogManager, error: ValueError
+    ) -> None:
+        cause = error.args[0] if error.args else None
+        if not isinstance(cause, InvalidInput):
+            raise error
+        key = f"error-{cause.code}"
+        if is_young(manager) and cause.code in YOUNG_ERRORS:
+            key += "-young"
+        await hint(manager, message, key, **cause.details)
+
+    # The shared input's hint, with the «ты» wording for a child.
+    widget.on_error = ensure_event_processor(on_error)
+    return widget
 
 
 def long_text(text: str) -> str:

@@ -31,15 +31,30 @@ registration-ask-full-name = { $young ->
 registration-ask-class = Which class are you in? For example: <i>7B</i> or <i>10</i>.
 registration-ask-subject = Which subject do you teach? (up to 100 characters)
 registration-ask-years = How many years have you worked as a teacher? Write a number, for example <i>2</i>.
-registration-ask-category = What describes you best? Choose one.
+registration-ask-category = { $young ->
+    [yes] What describes you best? Choose one.
+   *[other] What describes you best? Choose one.
+}
 registration-ask-wishes = { $young ->
     [yes] Tell me in your own words what you would like help with or what you want to learn (up to 500 characters).
    *[other] What would you like your mentor's help with? In your own words (up to 500 characters).
 }
-registration-ask-competences = What are you good at and can help with? (up to 500 characters)
-registration-ask-interests = Your subject or interests (up to 500 characters).
-registration-ask-ages = Mentees of which age suit you? Tick one or more and press "Next".
-registration-ask-times = When is it convenient for you to meet? Tick the options and press "Next".
+registration-ask-competences = { $young ->
+    [yes] What are you good at and can help with? For example: maths, chess, settling in at a new school (up to 500 characters).
+   *[other] What are you good at and can help with? (up to 500 characters)
+}
+registration-ask-interests = { $young ->
+    [yes] Your favourite subjects and hobbies (up to 500 characters).
+   *[other] Your subject or interests (up to 500 characters).
+}
+registration-ask-ages = { $young ->
+    [yes] Which age would you like to help? Tick one or more and press "Next".
+   *[other] Mentees of which age suit you? Tick one or more and press "Next".
+}
+registration-ask-times = { $young ->
+    [yes] When is it convenient for you to meet? Tick the options and press "Next".
+   *[other] When is it convenient for you to meet? Tick the options and press "Next".
+}
 registration-ask-workplace = Where do you work? (organisation and position, up to 100 characters)
 registration-confirm = { $young ->
     [yes] <b>Check that everything is right:</b>
@@ -227,3 +242,8 @@ consent-withdrawn-for-child =
 consent-withdrawn-child-told =
     The consent for your taking part in the mentoring programme was withdrawn by your parent. Your data is deleted and your pair has ended.
     If you want to come back, ask the curator for a new invitation.
+error-full-name-young = Write your surname and first name separated by a space, letters only. For example: Ivanova Maria.
+error-school-class-young = Write the class number from 1 to 11 and, if there is one, the letter: for example, 7B.
+error-text-empty-young = Please write at least a couple of words.
+error-text-too-long-young = That is too long: please shorten it to { $limit } characters.
+error-unknown-command-young = There is no such command here — the list of commands: /help. You can go on from the same place on this screen.
