@@ -80,7 +80,7 @@ async def test_forged_age_band_of_a_student_mentor_is_refused(tg: Running) -> No
     await kolya.press("✅ Понятно, продолжаем")
     await kolya.send("Петров Коля")
     # One category fits a student–student mentor: it is not asked.
-    assert "сильны" in kolya.last.body
+    assert "Что у тебя хорошо получается" in kolya.last.body
     await kolya.send("Математика")
     await kolya.send("Шахматы")
     await forge(kolya, "ages:99-100")
@@ -299,6 +299,10 @@ async def test_start_for_a_mentor_and_help_for_a_parent(tg: Running) -> None:
 
     mother = tg.fake.user(3404, "Мама")
     await mother.send(f"/start {payload}")
+    # A short summary with the buttons in view, the full legal text one tap away.
+    assert "Сидоров Пётр" in mother.last.body and "152-ФЗ" not in mother.last.body
+    await mother.press("📄 Полный текст согласия")
+    assert "152-ФЗ" in mother.last.body
     await mother.press("✅ Даю согласие")
     assert "Главное меню" in mother.last.body  # not a dead end after agreeing
     await mother.send("/start")

@@ -118,12 +118,23 @@ async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogM
 
 def guardian_dialog() -> Dialog:
     return Dialog(
+        # A short summary with the buttons in view; the full legal text one tap away.
+        Window(
+            T("consent-summary-guardian"),
+            Button(T("consent-agree-button"), id="agree", on_click=on_agree),
+            Button(T("consent-decline-button"), id="decline", on_click=on_decline),
+            SwitchTo(T("consent-full-text-button"), id="full", state=Guardian.confirm_full),
+            buttons_only("hint-consent-guardian"),
+            state=Guardian.confirm,
+            getter=confirm_getter,
+        ),
         Window(
             T("consent-text-guardian"),
             Button(T("consent-agree-button"), id="agree", on_click=on_agree),
             Button(T("consent-decline-button"), id="decline", on_click=on_decline),
-            buttons_only(),
-            state=Guardian.confirm,
+            SwitchTo(T("button-back"), id="back_summary", state=Guardian.confirm),
+            buttons_only("hint-consent-guardian"),
+            state=Guardian.confirm_full,
             getter=confirm_getter,
         ),
         Window(

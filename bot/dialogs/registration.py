@@ -195,9 +195,8 @@ async def on_agree(callback: CallbackQuery, _button: Button, manager: DialogMana
 
 async def on_decline(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     if isinstance(callback.message, Message):
-        await callback.message.answer(
-            i18n_of(manager).get("consent-declined", young=young_arg(manager))
-        )
+        key = "consent-declined-young" if is_young(manager) else "consent-declined"
+        await callback.message.answer(i18n_of(manager).get(key))
     await manager.start(MainMenu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
 

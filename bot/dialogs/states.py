@@ -73,6 +73,7 @@ class Guardian(StatesGroup):
     confirm = State()
     children = State()
     confirm_withdraw = State()
+    confirm_full = State()
 
 
 class ParticipantCategory(StatesGroup):

@@ -247,3 +247,16 @@ error-school-class-young = Write the class number from 1 to 11 and, if there is 
 error-text-empty-young = Please write at least a couple of words.
 error-text-too-long-young = That is too long: please shorten it to { $limit } characters.
 error-unknown-command-young = There is no such command here — the list of commands: /help. You can go on from the same place on this screen.
+consent-summary-guardian =
+    <b>A parent's consent to the processing of a child's personal data</b>
+
+    { $child } wants to take part in the mentoring programme of { $school }. Participants under 18 need the consent of a parent or legal guardian. In short:
+    • we store the child's full name, participant profile and Telegram ID; about you, only your Telegram ID;
+    • the programme's curator and the child's mentor see them; the municipality sees only totals;
+    • you can withdraw the consent at any time with /mydata.
+
+    The full text: the “📄 Full consent text” button.
+hint-consent-guardian = Press “✅ I give consent” below — or “Decline”. The full text is behind the “📄 Full consent text” button.
+consent-declined-young =
+    OK, without consent I will not save anything about you, and you cannot take part in the programme through the bot.
+    If you change your mind, open the invitation link again or write to the programme's curator.
