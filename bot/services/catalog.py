@@ -303,11 +303,12 @@ def load_catalog(
 ) -> Catalog:
     """Read the built-in catalog, then merge a deployment's extra file over it.
 
-    The extra file may hold ``[[form]]``, ``[[mentee_category]]`` and
-    ``[[mentor_category]]`` tables. An entry with a new key is added at the end
-    and must have every required field; an entry with an existing key changes
-    only the fields it gives. Raises :class:`CatalogError` naming the file and
-    the key when something is wrong.
+    The extra file may hold ``[[form]]``, ``[[mentee_category]]``,
+    ``[[mentor_category]]`` (optionally limited to forms by ``mentor_kinds``) and
+    ``[[help_topic]]`` (what a student may want help with) tables. An entry with a
+    new key is added at the end and must have every required field; an entry with
+    an existing key changes only the fields it gives. Raises :class:`CatalogError`
+    naming the file and the key when something is wrong.
     """
     merger = _Merger()
     merger.add_file(forms_file)

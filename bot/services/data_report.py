@@ -105,9 +105,9 @@ def render_html(data: dict[str, Any], catalog: Catalog, locale: str, label: Labe
             "report-role-title",
             role_name=label(f"role-{m.get('role')}"),
             organisation=m.get("organisation") or "",
-            programme=m.get("programme") or "",
         )
         rows: list[tuple[str, Any]] = [
+            (label("report-programme"), escape(m.get("programme") or "—")),
             (label("report-status"), label(f"report-status-{m.get('status')}")),
             (label("report-since"), _when(m.get("created_at"))),
         ]
