@@ -237,6 +237,10 @@ async def test_a_child_finishes_on_the_menu_knowing_what_happens_next(tg: Runnin
     assert any("?start=g-" in t for t in texts)
     assert "Главное меню" in masha.last.body
     assert "Ждём согласия родителя" in masha.last.body
+    await masha.send("/mydata")  # her own data, in «ты», nothing about children
+    assert "всё, что бот хранит о тебе" in masha.last.body and "ребён" not in masha.last.body
+    await masha.press("Отозвать согласие")
+    assert "твои данные удалят" in masha.last.body
 
 
 async def test_an_adult_consent_screen_is_short_with_the_full_text_one_tap_away(
