@@ -25,6 +25,7 @@ from bot.dialogs.language import language_dialog
 from bot.dialogs.main_menu import main_menu_dialog
 from bot.dialogs.my_data import my_data_dialog
 from bot.dialogs.organisations import organisations_dialog
+from bot.dialogs.participant_category import participant_category_dialog
 from bot.dialogs.participants import participants_dialog
 from bot.dialogs.programmes import programmes_dialog
 from bot.dialogs.registration import registration_dialog
@@ -141,6 +142,7 @@ def create_dispatcher(
         organisations_dialog(),
         programmes_dialog(),
         participants_dialog(),
+        participant_category_dialog(),
     )
     dp.include_router(fallback.router())
     setup_dialogs(dp, events_isolation=isolation)
