@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.storage.models import AuditEntry, Notification, Pair, PairMentee, PlanItem
 from tests.fake_telegram import FakeUser
@@ -338,3 +338,59 @@ async def test_with_contact_sharing_off_there_is_no_chat_button(tg: Running) -> 
     assert not [b for row in kid.last.inline_buttons() for b in row if "url" in b]
     audit = [a for a in await rows(tg, AuditEntry) if a.action == "pair.contacts"]
     assert [a.details["on"] for a in audit] == [False]
+
+
+async def bulk(tg: Running, scene: Scene, mentors: int, mentees: int) -> None:
+    async with tg.app.session_factory() as session:
+        for i in range(mentors):
+            await add_participant(
+                session,
+                scene,
+                f"bm{i}",
+                "mentor",
+                {"category": "mentor.student"},
+                name=f"Наставник {i:03d}",
+            )
+        for i in range(mentees):
+            await add_participant(
+                session,
+                scene,
+                f"bk{i}",
+                "mentee",
+                {"help_topics": ["study"]},
+                name=f"Ученик {i:03d}",
+            )
+        await session.commit()
+
+
+async def statements_of(tg: Running, action: Any) -> int:
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(tg.app.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await action()
+    finally:
+        event.remove(tg.app.engine.sync_engine, "before_cursor_execute", record)
+    return len(seen)
+
+
+async def test_the_curators_screens_do_not_grow_with_the_school(tg: Running) -> None:
+    scene = await scene_in(tg)
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+
+    async def screens() -> None:
+        await curator.send("/pairs")
+        await curator.press("🧒 Коля Петров")
+        await curator.press("◀️ Назад")
+
+    few = await statements_of(tg, screens)
+    await bulk(tg, scene, 150, 350)
+    many = await statements_of(tg, screens)
+    assert many == few
+    await curator.send("/pairs")
+    assert "без пары: 352" in curator.last.body
+    assert "‹" in curator.last.buttons() and "1/44" in curator.last.buttons()
