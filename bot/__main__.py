@@ -11,6 +11,7 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.factory import create_application, create_bot
+from bot.jobs import create_jobs
 from bot.storage.migrate import upgrade_async
 
 log = logging.getLogger("bot")
@@ -22,16 +23,19 @@ async def run(settings: Settings) -> None:
     app = create_application(settings)
     bot = create_bot(settings)
     dp = app.dispatcher
+    jobs = create_jobs(settings, bot, app.session_factory, app.i18n.core)
 
     @dp.startup()
     async def on_startup(bot: Bot) -> None:
         me = await bot.get_me()
         log.info("started as @%s", me.username)
+        await jobs.start()  # the scheduler and the sender
 
     @dp.shutdown()
     async def on_shutdown() -> None:
         if not await app.inflight.wait_idle(SHUTDOWN_GRACE_SECONDS):
             log.warning("shutdown: some updates were still running after the grace period")
+        await jobs.stop()  # finishes what is in flight; the rest waits for the next start
         log.info("stopped")
 
     try:

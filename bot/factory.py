@@ -33,6 +33,7 @@ from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.catalog import load_catalog
+from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.hub import ServiceSettings
 from bot.storage.database import create_engine, create_session_factory
 from bot.storage.fsm import SQLStorage
@@ -66,13 +67,14 @@ def create_fsm(
     return SQLStorage(session_factory), SimpleEventIsolation()
 
 
-def service_settings(settings: Settings) -> ServiceSettings:
+def service_settings(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> ServiceSettings:
     return ServiceSettings(
         admin_ids=settings.admin_ids,
         default_timezone=settings.default_timezone,
         default_locale=settings.default_locale,
         invite_ttl_days=settings.invite_ttl_days,
         catalog=load_catalog(settings.extra_forms_file),
+        clock=clock,
     )
 
 
@@ -86,6 +88,7 @@ class Application:
     isolation: BaseEventIsolation
     i18n: I18nMiddleware
     inflight: InFlightMiddleware
+    clock: Clock = SYSTEM_CLOCK
 
     async def close(self) -> None:
         await self.storage.close()
@@ -98,12 +101,13 @@ def create_dispatcher(
     session_factory: async_sessionmaker[AsyncSession],
     storage: BaseStorage,
     isolation: BaseEventIsolation,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> tuple[Dispatcher, I18nMiddleware, InFlightMiddleware]:
     dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings)
     inflight = InFlightMiddleware()
     dp.update.outer_middleware(inflight)
     database = DatabaseMiddleware(session_factory)
-    users = UserMiddleware(service_settings(settings))
+    users = UserMiddleware(service_settings(settings, clock))
     dp.update.outer_middleware(database)
     dp.update.outer_middleware(users)
     # Error handlers run after the update's session was rolled back and closed:
@@ -137,11 +141,11 @@ def create_dispatcher(
     return dp, i18n, inflight
 
 
-def create_application(settings: Settings) -> Application:
+def create_application(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Application:
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     storage, isolation = create_fsm(settings, session_factory)
-    dp, i18n, inflight = create_dispatcher(settings, session_factory, storage, isolation)
+    dp, i18n, inflight = create_dispatcher(settings, session_factory, storage, isolation, clock)
     return Application(
         settings=settings,
         engine=engine,
@@ -151,4 +155,5 @@ def create_application(settings: Settings) -> Application:
         isolation=isolation,
         i18n=i18n,
         inflight=inflight,
+        clock=clock,
     )

@@ -27,6 +27,7 @@ from bot.dialogs.widgets import (
     services_of,
     validated_text,
 )
+from bot.handlers.notify import notify_registered
 from bot.services.registration import (
     AGE_BANDS,
     EXTERNAL_MENTOR_CATEGORIES,
@@ -244,6 +245,7 @@ async def on_save(callback: CallbackQuery, _button: Button, manager: DialogManag
     await services.registration.complete(
         person, data["membership_id"], full_name=full_name, is_minor=is_minor, profile=answers
     )
+    await notify_registered(services, person, data["membership_id"])
     message = callback.message if isinstance(callback.message, Message) else None
     status = await services.consent.status(person.id, data["organisation_id"])
     if message is not None:

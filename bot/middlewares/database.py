@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.audit import AuditService
 from bot.services.errors import DomainError
+from bot.services.outbox import wake_after_commit
 from bot.services.personal_data import PersonalDataService
 from bot.storage.fsm import current_session
 
@@ -43,6 +44,7 @@ class DatabaseMiddleware(BaseMiddleware):
                 raise
             else:
                 await session.commit()
+                wake_after_commit(session)  # the sender delivers what this update queued
             finally:
                 current_session.reset(token)
         forget = data.pop(FORGET_DIALOG_STATE, None)

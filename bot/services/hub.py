@@ -11,10 +11,12 @@ from bot.services.access import AccessService
 from bot.services.audit import AuditService
 from bot.services.bulk_import import BulkImportService
 from bot.services.catalog import Catalog, load_catalog
+from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.consent import ConsentService
 from bot.services.invites import InviteService
 from bot.services.memberships import MembershipService
 from bot.services.organisations import OrganisationService
+from bot.services.outbox import Outbox
 from bot.services.participants import ParticipantService
 from bot.services.personal_data import PersonalDataService
 from bot.services.programmes import ProgrammeService
@@ -29,6 +31,7 @@ class ServiceSettings:
     default_locale: str = "ru"
     invite_ttl_days: int = 30
     catalog: Catalog = field(default_factory=load_catalog)
+    clock: Clock = SYSTEM_CLOCK
 
 
 class ServiceHub:
@@ -87,3 +90,7 @@ class ServiceHub:
     @cached_property
     def memberships(self) -> MembershipService:
         return MembershipService(self.session, self.consent)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self.session, self.settings.clock)
