@@ -37,6 +37,7 @@ from bot.services.outbox import Delivery, DeliveryQueue, subscribe
 log = logging.getLogger(__name__)
 
 CHAT_LIMITS_KEPT = 10_000
+EPSILON = 1e-6  # seconds: closer than this is now
 
 
 class RateLimiter:
@@ -50,7 +51,8 @@ class RateLimiter:
         self._chat_next: dict[int, float] = {}
 
     def chat_wait(self, chat_id: int) -> float:
-        return max(0.0, self._chat_next.get(chat_id, 0.0) - self.clock.monotonic())
+        wait = self._chat_next.get(chat_id, 0.0) - self.clock.monotonic()
+        return wait if wait > EPSILON else 0.0
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nothing goes out for `seconds`."""

@@ -7,10 +7,11 @@ side: it claims due rows, decides what is skipped (expired, recipient withdrew o
 unreachable) or waits (quiet hours), and records how each attempt ended, each step in its
 own short transaction — no transaction stays open while Telegram is being called.
 
-Claiming: one UPDATE … WHERE id IN (SELECT … [FOR UPDATE SKIP LOCKED on PostgreSQL])
-… RETURNING sets a lease (`claimed_by`, `claimed_until`). The UPDATE re-checks that the row
-is still pending and unclaimed, so two processes never both claim a row; a process that died
-leaves a lease that expires, and another process then takes the row over.
+Claiming: SELECT the due ids (FOR UPDATE SKIP LOCKED on PostgreSQL, so processes take
+different rows without waiting), then UPDATE … RETURNING sets a lease (`claimed_by`,
+`claimed_until`) and re-checks that each row is still pending and unclaimed, so two
+processes never both claim a row (on SQLite the re-check alone decides). A process that
+died leaves a lease that expires, and another process then takes the row over.
 
 The one remaining window: a process killed after Telegram accepted a message and before
 the short transaction that marks the row sent commits. When the lease expires the row is
@@ -279,10 +280,15 @@ class DeliveryQueue:
         )
         if limit is not None:
             candidates = candidates.limit(limit)
+        # Two steps: PostgreSQL may run an IN (… LIMIT … FOR UPDATE SKIP LOCKED) subquery
+        # more than once inside an UPDATE and claim more than `limit` rows.
+        ids = list(await session.scalars(self._lock(session, candidates)))
+        if not ids:
+            return []
         statement = (
             update(Notification)
             .where(
-                Notification.id.in_(self._lock(session, candidates)),
+                Notification.id.in_(ids),
                 Notification.status == "pending",
                 _unclaimed(now),
             )
