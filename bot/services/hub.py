@@ -20,6 +20,7 @@ from bot.services.outbox import Outbox
 from bot.services.participants import ParticipantService
 from bot.services.personal_data import PersonalDataService
 from bot.services.programmes import ProgrammeService
+from bot.services.quiet import QuietHoursService
 from bot.services.registration import RegistrationService
 from bot.services.users import UserService
 
@@ -94,3 +95,7 @@ class ServiceHub:
     @cached_property
     def outbox(self) -> Outbox:
         return Outbox(self.session, self.settings.clock)
+
+    @cached_property
+    def quiet_hours(self) -> QuietHoursService:
+        return QuietHoursService(self.session, self.access, self.audit)

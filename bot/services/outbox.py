@@ -301,6 +301,7 @@ class DeliveryQueue:
     async def claim(self, limit: int) -> ClaimResult:
         """Claim up to `limit` due rows (plus the rest of their summary batches)."""
         result = ClaimResult()
+        self._windows: dict[int, QuietHours] = {}  # per claim: edits apply to the next one
         async with self.sessions() as session:
             now = self.clock.now()
             ids = await self._claim_where(session, now, Notification.not_before <= now, limit=limit)
@@ -407,14 +408,15 @@ class DeliveryQueue:
                     .distinct()
                 )
             )
-        windows = [
-            QuietHours(o.timezone, o.quiet_start, o.quiet_end)
-            for o in (
-                await session.scalars(select(Organisation).where(Organisation.id.in_(org_ids)))
-                if org_ids
-                else []
-            )
-        ] or [QuietHours(self.default_timezone)]
+        missing = [i for i in org_ids if i not in self._windows]
+        if missing:
+            for org in await session.scalars(
+                select(Organisation).where(Organisation.id.in_(missing))
+            ):
+                self._windows[org.id] = QuietHours(org.timezone, org.quiet_start, org.quiet_end)
+        windows = [self._windows[i] for i in org_ids if i in self._windows] or [
+            QuietHours(self.default_timezone)
+        ]
         if minor:
             windows += [QuietHours(w.timezone) for w in windows]
         quiet = [w for w in windows if w.is_quiet(now)]
