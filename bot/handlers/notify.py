@@ -38,6 +38,7 @@ async def notify_registered(services: ServiceHub, person: Person, membership_id:
         pending.organisation_id,
         kind="registered",
         subject=f"user:{person.id}",
+        period=f"membership:{membership_id}",
         args={"name": user.full_name if user else "", "role": pending.role},
     )
 

@@ -177,7 +177,13 @@ class Outbox:
         return queued
 
     async def school_event(
-        self, organisation_id: int, *, kind: str, subject: str, args: dict[str, Any]
+        self,
+        organisation_id: int,
+        *,
+        kind: str,
+        subject: str,
+        args: dict[str, Any],
+        period: str = "",
     ) -> int:
         """An item of the school's summary to its curators (one message per batch)."""
         org = await self.session.get(Organisation, organisation_id)
@@ -188,6 +194,7 @@ class Outbox:
             kind=kind,
             subject=subject,
             args={**args, "school": org.name},
+            period=period,
             batch=f"school:{organisation_id}",
             delay=SCHOOL_SUMMARY_GATHER,
         )
@@ -264,6 +271,7 @@ class DeliveryQueue:
         self.clock = clock
         self.default_timezone = default_timezone
         self.lease = lease
+        self._windows: dict[int, QuietHours] = {}
 
     def _lock(self, session: AsyncSession, query: Select[Any]) -> Select[Any]:
         if session.get_bind().dialect.name == "postgresql":
@@ -301,7 +309,7 @@ class DeliveryQueue:
     async def claim(self, limit: int) -> ClaimResult:
         """Claim up to `limit` due rows (plus the rest of their summary batches)."""
         result = ClaimResult()
-        self._windows: dict[int, QuietHours] = {}  # per claim: edits apply to the next one
+        self._windows = {}  # read once per claim: an edit applies from the next claim
         async with self.sessions() as session:
             now = self.clock.now()
             ids = await self._claim_where(session, now, Notification.not_before <= now, limit=limit)
