@@ -31,6 +31,7 @@ from bot.services.outbox import (
     wake_after_commit,
 )
 from bot.services.quiet import QuietHours
+from bot.storage.database import create_engine, create_session_factory
 from bot.storage.models import Membership, Notification, Organisation, User
 from tests.clock import DAYTIME, FakeClock
 from tests.fake_telegram import FakeTelegram
@@ -428,7 +429,16 @@ async def test_two_senders_deliver_each_row_exactly_once(world: World) -> None:
         for period in ("a", "b", "c"):
             await world.enqueue(**paper(user_id, period=period))
     first = world.sender("process-1", batch_size=8)
-    second = world.sender("process-2", batch_size=8)
+    # The other "process" has an engine (a connection pool) of its own.
+    url = world.sessions.kw["bind"].url.render_as_string(hide_password=False)
+    other_engine = create_engine(url)
+    second = Sender(
+        world.bot,
+        DeliveryQueue(create_session_factory(other_engine), worker="process-2", clock=world.clock),
+        Renderer(world.core, "ru"),
+        clock=world.clock,
+        batch_size=8,
+    )
     # A row one process claimed is not claimed by the other.
     taken = [i for d in (await first.queue.claim(8)).deliveries for i in d.ids]
     rest = [i for d in (await second.queue.claim(100)).deliveries for i in d.ids]
@@ -436,7 +446,10 @@ async def test_two_senders_deliver_each_row_exactly_once(world: World) -> None:
     await first.queue.release(taken)
     await second.queue.release(rest)
     # Both running at once: each row goes out exactly once.
-    await asyncio.gather(first.drain(follow=60), second.drain(follow=60))
+    try:
+        await asyncio.gather(first.drain(follow=60), second.drain(follow=60))
+    finally:
+        await other_engine.dispose()
     assert len(world.fake.calls_of("sendMessage")) == 60
     for i in range(20):
         assert len(world.texts_of(1000 + i)) == 3
