@@ -184,6 +184,29 @@ async def test_a_restart_does_not_resend(world: World) -> None:
     assert await world.statuses() == {"sent": 3}
 
 
+async def test_a_clean_stop_gives_back_what_was_not_sent(world: World) -> None:
+    user_id = await world.person(220, "Долгов Дима")
+    for period in ("1", "2", "3"):
+        await world.enqueue(**paper(user_id, period=period))
+    sender = world.sender("stopping")
+    real_sleep = world.clock.sleep
+
+    async def stop_while_waiting(seconds: float) -> None:
+        await sender.stop()  # SIGTERM while the chat's next message waits its second
+        await real_sleep(seconds)
+
+    world.clock.sleep = stop_while_waiting  # type: ignore[method-assign]
+    await sender.run()
+    world.clock.sleep = real_sleep  # type: ignore[method-assign]
+    assert len(world.texts_of(220)) == 1
+    rows = await world.rows()
+    assert [r.status for r in rows].count("sent") == 1
+    assert all(r.claimed_by is None for r in rows)  # the rest is free for the next start
+    await world.sender("restarted").drain(follow=5)
+    assert len(world.texts_of(220)) == 3
+    assert await world.statuses() == {"sent": 3}
+
+
 async def test_a_row_claimed_by_a_dead_process_is_taken_over_after_the_lease(
     world: World,
 ) -> None:
