@@ -44,6 +44,8 @@ URGENT_KINDS: frozenset[str] = frozenset({"withdrawn-goodbye"})
 # How long a summary gathers items before it is due (then quiet hours may push it further).
 SCHOOL_SUMMARY_GATHER = timedelta(minutes=30)
 UNREACHABLE_SUMMARY_GATHER = timedelta(minutes=10)
+# A claimed row is sent within the lease: the sender claims again only when fewer than half a
+# batch (50) wait, so at most ~150 rows wait in memory — 150 s at one per second for one chat.
 LEASE = timedelta(minutes=5)
 ERROR_MAX = 300
 
