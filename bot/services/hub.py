@@ -11,13 +11,16 @@ from bot.services.access import AccessService
 from bot.services.audit import AuditService
 from bot.services.bulk_import import BulkImportService
 from bot.services.catalog import Catalog, load_catalog
+from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.consent import ConsentService
 from bot.services.invites import InviteService
 from bot.services.memberships import MembershipService
 from bot.services.organisations import OrganisationService
+from bot.services.outbox import Outbox
 from bot.services.participants import ParticipantService
 from bot.services.personal_data import PersonalDataService
 from bot.services.programmes import ProgrammeService
+from bot.services.quiet import QuietHoursService
 from bot.services.registration import RegistrationService
 from bot.services.users import UserService
 
@@ -29,6 +32,7 @@ class ServiceSettings:
     default_locale: str = "ru"
     invite_ttl_days: int = 30
     catalog: Catalog = field(default_factory=load_catalog)
+    clock: Clock = SYSTEM_CLOCK
 
 
 class ServiceHub:
@@ -89,3 +93,11 @@ class ServiceHub:
     @cached_property
     def memberships(self) -> MembershipService:
         return MembershipService(self.session, self.consent)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self.session, self.settings.clock)
+
+    @cached_property
+    def quiet_hours(self) -> QuietHoursService:
+        return QuietHoursService(self.session, self.access, self.audit)
