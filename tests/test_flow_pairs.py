@@ -57,6 +57,15 @@ async def scene_in(tg: Running) -> Scene:
             session, scene, "masha", "mentee", {}, name="Маша Сидорова", telegram_id=OTHER_TG
         )
         await session.commit()
+    # Everyone has opened the bot before (so what the sender delivers reaches a chat).
+    for telegram_id, name in (
+        (CURATOR_TG, "Вера"),
+        (MENTOR_TG, "Анна"),
+        (KID_TG, "Коля"),
+        (OTHER_TG, "Маша"),
+        (SPORT_TG, "Игорь"),
+    ):
+        tg.fake.user(telegram_id, name)
     return scene
 
 
@@ -204,7 +213,7 @@ async def test_the_mentee_chooses_from_offered_mentors_and_the_mentor_answers(
 
 
 async def test_a_mentor_declines_with_a_reason_the_curator_reads(tg: Running) -> None:
-    await scene_in(tg)
+    scene = await scene_in(tg)
     curator = tg.fake.user(CURATOR_TG, "Вера")
     await curator.send("/pairs")
     await curator.press("Маша Сидорова")
@@ -228,8 +237,15 @@ async def test_a_mentor_declines_with_a_reason_the_curator_reads(tg: Running) ->
         "куратор подберёт другого" in t for t in sport.texts()
     )
     told = [n for n in await rows(tg, Notification) if n.kind == "choice-declined-curator"]
-    assert [n.args["reason"] for n in told] == ["Уезжаю на сборы до весны"]
+    assert [n.recipient_user_id for n in told] == [scene.curator.id]
     assert [n.kind for n in await rows(tg, Notification) if n.kind == "choice-declined"]
+    await tg.deliver()
+    assert any(
+        "Игорь Спортов отказался(ась) наставлять: Маша Сидорова. Причина: Уезжаю на сборы до весны"
+        in t
+        for t in curator.texts()
+    )
+    assert any("Игорь Спортов сейчас не может быть наставником" in t for t in masha.texts())
     assert await rows(tg, Pair) == []
 
 
