@@ -8,10 +8,19 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from bot.storage.models import AuditEntry, Notification, Pair, PairMentee, PlanItem
+from bot.storage.models import (
+    AuditEntry,
+    Membership,
+    Notification,
+    Pair,
+    PairMentee,
+    PlanItem,
+    User,
+)
 from tests.fake_telegram import FakeUser
 from tests.harness import Running
 from tests.pairs_world import Scene, add_participant, make_scene
+from tests.test_flow_staff import callback_data
 
 CURATOR_TG, MENTOR_TG, KID_TG, OTHER_TG, SPORT_TG = 7101, 7102, 7103, 7104, 7105
 
@@ -410,3 +419,44 @@ async def test_the_curators_screens_do_not_grow_with_the_school(tg: Running) -> 
     await curator.send("/pairs")
     assert "без пары: 352" in curator.last.body
     assert "‹" in curator.last.buttons() and "1/44" in curator.last.buttons()
+
+
+async def test_a_curator_cannot_reach_another_schools_people_with_forged_callbacks(
+    tg: Running,
+) -> None:
+    scene = await scene_in(tg)
+    async with tg.app.session_factory() as session:
+        stranger = User(telegram_id=7199, full_name="Чужой Ученик", is_minor=False)
+        session.add(stranger)
+        await session.flush()
+        foreign = Membership(
+            user_id=stranger.id,
+            organisation_id=scene.other_school.id,
+            role="mentee",
+            status="active",
+            profile={},
+        )
+        session.add(foreign)
+        await session.commit()
+        foreign_id = foreign.id
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+    screen = curator.last
+    real = callback_data(screen, "🧒 Коля Петров")
+    own_id = str(scene.members["kolya"].id)
+    assert real.endswith(own_id)
+    await curator.press_data(real[: -len(own_id)] + str(foreign_id), message=screen)
+    assert "нет доступа" in curator.callback_answers[-1]["text"]
+    assert "Чужой Ученик" not in "\n".join(curator.texts())
+    # A forged mentor in the suggestions list of our own mentee: refused as well.
+    await curator.send("/pairs")
+    await curator.press("🧒 Коля Петров")
+    card = curator.last
+    suggested = callback_data(card, "✅ Анна Учителева · 82")
+    mentor_id = str(scene.members["anna"].id)
+    await curator.press_data(suggested[: -len(mentor_id)] + str(foreign_id), message=card)
+    await curator.press("✅ Предложить")
+    assert "нет доступа" in curator.callback_answers[-1]["text"]
+    assert await rows(tg, Pair) == []
+    denied = [a for a in await rows(tg, AuditEntry) if a.action == "denied"]
+    assert {a.details["attempted"] for a in denied} >= {"pairs.suggest", "pair.propose"}
