@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.audit import AuditService, unsaved_refusals
 from bot.services.errors import DomainError
 from bot.services.personal_data import PersonalDataService
+from bot.storage.database import keep_loaded_objects
 from bot.storage.fsm import current_session
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ class DatabaseMiddleware(BaseMiddleware):
         talked: list[bool],
     ) -> Any:
         async with self._sessions() as session:
+            keep_loaded_objects(session)  # a row is read once per update (session.get)
             data["session"] = session
             token = current_session.set(session)
             try:
