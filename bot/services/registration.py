@@ -9,6 +9,7 @@ button proves nothing: every choice is checked against the catalogue like typed 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,6 +266,13 @@ class RegistrationService:
         if cache is not None:
             cache[key] = found
         return found
+
+    def note_memberships(self, person: Person, memberships: Iterable[Membership]) -> None:
+        """The person's memberships (not withdrawn) were just loaded: when none of them is
+        being registered, `pending` knows there is nothing without asking the database."""
+        cache = read_cache(self.session)
+        if cache is not None and not any(m.status == "registering" for m in memberships):
+            cache[("registration.pending", person.id)] = None
 
     async def describe(self, person: Person, membership_id: int) -> Pending:
         membership = await self.session.get(Membership, membership_id)
