@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
@@ -60,10 +61,28 @@ def commands_for_roles(roles: set[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
+# What each chat's command list was last set to through this Bot object (kept on it: two
+# Bots with one token compare equal): a `/start` that would set the same list again makes no
+# call to Telegram, one request fewer on most /start. Bounded: the oldest chats are
+# forgotten (they get their list set again, which is harmless).
+_SET = "_nastavnik_chat_commands"
+SET_COMMANDS_REMEMBERED = 10_000
+
+
 async def refresh_commands(bot: Bot, i18n: I18nContext, chat_id: int, actor: Actor) -> None:
     """The person's own command list: their roles, their language."""
     names = commands_for_roles(actor.role_names())
+    wanted = (i18n.locale, names)
+    known: OrderedDict[int, tuple[str, tuple[str, ...]]] = vars(bot).setdefault(_SET, OrderedDict())
+    if known.get(chat_id) == wanted:
+        return
     try:
         await register_chat_commands(bot, i18n.core, chat_id, i18n.locale, names)
     except TelegramAPIError as exc:  # the menu is a convenience: never fail the update for it
         log.warning("could not set commands for chat %s: %s", chat_id, exc)
+        known.pop(chat_id, None)
+        return
+    known[chat_id] = wanted
+    known.move_to_end(chat_id)
+    while len(known) > SET_COMMANDS_REMEMBERED:
+        known.popitem(last=False)

@@ -37,6 +37,7 @@ from bot.services.audit import AuditService, unsaved_refusals
 from bot.services.errors import DomainError
 from bot.services.outbox import wake_after_commit
 from bot.services.personal_data import PersonalDataService
+from bot.storage.database import keep_loaded_objects
 from bot.storage.fsm import current_session
 
 if TYPE_CHECKING:
@@ -155,6 +156,7 @@ class DatabaseMiddleware(BaseMiddleware):
         talked: list[bool],
     ) -> Any:
         async with self._sessions() as session:
+            keep_loaded_objects(session)  # a row is read once per update (session.get)
             data["session"] = session
             token = current_session.set(session)
             try:

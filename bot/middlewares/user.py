@@ -32,6 +32,7 @@ class UserMiddleware(BaseMiddleware):
                 # The person's record outlives whatever this update does (a refusal rolls
                 # the update back, and its audit row refers to them).
                 await data["session"].commit()
+            hub.registration.note_memberships(arrival.person, arrival.memberships)
             data["person"] = arrival.person
             data["actor"] = await hub.access.actor(arrival.person, arrival.memberships)
         return await handler(event, data)

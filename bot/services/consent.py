@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import AccessService, Actor
@@ -16,6 +16,7 @@ from bot.services.audit import AuditService
 from bot.services.codes import hash_code, is_payload, new_code
 from bot.services.errors import DomainError, NotFound
 from bot.services.users import Person
+from bot.storage.database import read_cache
 from bot.storage.models import Consent, GuardianLink, Membership, Organisation, User, utcnow
 
 # Bump when the consent text in locales/*/consent.ftl changes in substance.
@@ -48,6 +49,18 @@ class PaperMark:
 class GuardianRequest:
     payload: str
     expires_at: datetime
+
+
+# Built once: every menu runs them.
+_GUARDED = select(GuardianLink).where(
+    GuardianLink.guardian_user_id == bindparam("guardian_user_id"),
+    GuardianLink.confirmed_at.is_not(None),
+)
+_STATUSES = select(Consent.organisation_id, Consent.given_by).where(
+    Consent.subject_user_id == bindparam("subject_user_id"),
+    Consent.organisation_id.in_(bindparam("organisation_ids", expanding=True)),
+    Consent.withdrawn_at.is_(None),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +158,7 @@ class ConsentService:
         kinds: dict[int, set[str]] = {org_id: set() for org_id in wanted}
         if wanted:
             rows = await self.session.execute(
-                select(Consent.organisation_id, Consent.given_by).where(
-                    Consent.subject_user_id == person.id,
-                    Consent.organisation_id.in_(wanted),
-                    Consent.withdrawn_at.is_(None),
-                )
+                _STATUSES, {"subject_user_id": person.id, "organisation_ids": list(wanted)}
             )
             for org_id, given_by in rows:
                 kinds[org_id].add(given_by)
@@ -307,15 +316,16 @@ class ConsentService:
 
     async def guarded_children(self, guardian: Person) -> list[GuardianInvitation]:
         """The minors whose consent this person confirmed (they may withdraw it)."""
-        links = await self.session.scalars(
-            select(GuardianLink).where(
-                GuardianLink.guardian_user_id == guardian.id,
-                GuardianLink.confirmed_at.is_not(None),
-            )
-        )
+        cache = read_cache(self.session)
+        key = ("consent.guarded_children", guardian.id)
+        if cache is not None and key in cache:
+            return list(cache[key])
+        links = await self.session.scalars(_GUARDED, {"guardian_user_id": guardian.id})
         result = []
         for link in list(links):
             invitation = await self._invitation(link)
             if invitation is not None:
                 result.append(invitation)
+        if cache is not None:
+            cache[key] = tuple(result)
         return result

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import Actor
 from bot.services.consent import ConsentService
 from bot.storage.models import Membership, Organisation, Programme
+
+# Built once: every menu runs it.
+_NAMES = (
+    select(Membership.id, Organisation.name, Programme.name)
+    .join(Organisation, Organisation.id == Membership.organisation_id)
+    .outerjoin(Programme, Programme.id == Membership.programme_id)
+    .where(Membership.id.in_(bindparam("membership_ids", expanding=True)))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +49,7 @@ class MembershipService:
         names = {
             membership_id: (org_name, programme_name)
             for membership_id, org_name, programme_name in await self.session.execute(
-                select(Membership.id, Organisation.name, Programme.name)
-                .join(Organisation, Organisation.id == Membership.organisation_id)
-                .outerjoin(Programme, Programme.id == Membership.programme_id)
-                .where(Membership.id.in_([r.membership_id for r in roles]))
+                _NAMES, {"membership_ids": [r.membership_id for r in roles]}
             )
         }
         statuses = await self.consent.statuses(actor.person, {r.organisation_id for r in roles})

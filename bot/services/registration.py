@@ -9,10 +9,11 @@ button proves nothing: every choice is checked against the catalogue like typed 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import AccessService, Actor
@@ -20,6 +21,7 @@ from bot.services.audit import AuditService
 from bot.services.catalog import Catalog, Form
 from bot.services.errors import DomainError, InvalidInput, NotFound
 from bot.services.users import Person
+from bot.storage.database import read_cache
 from bot.storage.models import Consent, Membership, Organisation, Programme, User
 
 FULL_NAME_MAX = 120
@@ -229,6 +231,14 @@ class CategoryCard:
     allowed: tuple[str, ...]
 
 
+# Built once: every menu runs it.
+_PENDING = (
+    select(Membership)
+    .where(Membership.user_id == bindparam("user_id"), Membership.status == "registering")
+    .order_by(Membership.id.desc())
+)
+
+
 class RegistrationService:
     def __init__(
         self,
@@ -246,12 +256,23 @@ class RegistrationService:
         return self.catalog.form(pending.form_key) if pending.form_key else None
 
     async def pending(self, person: Person) -> Pending | None:
-        membership = await self.session.scalar(
-            select(Membership)
-            .where(Membership.user_id == person.id, Membership.status == "registering")
-            .order_by(Membership.id.desc())
-        )
-        return await self._describe(membership) if membership else None
+        cache = read_cache(self.session)
+        key = ("registration.pending", person.id)
+        if cache is not None and key in cache:
+            cached: Pending | None = cache[key]
+            return cached
+        membership = await self.session.scalar(_PENDING, {"user_id": person.id})
+        found = await self._describe(membership) if membership else None
+        if cache is not None:
+            cache[key] = found
+        return found
+
+    def note_memberships(self, person: Person, memberships: Iterable[Membership]) -> None:
+        """The person's memberships (not withdrawn) were just loaded: when none of them is
+        being registered, `pending` knows there is nothing without asking the database."""
+        cache = read_cache(self.session)
+        if cache is not None and not any(m.status == "registering" for m in memberships):
+            cache[("registration.pending", person.id)] = None
 
     async def describe(self, person: Person, membership_id: int) -> Pending:
         membership = await self.session.get(Membership, membership_id)

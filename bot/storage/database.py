@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.util import await_
 
 from bot.storage.sqlite_driver import adopt, begin_with_next_statement, forget_pending_begin
@@ -123,3 +124,60 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+# The session's identity map holds its objects weakly: a row loaded by one service and not
+# kept by it (a `Person` snapshot is kept instead of the `User`) is gone by the time another
+# service asks `session.get()` for it, which then costs a SELECT again. An update's session
+# keeps what it loaded (SQLAlchemy's documented "strong reference" recipe), so a row is read
+# once per update. The session lives for one update, so this holds a handful of rows.
+_KEEP = "nastavnik.keep_loaded"
+
+
+def keep_loaded_objects(session: AsyncSession) -> None:
+    """Hold strong references to every object this session loads or persists."""
+    session.info[_KEEP] = []
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+@event.listens_for(Session, "pending_to_persistent")
+def _keep(session: Session, instance: Any) -> None:
+    kept: list[Any] | None = session.info.get(_KEEP)
+    if kept is not None:
+        kept.append(instance)
+
+
+# What an update asked of the database and asks again (the menu's pending registration and
+# guarded children: `/start` reads them, then the menu it opens reads them again). Valid
+# while the session writes nothing: any flush, write statement or rollback empties it (the
+# dialog-state rows, bot.storage.fsm, describe no one's roles and do not count). It lives as
+# long as the update's session, like the rows the update already holds.
+_READS = "nastavnik.reads"
+
+
+def read_cache(session: AsyncSession) -> dict[Any, Any] | None:
+    """The update's cache of read results, or None when it may not be used: the session is
+    not an update's, or holds changes not sent yet (a query would see them, the cache not)."""
+    sync = session.sync_session
+    if _KEEP not in sync.info:
+        return None
+    if sync.new or sync.dirty or sync.deleted:
+        sync.info.pop(_READS, None)
+        return None
+    cache: dict[Any, Any] = sync.info.setdefault(_READS, {})
+    return cache
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_reads(session: Session, *_: Any) -> None:
+    session.info.pop(_READS, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_reads_on_write(orm_execute_state: Any) -> None:
+    if orm_execute_state.is_select or _READS not in orm_execute_state.session.info:
+        return
+    table = getattr(orm_execute_state.statement, "table", None)
+    if getattr(table, "name", None) != "dialog_state":
+        orm_execute_state.session.info.pop(_READS, None)

@@ -24,7 +24,7 @@ from typing import Any
 from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StorageKey
-from sqlalchemy import delete, event, select
+from sqlalchemy import Table, bindparam, delete, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -68,19 +68,29 @@ def _write_pending(session: Session) -> None:
     if gone:
         session.execute(delete(DialogState).where(DialogState.key.in_(gone)))
     if rows:
-        dialect = session.get_bind().dialect.name
+        # One statement built once per dialect, the rows as parameters (executemany): a
+        # statement with the values inside is compiled afresh every time.
+        session.execute(_upsert(session.get_bind().dialect.name), rows)
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect: str) -> Any:
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(DialogState).values(rows)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[DialogState.key],
-                set_={
-                    "state": statement.excluded.state,
-                    "data": statement.excluded.data,
-                    "updated_at": statement.excluded.updated_at,
-                },
-            )
+        table: Table = DialogState.__table__  # type: ignore[assignment]
+        plain = insert(table)
+        statement = _UPSERTS[dialect] = plain.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "state": plain.excluded.state,
+                "data": plain.excluded.data,
+                "updated_at": plain.excluded.updated_at,
+            },
         )
+    return statement
 
 
 @event.listens_for(Session, "before_commit")
@@ -92,6 +102,12 @@ def _write_pending_before_commit(session: Session) -> None:
 def _write_pending_before_a_statement(orm_execute_state: Any) -> None:
     # Any statement of the session sees the dialog rows as they were written.
     _write_pending(orm_execute_state.session)
+
+
+# Built once: every update runs it.
+_CHAT_ROWS = select(DialogState.key, DialogState.state, DialogState.data).where(
+    DialogState.chat_id == bindparam("chat_id")
+)
 
 
 def _dump(data: Mapping[str, Any]) -> str:
@@ -127,11 +143,7 @@ class SQLStorage(BaseStorage):
             return None  # the chat was loaded whole: no such row
         if key.chat_id == key.user_id:
             # A private chat: every row of it at once (FSM state, dialog stack, contexts).
-            result = await session.execute(
-                select(DialogState.key, DialogState.state, DialogState.data).where(
-                    DialogState.chat_id == key.chat_id
-                )
-            )
+            result = await session.execute(_CHAT_ROWS, {"chat_id": key.chat_id})
             for row_key, state, data in result:
                 rows[row_key] = (state, _dump(data or {}))
             chats.add(key.chat_id)

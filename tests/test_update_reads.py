@@ -1,0 +1,50 @@
+"""An update reads what it needs once: no row or question is sent to the database twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.harness import Running
+
+
+@contextmanager
+def statements(engine: AsyncEngine) -> Iterator[Counter[str]]:
+    """Statements sent, whitespace-normalised, with their parameters."""
+    seen: Counter[str] = Counter()
+
+    def count(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        seen[f"{' '.join(statement.split())} {parameters!r}"] += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+
+async def test_start_sends_no_statement_twice(tg: Running) -> None:
+    anna = tg.fake.user(1401, "Анна", language_code="ru")
+    await anna.send("/start")
+    with statements(tg.app.engine) as seen:
+        await anna.send("/start")  # the greeting, then the menu: both ask about the person
+    assert "Главное меню" in anna.last.body
+    reads = {sql: n for sql, n in seen.items() if sql.startswith("SELECT")}
+    assert reads, "the update read nothing?"
+    repeated = {sql: n for sql, n in reads.items() if n > 1}
+    assert repeated == {}, repeated
+
+
+async def test_menu_after_registration_shows_what_was_just_saved(tg: Running) -> None:
+    """The menu's cached answers are dropped when the update writes: the person who has just
+    chosen a language sees the menu in it, and nothing stale."""
+    anna = tg.fake.user(1402, "Анна", language_code="ru")
+    await anna.send("/start")
+    await anna.press("🌐 Язык")
+    await anna.press("English")
+    assert "Main menu" in anna.last.body
