@@ -45,14 +45,16 @@ async def register_chat_commands(
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "admin": ("organisations",),
-    "curator": ("programmes", "participants"),
+    "curator": ("programmes", "participants", "meeting"),
+    "mentor": ("meeting",),
+    "mentee": ("meeting",),
 }
 
 
 def commands_for_roles(roles: set[str]) -> tuple[str, ...]:
     """The base commands plus those of each role the person has, without repeats."""
     names = list(BASE_COMMANDS)
-    for role in ("admin", "curator"):
+    for role in ("admin", "curator", "mentor", "mentee"):
         if role in roles:
             names += [n for n in ROLE_COMMANDS[role] if n not in names]
     return tuple(names)

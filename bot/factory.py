@@ -22,12 +22,13 @@ from bot.config import Settings
 from bot.dialogs.guardian import guardian_dialog
 from bot.dialogs.language import language_dialog
 from bot.dialogs.main_menu import main_menu_dialog
+from bot.dialogs.meeting_log import meeting_log_dialog
 from bot.dialogs.my_data import my_data_dialog
 from bot.dialogs.organisations import organisations_dialog
 from bot.dialogs.participants import participants_dialog
 from bot.dialogs.programmes import programmes_dialog
 from bot.dialogs.registration import registration_dialog
-from bot.handlers import errors, fallback, joining, personal_data, start
+from bot.handlers import errors, fallback, joining, meetings, personal_data, start
 from bot.i18n import create_i18n_middleware
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
@@ -133,6 +134,8 @@ def create_dispatcher(
         organisations_dialog(),
         programmes_dialog(),
         participants_dialog(),
+        meetings.router(),
+        meeting_log_dialog(),
     )
     dp.include_router(fallback.router())
     setup_dialogs(dp, events_isolation=isolation)

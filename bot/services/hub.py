@@ -14,6 +14,7 @@ from bot.services.catalog import Catalog, load_catalog
 from bot.services.consent import ConsentService
 from bot.services.invites import InviteService
 from bot.services.matching import MatchingRules, MatchingService, load_rules
+from bot.services.meetings import MeetingService
 from bot.services.memberships import MembershipService
 from bot.services.organisations import OrganisationService
 from bot.services.pairs import PairService
@@ -112,3 +113,7 @@ class ServiceHub:
     @cached_property
     def plan(self) -> PlanService:
         return PlanService(self.session, self.access, self.audit, self.pairs)
+
+    @cached_property
+    def meetings(self) -> MeetingService:
+        return MeetingService(self.session, self.access, self.audit)
