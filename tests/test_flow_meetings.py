@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
+from bot.commands import commands_for_roles
 from bot.storage.models import Meeting, MeetingAttendance, Notification, PairFit
 from tests.fake_telegram import FakeUser
 from tests.harness import Running
@@ -353,3 +354,18 @@ async def test_another_pairs_mentor_cannot_see_or_change_by_forged_callbacks(
     async with tg.app.session_factory() as session:
         still = await session.get(Meeting, theirs.id)
     assert still is not None and still.pair_id == w.pair_ids[0]
+
+
+async def test_the_menu_opens_meetings_for_a_participant(tg: Running) -> None:
+    await world(tg, [("m", ["a"])])
+    mentor = tg.fake.user(MENTOR_TG, "Наставник")
+    await mentor.send("/start")
+    await mentor.press("🗓 Встречи")
+    assert "Когда она была?" in mentor.last.plain
+    await mentor.press("Сегодня")
+    await mentor.press("✅ Организационная · 45 мин · очно")
+    assert len(await meetings(tg)) == 1
+    # /meeting is in the Telegram menu of mentors, mentees and curators.
+    for role in ("mentor", "mentee", "curator"):
+        assert "meeting" in commands_for_roles({role})
+    assert "meeting" not in commands_for_roles(set())

@@ -991,7 +991,7 @@ def _message_input(handler: Any) -> Any:
     return MessageInput(handler)
 
 
-async def start_meeting(manager: DialogManager) -> None:
+async def start_meeting(manager: DialogManager, show_mode: ShowMode = ShowMode.SEND) -> None:
     """/meeting: what the person most likely wants first — a mentee's unanswered meeting,
     a mentor's «Встреча состоялась?», the date of a meeting with their one pair, or the
     choice of a pair."""
@@ -999,7 +999,7 @@ async def start_meeting(manager: DialogManager) -> None:
     actor = actor_of(manager)
 
     async def go(state: Any, start: dict[str, Any] | None = None) -> None:
-        await manager.start(state, data=start, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+        await manager.start(state, data=start, mode=StartMode.RESET_STACK, show_mode=show_mode)
 
     pending = await service.pending_for(actor)
     if pending:

@@ -1,5 +1,6 @@
 ## Meetings: logging in three taps, history, planning, the mentee's answers (issue #16)
 
+meetings-menu-button = 🗓 Meetings
 command-meeting = Meetings: log, plan, confirm
 
 meetings-kind-organisational = Introductory

@@ -1,5 +1,6 @@
 ## Meetings: logging in three taps, history, planning, the mentee's answers (issue #16)
 
+meetings-menu-button = 🗓 Встречи
 command-meeting = Встречи: записать, запланировать, подтвердить
 
 meetings-kind-organisational = Организационная
