@@ -485,7 +485,7 @@ class MeetingService:
         self, actor: Actor, meeting_id: int, action: str
     ) -> tuple[Meeting, PairContext]:
         meeting, ctx = await self._meeting(actor, meeting_id, action, sides=("mentor",))
-        if ctx.side == "curator":
+        if ctx.side == "curator" or actor.is_curator_of(ctx.organisation_id):
             return meeting, ctx
         if meeting.status != "held" or not self._within_window(meeting, actor):
             await self.access.deny(
@@ -584,7 +584,9 @@ class MeetingService:
             )
         starts_local = meeting.starts_at.astimezone(ctx.zone) if meeting.starts_at else None
         can_edit = meeting.status == "held" and (
-            curator or (ctx.side == "mentor" and self._within_window(meeting, actor))
+            curator
+            or actor.is_curator_of(ctx.organisation_id)
+            or (ctx.side == "mentor" and self._within_window(meeting, actor))
         )
         return MeetingView(
             id=meeting.id,
@@ -1133,6 +1135,7 @@ class MeetingJobs:
     message has its outbox key, so calling it every tick queues each once."""
 
     LOOKAHEAD = timedelta(hours=48)
+    ASK_FOR = timedelta(days=14)  # «Встреча состоялась?» is not asked about older ones
 
     def __init__(self, session: AsyncSession, clock: Clock = utcnow) -> None:
         self.session = session
@@ -1152,6 +1155,7 @@ class MeetingJobs:
                     Meeting.agreed_at.is_not(None),
                     Meeting.starts_at.is_not(None),
                     Meeting.starts_at <= now + self.LOOKAHEAD,
+                    Meeting.starts_at >= now - self.ASK_FOR,
                     Pair.status == "active",
                 )
             )
@@ -1237,6 +1241,8 @@ class MeetingJobs:
                 since = start.astimezone(zone).date()
             days = (today - since).days
             n = programme.quiet_pair_days or DEFAULT_QUIET_DAYS
+            if days < n:
+                continue
             people = await self._people(pair)
             mentor_id = people[0]
             mentee_names = await self._mentee_names(pair)
