@@ -369,3 +369,26 @@ async def test_the_menu_opens_meetings_for_a_participant(tg: Running) -> None:
     for role in ("mentor", "mentee", "curator"):
         assert "meeting" in commands_for_roles({role})
     assert "meeting" not in commands_for_roles(set())
+
+
+async def test_the_curator_logs_a_meeting_from_a_paper_diary(tg: Running) -> None:
+    w = await world(tg, [("m", ["a"]), ("m2", ["b"])])
+    curator = tg.fake.user(CURATOR_TG, "Куратор")
+    await curator.send("/meeting")
+    assert "Наставник m → Ученик a" in curator.last.buttons()
+    await curator.press("Наставник m → Ученик a")
+    await curator.press("Вчера")
+    await curator.press("✅ Организационная · 45 мин · очно")
+    [saved] = await meetings(tg)
+    assert saved.pair_id == w.pair_ids[0] and saved.logged_by_user_id == w.scene.curator.id
+    # Long after, the curator still edits it.
+    async with tg.app.session_factory() as session:
+        await session.execute(
+            update(Meeting).values(logged_at=datetime.now(UTC) - timedelta(days=10))
+        )
+        await session.commit()
+    await curator.press("📖 История")
+    await curator.press(next(b for b in curator.last.buttons() if "Организационная" in b))
+    await curator.press("🗑 Удалить")
+    await curator.press("Да, удалить")
+    assert await meetings(tg) == []
