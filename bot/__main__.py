@@ -12,13 +12,31 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.factory import create_application, create_bot
+from bot.factory import Application, create_application, create_bot
 from bot.services.catalog import CatalogError
 from bot.services.matching import MatchingError
+from bot.storage.fsm import expire_dialog_state
 from bot.storage.migrate import upgrade_async
 
 log = logging.getLogger("bot")
 SHUTDOWN_GRACE_SECONDS = 20.0
+# Updates handled at once. Each holds a database connection while it works (SQLite has a
+# single writer); a burst beyond this waits in aiogram's queue instead of in the database.
+MAX_CONCURRENT_UPDATES = 32
+DIALOG_STATE_CLEANUP_SECONDS = 24 * 3600
+
+
+async def expire_dialog_state_daily(app: Application) -> None:
+    """Old dialog stacks go: at start-up, then once a day."""
+    while True:
+        try:
+            expired = await expire_dialog_state(app.session_factory)
+        except Exception:
+            log.exception("could not delete old dialog state")
+        else:
+            if expired:
+                log.info("deleted %s dialog-state rows nobody used for a long time", expired)
+        await asyncio.sleep(DIALOG_STATE_CLEANUP_SECONDS)
 
 
 class StartupError(Exception):
@@ -68,10 +86,17 @@ async def run(settings: Settings) -> None:
             log.warning("shutdown: some updates were still running after the grace period")
         log.info("stopped")
 
+    cleanup = asyncio.create_task(expire_dialog_state_daily(app))
     try:
         await bot.delete_webhook(drop_pending_updates=False)
-        await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+        await dp.start_polling(
+            bot,
+            handle_signals=True,
+            close_bot_session=True,
+            tasks_concurrency_limit=MAX_CONCURRENT_UPDATES,
+        )
     finally:
+        cleanup.cancel()
         await bot.session.close()  # already closed after polling; needed when start-up failed
         await app.close()
 

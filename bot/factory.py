@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
@@ -30,7 +31,7 @@ from bot.dialogs.programmes import programmes_dialog
 from bot.dialogs.registration import registration_dialog
 from bot.handlers import errors, fallback, joining, meetings, personal_data, start
 from bot.i18n import create_i18n_middleware
-from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.catalog import load_catalog
@@ -40,8 +41,12 @@ from bot.storage.database import create_engine, create_session_factory
 from bot.storage.fsm import SQLStorage
 
 
-def create_bot(settings: Settings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    """The Bot; `session` replaces the HTTP session (the benchmark answers in process)."""
+    if session is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    # Nothing holds a database transaction while Telegram answers (see the middleware).
+    session.middleware(CommitBeforeTelegram())
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -102,12 +107,17 @@ def create_dispatcher(
     storage: BaseStorage,
     isolation: BaseEventIsolation,
 ) -> tuple[Dispatcher, I18nMiddleware, InFlightMiddleware]:
-    dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings)
+    # aiogram's FSM middleware is registered by hand, after the database one: the state it
+    # reads for every update is then read in the update's session, not in one of its own.
+    dp = Dispatcher(
+        storage=storage, events_isolation=isolation, disable_fsm=True, settings=settings
+    )
     inflight = InFlightMiddleware()
     dp.update.outer_middleware(inflight)
     database = DatabaseMiddleware(session_factory)
     users = UserMiddleware(service_settings(settings))
     dp.update.outer_middleware(database)
+    dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(users)
     # Error handlers run after the update's session was rolled back and closed:
     # they get a fresh one (and services bound to it) the same way.

@@ -335,8 +335,11 @@ class FakeTelegram:
         *,
         bot_first_name: str = "Наставник",
         strict_html_ampersand: bool = True,
+        latency: float = 0.0,
     ) -> None:
         self.token = token
+        # Seconds every Bot API call (but getUpdates) takes, like a slow Telegram; settable.
+        self.latency = latency
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
@@ -658,6 +661,8 @@ class FakeTelegram:
                 raise ApiError(404, "Not Found")
             params = await self._read_params(request)
             call.params = params.values
+            if self.latency and not is_poll:
+                await asyncio.sleep(self.latency)
             self._take_injection(method)
             result = await handler(params)
         except ApiError as exc:
