@@ -45,9 +45,9 @@ async def register_chat_commands(
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "admin": ("organisations",),
-    "curator": ("programmes", "participants", "meeting"),
-    "mentor": ("meeting",),
-    "mentee": ("meeting",),
+    "curator": ("programmes", "participants", "pairs", "plan", "meeting"),
+    "mentor": ("plan", "meeting"),
+    "mentee": ("plan", "meeting"),
 }
 
 

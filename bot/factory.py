@@ -25,11 +25,14 @@ from bot.dialogs.language import language_dialog
 from bot.dialogs.main_menu import main_menu_dialog
 from bot.dialogs.meeting_log import meeting_log_dialog
 from bot.dialogs.my_data import my_data_dialog
+from bot.dialogs.my_pair import my_pair_dialog
 from bot.dialogs.organisations import organisations_dialog
+from bot.dialogs.pairs import pairs_dialog
 from bot.dialogs.participants import participants_dialog
+from bot.dialogs.plan import plan_dialog
 from bot.dialogs.programmes import programmes_dialog
 from bot.dialogs.registration import registration_dialog
-from bot.handlers import errors, fallback, joining, meetings, personal_data, start
+from bot.handlers import errors, fallback, joining, meetings, pairs, personal_data, start
 from bot.i18n import create_i18n_middleware
 from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
@@ -136,6 +139,7 @@ def create_dispatcher(
         joining.router(),
         start.router(),
         personal_data.router(),
+        pairs.router(),
         main_menu_dialog(),
         language_dialog(),
         registration_dialog(),
@@ -144,6 +148,9 @@ def create_dispatcher(
         organisations_dialog(),
         programmes_dialog(),
         participants_dialog(),
+        pairs_dialog(),
+        my_pair_dialog(),
+        plan_dialog(),
         meetings.router(),
         meeting_log_dialog(),
     )

@@ -10,12 +10,14 @@ from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo
 from aiogram_dialog.widgets.text import List
 from markupsafe import Markup
 
+from bot.dialogs.my_pair import menu_lines as pair_lines
 from bot.dialogs.paging import Pager, shorten
 from bot.dialogs.states import (
     Guardian,
     Language,
     MainMenu,
     MyData,
+    MyPair,
     Organisations,
     Participants,
     Programmes,
@@ -60,6 +62,8 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
                     mentees=sum(s.mentees for s in schools),
                 )
             )
+        if roles & {"mentor", "mentee"}:
+            lines += await pair_lines(dialog_manager)
     return {
         "roles_text": Markup("\n").join(lines),
         "has_pending": pending is not None,
@@ -146,6 +150,7 @@ def main_menu_dialog() -> Dialog:
                 state=Participants.list,
                 when="is_curator",
             ),
+            Start(T("pairs-menu-button"), id="my_pair", state=MyPair.main, when="is_participant"),
             Button(
                 T("meetings-menu-button"),
                 id="meetings",

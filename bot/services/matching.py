@@ -246,19 +246,14 @@ class Suggestion:
 # --- scoring ----------------------------------------------------------------------------
 
 
-def _common_words(mentee: MenteeProfile, mentor: MentorProfile, rules: MatchingRules) -> list[str]:
-    """The mentor's own words (as they typed them) that meet the mentee's request."""
-    prefixes: list[str] = []
-    for key in sorted(mentee.request_keys):
-        prefixes.extend(rules.words.get(key, ()))
-    stems = [w[: max(rules.min_word, len(w) - 2)] for w in mentee.request_words]
+def _prefixes(mentee: MenteeProfile, rules: MatchingRules) -> tuple[str, ...]:
+    """Word beginnings of the mentee's request: the words table for their topics and
+    category, and their own words less a (Russian) ending, never shorter than min_word."""
     found: list[str] = []
-    for normal, typed in mentor.words:
-        if any(normal.startswith(p) for p in prefixes) or any(
-            len(normal) >= rules.min_word and normal.startswith(s) for s in stems
-        ):
-            found.append(typed)
-    return found
+    for key in sorted(mentee.request_keys):
+        found.extend(rules.words.get(key, ()))
+    found.extend(w[: max(rules.min_word, len(w) - 2)] for w in mentee.request_words)
+    return tuple(dict.fromkeys(found))
 
 
 def score(
@@ -266,11 +261,13 @@ def score(
     mentor: MentorProfile,
     rules: MatchingRules,
     mentor_kind: str | None,
+    prefixes: tuple[str, ...] | None = None,
 ) -> Suggestion:
     parts: dict[str, float] = dict.fromkeys(CRITERIA, 0.0)
     reasons: list[Reason] = []
 
-    common = _common_words(mentee, mentor, rules)
+    prefixes = _prefixes(mentee, rules) if prefixes is None else prefixes
+    common = [typed for normal, typed in mentor.words if normal.startswith(prefixes)]
     if common:
         parts["topics"] = min(1.0, len(common) / rules.full_at)
         reasons.append(Reason("topics", {"words": ", ".join(common[:4])}))
@@ -318,7 +315,8 @@ def rank(
     limit: int | None = None,
 ) -> list[Suggestion]:
     """Best first; ties: more room left, then name, then id (a stable order)."""
-    scored = [score(mentee, m, rules, mentor_kind) for m in mentors]
+    prefixes = _prefixes(mentee, rules)
+    scored = [score(mentee, m, rules, mentor_kind, prefixes) for m in mentors]
     scored.sort(
         key=lambda s: (-s.score, -(s.capacity - s.load), s.name.casefold(), s.mentor_membership_id)
     )

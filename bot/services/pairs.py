@@ -10,6 +10,7 @@ through `PairNotices` (the outbox), in the acting update's transaction. No aiogr
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -324,7 +325,7 @@ class PairService:
         )
         return await self._views(query)
 
-    async def ofprogramme_for(
+    async def of_programme(
         self, actor: Actor, programme_id: int, statuses: Sequence[str] | None = None
     ) -> list[PairView]:
         programme = await self.programme_for(actor, programme_id, "pair.list")
@@ -345,6 +346,20 @@ class PairService:
         if programme is None:
             raise NotFound()
         return programme
+
+    async def set_contact_sharing(self, actor: Actor, programme_id: int, on: bool) -> bool:
+        """Whether pair members get a button that opens each other's chat."""
+        programme = await self.programme_for(actor, programme_id, "pair.contacts")
+        programme.contact_sharing = on
+        await self.audit.record(
+            actor.user_id,
+            "pair.contacts",
+            organisation_id=programme.organisation_id,
+            object_type="programme",
+            object_id=programme.id,
+            on=on,
+        )
+        return on
 
     # --- the roster -----------------------------------------------------------------
 
@@ -708,9 +723,15 @@ class PairService:
                 PairMentorTerm.pair_id == pair.id, PairMentorTerm.ended_at.is_(None)
             )
         )
-        if term is not None:
-            term.ended_at = now
-            term.end_reason = reason[:NOTE_MAX] or None
+        if term is None:  # a pair from before terms were kept: its mentor's term now
+            term = PairMentorTerm(
+                pair_id=pair.id,
+                mentor_membership_id=pair.mentor_membership_id,
+                started_at=pair.created_at,
+            )
+            self.session.add(term)
+        term.ended_at = now
+        term.end_reason = reason[:NOTE_MAX] or None
         self.session.add(
             PairMentorTerm(pair_id=pair.id, mentor_membership_id=new_mentor.id, started_at=now)
         )
@@ -1114,7 +1135,9 @@ class PairService:
         )
         return await self._view(pair.id)
 
-    async def expire_overdue(self, now: datetime | None = None) -> int:
+    async def expire_overdue(
+        self, now: datetime | None = None, programme_id: int | None = None
+    ) -> int:
         """Chosen mentors who did not answer in three days: the mentee returns to the
         curator (both are told). Called by the scheduler and when the curator looks."""
         now = now or utcnow()
@@ -1123,6 +1146,7 @@ class PairService:
                 select(Candidate).where(
                     Candidate.answer == "chosen",
                     Candidate.chosen_at <= now - timedelta(days=ANSWER_DAYS),
+                    *([Candidate.programme_id == programme_id] if programme_id else []),
                 )
             )
         )
@@ -1236,3 +1260,25 @@ def agreement_text(catalog: Catalog, form_key: str, locale: str | None) -> str:
             lang = "en" if (locale or "").lower().startswith("en") else "ru"
             return entry.get(lang) or entry["ru"]
     return ""
+
+
+_ORDER = re.compile(
+    r"^\s*№?\s*(?P<number>[^\s]+?)\s*(?:от|of|,)?\s*"
+    r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_order(text: str) -> tuple[str, date]:
+    """«45-о от 01.10.2026» → ("45-о", 2026-10-01); InvalidInput("pairs-order") otherwise."""
+    match = _ORDER.match(text)
+    if not match:
+        raise InvalidInput("pairs-order")
+    try:
+        on = date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        raise InvalidInput("pairs-order") from None
+    number = match["number"].strip()
+    if not number or len(number) > ORDER_NUMBER_MAX or number.lower() in ("от", "of"):
+        raise InvalidInput("pairs-order")
+    return number, on

@@ -94,7 +94,7 @@ class PlanService:
                 PlanItem.pair_id == pair_id,
                 PlanItem.mentee_membership_id == mentee_membership_id,
             )
-            .order_by(PlanItem.kind.desc(), PlanItem.due.is_(None), PlanItem.due, PlanItem.id)
+            .order_by(PlanItem.kind, PlanItem.due.is_(None), PlanItem.due, PlanItem.id)
         )
         return [PlanItemView.of(i) for i in rows]
 

@@ -30,6 +30,8 @@ pairs-nobody = Nobody here yet.
 pairs-person-label = { $icon } { $name }
 pairs-button-pairs = 🤝 Pairs and groups ({ $count })
 pairs-button-stage = 🧭 Programme stage
+pairs-button-contacts-on = 📇 Contacts in pairs: shown
+pairs-button-contacts-off = 📇 Contacts in pairs: hidden
 pairs-button-order = 📄 School order
 pairs-categories-title = Participant categories (curators only):
 
