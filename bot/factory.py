@@ -28,6 +28,7 @@ from bot.dialogs.my_data import my_data_dialog
 from bot.dialogs.my_pair import my_pair_dialog
 from bot.dialogs.organisations import organisations_dialog
 from bot.dialogs.pairs import pairs_dialog
+from bot.dialogs.participant_category import participant_category_dialog
 from bot.dialogs.participants import participants_dialog
 from bot.dialogs.plan import plan_dialog
 from bot.dialogs.programmes import programmes_dialog
@@ -153,6 +154,7 @@ def create_dispatcher(
         plan_dialog(),
         meetings.router(),
         meeting_log_dialog(),
+        participant_category_dialog(),
     )
     dp.include_router(fallback.router())
     setup_dialogs(dp, events_isolation=isolation)

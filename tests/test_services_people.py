@@ -1114,7 +1114,8 @@ async def test_complete_with_consent_saves_name_and_profile(session: AsyncSessio
     assert pending.programme_name == "Программа А" and pending.form_key == FORM
 
     await h.consent.give_self(person, w.school_a.id)
-    profile = {"school_class": "7Б", "interests": ["chess"]}
+    # A student–student mentee's questions, each answer valid for the form.
+    profile = {"school_class": "7Б", "help_topics": ["study"], "wishes": "Шахматы"}
     await h.registration.complete(
         person, membership.id, full_name="  Ёлкина   Алёна ", is_minor=True, profile=profile
     )

@@ -16,6 +16,7 @@ from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup
 
 from bot.dialogs.paging import back_to_menu, label_of, paged_select, shorten
+from bot.dialogs.participant_category import category_button
 from bot.dialogs.states import Participants
 from bot.dialogs.widgets import (
     Html,
@@ -164,6 +165,7 @@ async def view_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "status": text_of(dialog_manager, f"staff-part-state-{p.state}"),
         "consent": text_of(dialog_manager, f"staff-consent-{state}"),
         "can_mark_paper": state != "complete",
+        "is_mentee": p.role == "mentee",
     }
 
 
@@ -256,6 +258,7 @@ def participants_dialog() -> Dialog:
                 state=Participants.confirm_paper,
                 when="can_mark_paper",
             ),
+            category_button(),
             SwitchTo(T("button-back"), id="back", state=Participants.list),
             buttons_only(),
             state=Participants.view,

@@ -153,10 +153,14 @@ class ConsentService:
             )
             for org_id, given_by in rows:
                 kinds[org_id].add(given_by)
+        # The row, not the snapshot: registration may have just recorded the age in this
+        # update (the identity map makes this free when the row is loaded already).
+        user = await self.session.get(User, person.id)
+        is_minor = bool(user.is_minor) if user is not None else bool(person.is_minor)
         return {
             org_id: ConsentStatus(
                 self_given="self" in given or "paper" in given,
-                guardian_needed=bool(person.is_minor),
+                guardian_needed=is_minor,
                 guardian_given=bool(given & {"guardian", "paper"}),
             )
             for org_id, given in kinds.items()

@@ -81,7 +81,7 @@ class ServiceHub:
 
     @cached_property
     def registration(self) -> RegistrationService:
-        return RegistrationService(self.session)
+        return RegistrationService(self.session, self.catalog, self.access, self.audit)
 
     @cached_property
     def personal_data(self) -> PersonalDataService:
