@@ -141,6 +141,7 @@ def create_dispatcher(
         start.router(),
         personal_data.router(),
         pairs.router(),
+        meetings.router(),
         main_menu_dialog(),
         language_dialog(),
         registration_dialog(),
@@ -152,7 +153,6 @@ def create_dispatcher(
         pairs_dialog(),
         my_pair_dialog(),
         plan_dialog(),
-        meetings.router(),
         meeting_log_dialog(),
         participant_category_dialog(),
     )

@@ -392,3 +392,14 @@ async def test_the_curator_logs_a_meeting_from_a_paper_diary(tg: Running) -> Non
     await curator.press("🗑 Удалить")
     await curator.press("Да, удалить")
     assert await meetings(tg) == []
+
+
+async def test_meeting_command_works_from_inside_a_text_step(tg: Running) -> None:
+    await world(tg, [("m", ["a"])])
+    mentor = tg.fake.user(MENTOR_TG, "Наставник")
+    await mentor.send("/meeting")
+    await mentor.press("Сегодня")
+    await mentor.press("✏️ Тема")  # a window that takes typed text
+    await mentor.send("/meeting")
+    assert "Когда она была?" in mentor.last.plain
+    assert await meetings(tg) == []
