@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from bot.commands import commands_for_roles
-from bot.storage.models import Meeting, MeetingAttendance, Notification, PairFit
+from bot.storage.models import Meeting, MeetingAttendance, Notification, PairFit, Programme
 from tests.fake_telegram import FakeUser
 from tests.harness import Running
 from tests.meetings_world import make_pair
@@ -403,3 +403,16 @@ async def test_meeting_command_works_from_inside_a_text_step(tg: Running) -> Non
     await mentor.send("/meeting")
     assert "Когда она была?" in mentor.last.plain
     assert await meetings(tg) == []
+
+
+async def test_the_curator_sets_the_programmes_quiet_pair_days(tg: Running) -> None:
+    w = await world(tg, [("m", ["a"])])
+    curator = tg.fake.user(CURATOR_TG, "Куратор")
+    await curator.send("/programmes")
+    await curator.press("Ученик — ученику")
+    assert "🔕 Пара без встреч: напомнить через 14 дн." in curator.last.buttons()
+    await curator.press("🔕 Пара без встреч: напомнить через 14 дн.")
+    assert "🔕 Пара без встреч: напомнить через 21 дн." in curator.last.buttons()
+    async with tg.app.session_factory() as session:
+        programme = await session.get(Programme, w.scene.programme.id)
+        assert programme is not None and programme.quiet_pair_days == 21

@@ -54,6 +54,7 @@ LOG_DAYS_BACK = 366
 PLAN_DAYS_AHEAD = 120
 FIT_ANSWERS = ("fits", "unsure", "no")
 DEFAULT_QUIET_DAYS = 14
+QUIET_CHOICES = (7, 10, 14, 21, 30)
 # The quiet-pair ladder: days after the programme's N (14 → 14, 21, 30).
 LADDER = (("nudge", 0), ("curator", 7), ("close", 16))
 REMINDER_24H = timedelta(hours=24)
@@ -340,6 +341,40 @@ class MeetingService:
             raise NotFound()  # pragma: no cover
         ctx = await self.pair_context(actor, meeting.pair_id, action, sides=sides)
         return meeting, ctx
+
+    # --- the programme's setting ----------------------------------------------------------
+
+    async def _programme(self, actor: Actor, programme_id: int, action: str) -> Programme:
+        programme = await self.session.get(Programme, programme_id)
+        await self.access.require_curator(
+            actor,
+            programme.organisation_id if programme is not None else None,
+            action,
+            object_type="programme",
+            object_id=programme_id,
+        )
+        assert programme is not None
+        return programme
+
+    async def quiet_days(self, actor: Actor, programme_id: int) -> int:
+        programme = await self._programme(actor, programme_id, "programme.quiet_days")
+        return programme.quiet_pair_days or DEFAULT_QUIET_DAYS
+
+    async def next_quiet_days(self, actor: Actor, programme_id: int) -> int:
+        """The curator steps the programme's quiet-pair days through QUIET_CHOICES."""
+        programme = await self._programme(actor, programme_id, "programme.quiet_days")
+        current = programme.quiet_pair_days or DEFAULT_QUIET_DAYS
+        later = [d for d in QUIET_CHOICES if d > current]
+        programme.quiet_pair_days = later[0] if later else QUIET_CHOICES[0]
+        await self.audit.record(
+            actor.user_id,
+            "programme.quiet_days",
+            organisation_id=programme.organisation_id,
+            object_type="programme",
+            object_id=programme.id,
+            days=programme.quiet_pair_days,
+        )
+        return programme.quiet_pair_days
 
     # --- choosing a pair ------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 ## Meetings: logging in three taps, history, planning, the mentee's answers (issue #16)
 
 meetings-menu-button = 🗓 Meetings
+meetings-quiet-days-button = 🔕 A pair without meetings: remind after { $days } days
 command-meeting = Meetings: log, plan, confirm
 
 meetings-kind-organisational = Introductory

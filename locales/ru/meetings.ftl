@@ -1,6 +1,7 @@
 ## Meetings: logging in three taps, history, planning, the mentee's answers (issue #16)
 
 meetings-menu-button = 🗓 Встречи
+meetings-quiet-days-button = 🔕 Пара без встреч: напомнить через { $days } дн.
 command-meeting = Встречи: записать, запланировать, подтвердить
 
 meetings-kind-organisational = Организационная
