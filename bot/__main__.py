@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.factory import Application, create_application, create_bot
+from bot.jobs import create_jobs
 from bot.services.catalog import CatalogError
 from bot.services.matching import MatchingError
 from bot.storage.fsm import expire_dialog_state
@@ -74,16 +75,19 @@ async def run(settings: Settings) -> None:
         raise database_problem(settings.database_url, exc) from None
     bot = create_bot(settings)
     dp = app.dispatcher
+    jobs = create_jobs(settings, bot, app.session_factory, app.i18n.core)
 
     @dp.startup()
     async def on_startup(bot: Bot) -> None:
         me = await bot.get_me()
         log.info("started as @%s", me.username)
+        await jobs.start()  # the scheduler and the sender
 
     @dp.shutdown()
     async def on_shutdown() -> None:
         if not await app.inflight.wait_idle(SHUTDOWN_GRACE_SECONDS):
             log.warning("shutdown: some updates were still running after the grace period")
+        await jobs.stop()  # finishes what is in flight; the rest waits for the next start
         log.info("stopped")
 
     cleanup = asyncio.create_task(expire_dialog_state_daily(app))

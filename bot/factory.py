@@ -32,6 +32,7 @@ from bot.dialogs.participant_category import participant_category_dialog
 from bot.dialogs.participants import participants_dialog
 from bot.dialogs.plan import plan_dialog
 from bot.dialogs.programmes import programmes_dialog
+from bot.dialogs.quiet_hours import quiet_hours_dialog
 from bot.dialogs.registration import registration_dialog
 from bot.handlers import errors, fallback, joining, meetings, pairs, personal_data, start
 from bot.i18n import create_i18n_middleware
@@ -39,6 +40,7 @@ from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.catalog import load_catalog
+from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.hub import ServiceSettings
 from bot.services.matching import load_rules
 from bot.storage.database import create_engine, create_session_factory
@@ -77,7 +79,7 @@ def create_fsm(
     return SQLStorage(session_factory), SimpleEventIsolation()
 
 
-def service_settings(settings: Settings) -> ServiceSettings:
+def service_settings(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> ServiceSettings:
     return ServiceSettings(
         admin_ids=settings.admin_ids,
         default_timezone=settings.default_timezone,
@@ -85,6 +87,7 @@ def service_settings(settings: Settings) -> ServiceSettings:
         invite_ttl_days=settings.invite_ttl_days,
         catalog=load_catalog(settings.extra_forms_file),
         matching=load_rules(settings.matching_file),
+        clock=clock,
     )
 
 
@@ -98,6 +101,7 @@ class Application:
     isolation: BaseEventIsolation
     i18n: I18nMiddleware
     inflight: InFlightMiddleware
+    clock: Clock = SYSTEM_CLOCK
 
     async def close(self) -> None:
         await self.storage.close()
@@ -110,6 +114,7 @@ def create_dispatcher(
     session_factory: async_sessionmaker[AsyncSession],
     storage: BaseStorage,
     isolation: BaseEventIsolation,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> tuple[Dispatcher, I18nMiddleware, InFlightMiddleware]:
     # aiogram's FSM middleware is registered by hand, after the database one: the state it
     # reads for every update is then read in the update's session, not in one of its own.
@@ -119,7 +124,7 @@ def create_dispatcher(
     inflight = InFlightMiddleware()
     dp.update.outer_middleware(inflight)
     database = DatabaseMiddleware(session_factory)
-    users = UserMiddleware(service_settings(settings))
+    users = UserMiddleware(service_settings(settings, clock))
     dp.update.outer_middleware(database)
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(users)
@@ -155,17 +160,18 @@ def create_dispatcher(
         plan_dialog(),
         meeting_log_dialog(),
         participant_category_dialog(),
+        quiet_hours_dialog(),
     )
     dp.include_router(fallback.router())
     setup_dialogs(dp, events_isolation=isolation)
     return dp, i18n, inflight
 
 
-def create_application(settings: Settings) -> Application:
+def create_application(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Application:
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     storage, isolation = create_fsm(settings, session_factory)
-    dp, i18n, inflight = create_dispatcher(settings, session_factory, storage, isolation)
+    dp, i18n, inflight = create_dispatcher(settings, session_factory, storage, isolation, clock)
     return Application(
         settings=settings,
         engine=engine,
@@ -175,4 +181,5 @@ def create_application(settings: Settings) -> Application:
         isolation=isolation,
         i18n=i18n,
         inflight=inflight,
+        clock=clock,
     )

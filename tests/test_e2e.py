@@ -27,6 +27,7 @@ from tests.e2e import (
     base_env,
     callback_data,
     command_names,
+    daytime_zone,
     link_in,
     say,
     tap,
@@ -389,7 +390,10 @@ async def test_joining_by_invite_for_every_role(fake: FakeTelegram, db: Database
 
 async def test_minor_gets_a_link_for_the_parent(fake: FakeTelegram, db: Database) -> None:
     seeded = await db.seed_school(
-        "Лицей № 2", municipality="Округ Лицейский", forms=("student_student",)
+        "Лицей № 2",
+        municipality="Округ Лицейский",
+        forms=("student_student",),
+        timezone=daytime_zone(),  # the child hears of the parent only outside quiet hours
     )
     invite = await db.invite(
         organisation_id=seeded.school_id,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
@@ -14,7 +13,12 @@ from aiogram_dialog.widgets.text import Format
 from bot.dialogs.navigation import back_to_menu, close_to_menu
 from bot.dialogs.states import Guardian
 from bot.dialogs.widgets import T, buttons_only, i18n_of, person_of, services_of
-from bot.handlers.notify import notify_withdrawal, send_to_person
+from bot.handlers.notify import (
+    notify_guardian_confirmed,
+    notify_withdrawal,
+    notify_withdrawn_subject,
+)
+from bot.i18n import pick_locale
 from bot.middlewares.database import FORGET_DIALOG_STATE
 
 log = logging.getLogger(__name__)
@@ -46,11 +50,7 @@ async def on_agree(callback: CallbackQuery, _button: Button, manager: DialogMana
     invitation = await services.consent.confirm_guardian(person_of(manager), link_id)
     if isinstance(callback.message, Message):
         await callback.message.answer(i18n.get("consent-guardian-confirmed"))
-    child = await services.users.get(invitation.child_user_id)
-    if child is not None and callback.bot is not None:
-        await send_to_person(
-            callback.bot, i18n, child, "consent-guardian-confirmed-child", services=services
-        )
+    await notify_guardian_confirmed(services, invitation)
     await close_to_menu(manager, show_mode=ShowMode.SEND)
 
 
@@ -99,16 +99,11 @@ async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogM
     if withdrawal.subject_telegram_id is not None:
         manager.middleware_data[FORGET_DIALOG_STATE] = withdrawal.subject_telegram_id
     i18n = i18n_of(manager)
-    if callback.bot is not None:
-        await notify_withdrawal(callback.bot, i18n, withdrawal, child_name or "")
-        if child is not None and withdrawal.subject_telegram_id is not None:
-            try:
-                await callback.bot.send_message(
-                    withdrawal.subject_telegram_id,
-                    i18n.core.get("consent-withdrawn-child-told", child.locale or i18n.locale),
-                )
-            except TelegramForbiddenError:
-                log.info("child %s blocked the bot", child_user_id)
+    await notify_withdrawal(services, withdrawal, child_name or "")
+    if child is not None:
+        # The child's own language, never the guardian's.
+        locale = pick_locale(child.locale, child.telegram_locale, i18n.core.default_locale or "ru")
+        await notify_withdrawn_subject(services, withdrawal, locale)
     if isinstance(callback.message, Message):
         await callback.message.answer(
             i18n.get("consent-withdrawn-for-child", child=child_name or "")

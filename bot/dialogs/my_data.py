@@ -40,8 +40,7 @@ async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogM
     withdrawal = await services.personal_data.withdraw(
         person.id, by_user_id=person.id, clear_dialog_state=False
     )
-    if callback.bot is not None:
-        await notify_withdrawal(callback.bot, i18n, withdrawal, person.full_name or "")
+    await notify_withdrawal(services, withdrawal, person.full_name or "")
     if isinstance(callback.message, Message):
         await callback.message.answer(i18n.get("consent-withdrawn"))
     # Forget the dialog stack too: it may hold what the person typed.

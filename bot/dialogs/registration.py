@@ -32,6 +32,7 @@ from bot.dialogs.widgets import (
     services_of,
     validated_text,
 )
+from bot.handlers.notify import notify_registered
 from bot.services.catalog import Form
 from bot.services.errors import InvalidInput
 from bot.services.registration import (
@@ -136,8 +137,8 @@ def tap_hint(key: str) -> MessageInput:
 
     async def on_message(message: Message, _widget: Any, manager: DialogManager) -> None:
         text = message.text or ""
-        code = "error-unknown-command" if text.startswith("/") else key
-        await hint(manager, message, code, young=young_arg(manager))
+        shown = "error-unknown-command" if text.startswith("/") else key
+        await hint(manager, message, shown, young=young_arg(manager))
 
     return MessageInput(on_message)
 
@@ -359,6 +360,7 @@ async def on_save(callback: CallbackQuery, _button: Button, manager: DialogManag
     except InvalidInput as exc:
         await hint(manager, callback, f"error-{exc.code}", young=young)
         return
+    await notify_registered(services, person, data["membership_id"])
     message = callback.message if isinstance(callback.message, Message) else None
     status = await services.consent.status(person, person.id, data["organisation_id"])
     role = data["role"]

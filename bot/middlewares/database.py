@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.audit import AuditService, unsaved_refusals
 from bot.services.errors import DomainError
+from bot.services.outbox import wake_after_commit
 from bot.services.personal_data import PersonalDataService
 from bot.storage.fsm import current_session
 
@@ -172,6 +173,7 @@ class DatabaseMiddleware(BaseMiddleware):
                 raise
             else:
                 await session.commit()
+                wake_after_commit(session)  # the sender delivers what this update queued
             finally:
                 if session.info.get(_TALKED):
                     talked.append(True)  # the update may not be run again

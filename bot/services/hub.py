@@ -11,17 +11,20 @@ from bot.services.access import AccessService
 from bot.services.audit import AuditService
 from bot.services.bulk_import import BulkImportService
 from bot.services.catalog import Catalog, load_catalog
+from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.consent import ConsentService
 from bot.services.invites import InviteService
 from bot.services.matching import MatchingRules, MatchingService, load_rules
 from bot.services.meetings import MeetingService
 from bot.services.memberships import MembershipService
 from bot.services.organisations import OrganisationService
+from bot.services.outbox import Outbox
 from bot.services.pairs import PairService
 from bot.services.participants import ParticipantService
 from bot.services.personal_data import PersonalDataService
 from bot.services.plan import PlanService
 from bot.services.programmes import ProgrammeService
+from bot.services.quiet import QuietHoursService
 from bot.services.registration import RegistrationService
 from bot.services.users import UserService
 
@@ -34,6 +37,7 @@ class ServiceSettings:
     invite_ttl_days: int = 30
     catalog: Catalog = field(default_factory=load_catalog)
     matching: MatchingRules = field(default_factory=load_rules)
+    clock: Clock = SYSTEM_CLOCK
 
 
 class ServiceHub:
@@ -116,4 +120,12 @@ class ServiceHub:
 
     @cached_property
     def meetings(self) -> MeetingService:
-        return MeetingService(self.session, self.access, self.audit)
+        return MeetingService(self.session, self.access, self.audit, self.settings.clock.now)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self.session, self.settings.clock)
+
+    @cached_property
+    def quiet_hours(self) -> QuietHoursService:
+        return QuietHoursService(self.session, self.access, self.audit)

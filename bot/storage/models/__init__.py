@@ -7,6 +7,7 @@ from bot.storage.models.dialog_state import DialogState
 from bot.storage.models.invite import Invite
 from bot.storage.models.meeting import Meeting, MeetingAttendance, PairFit
 from bot.storage.models.membership import Membership
+from bot.storage.models.notification import Notification
 from bot.storage.models.organisation import Organisation
 from bot.storage.models.pair import Candidate, Pair, PairMentee, PairMentorTerm, PlanItem
 from bot.storage.models.programme import Programme
@@ -23,6 +24,7 @@ __all__ = [
     "Meeting",
     "MeetingAttendance",
     "Membership",
+    "Notification",
     "Organisation",
     "Pair",
     "PairFit",
