@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from bot.commands import commands_for_roles
+from bot.jobs.meetings import run_meeting_jobs
 from bot.storage.models import Meeting, MeetingAttendance, Notification, PairFit, Programme
+from tests.clock import DAYTIME
 from tests.fake_telegram import FakeUser
 from tests.harness import Running
 from tests.meetings_world import make_pair
@@ -28,7 +30,7 @@ class World:
 
 
 def today_moscow() -> date:
-    return datetime.now(UTC).astimezone(ZoneInfo("Europe/Moscow")).date()
+    return DAYTIME.astimezone(ZoneInfo("Europe/Moscow")).date()  # the tests' clock
 
 
 async def world(tg: Running, groups: list[tuple[str, list[str]]], *, minor: bool = False) -> World:
@@ -177,11 +179,14 @@ async def test_a_group_meeting_records_who_came(tg: Running) -> None:
 async def test_the_mentee_confirms_rates_and_answers_the_fit_question(tg: Running) -> None:
     w = await world(tg, [("m", ["a"])], minor=True)
     mentor = tg.fake.user(MENTOR_TG, "Наставник")
+    mentee = tg.fake.user(MENTEE_TG, "Ученик")
+    curator = tg.fake.user(CURATOR_TG, "Куратор")
     await mentor.send("/meeting")
     await mentor.press("Сегодня")
     await mentor.press("✅ Организационная · 45 мин · очно")
 
-    mentee = tg.fake.user(MENTEE_TG, "Ученик")
+    # The sender delivered the request from the outbox, in «ты».
+    assert any("Открой /meeting: подтверди" in m.plain for m in mentee.messages)
     await mentee.send("/meeting")
     assert "Она была?" in mentee.last.plain  # «ты» for a minor
     await mentee.press("✅ Была")
@@ -211,6 +216,7 @@ async def test_the_mentee_confirms_rates_and_answers_the_fit_question(tg: Runnin
     )
     assert fit is not None and fit.answer == "no"
     assert "pair-fit-no" in kinds
+    assert any("не подходит" in m.plain and "Ученик a" in m.plain for m in curator.messages)
 
     # The mentor sees the confirmation, not the rating or the unshared comment.
     await mentor.send("/meeting")
@@ -276,7 +282,7 @@ async def test_planning_with_a_counter_proposal_and_accept(tg: Running) -> None:
 async def test_held_question_after_the_planned_time(tg: Running) -> None:
     w = await world(tg, [("m", ["a"])])
     async with tg.app.session_factory() as session:
-        now = datetime.now(UTC)
+        now = tg.clock.now()
         session.add(
             Meeting(
                 organisation_id=w.scene.school.id,
@@ -318,9 +324,7 @@ async def test_edit_window_in_the_dialog(tg: Running) -> None:
     assert saved.duration_min == 60
 
     async with tg.app.session_factory() as session:
-        await session.execute(
-            update(Meeting).values(logged_at=datetime.now(UTC) - timedelta(hours=49))
-        )
+        await session.execute(update(Meeting).values(logged_at=DAYTIME - timedelta(hours=49)))
         await session.commit()
     await mentor.send("/meeting")
     await mentor.press("📖 История")
@@ -383,9 +387,7 @@ async def test_the_curator_logs_a_meeting_from_a_paper_diary(tg: Running) -> Non
     assert saved.pair_id == w.pair_ids[0] and saved.logged_by_user_id == w.scene.curator.id
     # Long after, the curator still edits it.
     async with tg.app.session_factory() as session:
-        await session.execute(
-            update(Meeting).values(logged_at=datetime.now(UTC) - timedelta(days=10))
-        )
+        await session.execute(update(Meeting).values(logged_at=DAYTIME - timedelta(days=10)))
         await session.commit()
     await curator.press("📖 История")
     await curator.press(next(b for b in curator.last.buttons() if "Организационная" in b))
@@ -416,3 +418,45 @@ async def test_the_curator_sets_the_programmes_quiet_pair_days(tg: Running) -> N
     async with tg.app.session_factory() as session:
         programme = await session.get(Programme, w.scene.programme.id)
         assert programme is not None and programme.quiet_pair_days == 21
+
+
+async def test_reminders_go_out_by_the_scheduler_job(tg: Running) -> None:
+    w = await world(tg, [("m", ["a"])])
+    starts = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # 15:00 in Moscow, tomorrow
+    async with tg.app.session_factory() as session:
+        session.add(
+            Meeting(
+                organisation_id=w.scene.school.id,
+                pair_id=w.pair_ids[0],
+                kind="regular",
+                status="planned",
+                day=date(2026, 11, 24),
+                starts_at=starts,
+                duration_min=45,
+                format="offline",
+                agreed_at=tg.clock.now(),
+            )
+        )
+        await session.commit()
+    mentor = tg.fake.user(MENTOR_TG, "Наставник")
+    mentee = tg.fake.user(MENTEE_TG, "Ученик")
+    await run_meeting_jobs(tg.app.session_factory, tg.clock)
+    await tg.deliver()
+    assert not any("Напоминание" in m.plain for m in mentor.messages)
+    tg.clock.set(starts - timedelta(hours=24))
+    await run_meeting_jobs(tg.app.session_factory, tg.clock)
+    await run_meeting_jobs(tg.app.session_factory, tg.clock)
+    await tg.deliver()
+    for user in (mentor, mentee):
+        assert [m.plain for m in user.messages].count("Напоминание: встреча 24.11 15:00.") == 1
+    tg.clock.set(starts - timedelta(hours=1))
+    await run_meeting_jobs(tg.app.session_factory, tg.clock)
+    await tg.deliver()
+    assert any("Через час встреча, в 15:00" in m.plain for m in mentee.messages)
+    tg.clock.set(starts + timedelta(hours=1))
+    await run_meeting_jobs(tg.app.session_factory, tg.clock)
+    await tg.deliver()
+    assert any("Встреча 24.11 15:00 состоялась?" in m.plain for m in mentor.messages)
+    await mentor.send("/meeting")
+    await mentor.press("✅ Да, как планировали")
+    assert "Встреча записана" in mentor.last.plain

@@ -8,6 +8,7 @@ from aiogram_i18n.cores.base import BaseCore
 from markupsafe import Markup
 
 from bot.i18n import pick_locale
+from bot.services.meetings import MESSAGES as MEETING_MESSAGES
 from bot.services.outbox import Delivery, Item
 
 # kind -> the Fluent message of a single notification.
@@ -17,6 +18,7 @@ MESSAGES = {
     "withdrawal": "curator-participant-withdrew",
     "withdrawn-goodbye": "consent-withdrawn-child-told",
 }
+MESSAGES.update(MEETING_MESSAGES)  # bot/services/meetings.py queues these kinds
 SUMMARY_NAMES_MAX = 30
 
 

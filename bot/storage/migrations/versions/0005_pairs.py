@@ -1,7 +1,7 @@
 """pairs: agreement acceptance, mentor terms, candidates, plan items, contact sharing
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-23
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0001"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -37,11 +37,6 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("pair_mentee", schema=None) as batch_op:
         batch_op.add_column(sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index(
-            batch_op.f("ix_pair_mentee_mentee_membership_id"),
-            ["mentee_membership_id"],
-            unique=False,
-        )
 
     op.create_table(
         "pair_mentor_term",
@@ -187,7 +182,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_pair_mentor_term_mentor_membership_id"))
     op.drop_table("pair_mentor_term")
     with op.batch_alter_table("pair_mentee", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_pair_mentee_mentee_membership_id"))
         batch_op.drop_column("accepted_at")
     with op.batch_alter_table("pair", schema=None) as batch_op:
         batch_op.drop_constraint(
