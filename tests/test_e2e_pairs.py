@@ -49,6 +49,8 @@ async def test_a_curator_forms_a_pair_and_both_people_see_it_e2e(
         await engine.dispose()
 
         curator = fake.user(CURATOR_TG, "Вера")
+        mentor = fake.user(MENTOR_TG, "Пётр")
+        kid = fake.user(KID_TG, "Денис")
         await say(curator, "/pairs", "без пары: 1")
         card = await tap(curator, "🧒 Волков Денис", "Подходящие наставники")
         assert "Иванов Пётр" in card.plain and "совпадает запрос: Математика" in card.plain
@@ -56,11 +58,12 @@ async def test_a_curator_forms_a_pair_and_both_people_see_it_e2e(
         await tap(curator, suggested, "Предложить пару")
         await tap(curator, "✅ Предложить", "предложена")
         await tap(curator, "▶️ Утвердить и начать работу", "работает")
+        # The bot's own sender delivers the news to both, each in their own words.
+        await mentor.wait_message("Ваши наставляемые: Волков Денис")
+        await kid.wait_message("Твоя пара начала работу! Твой наставник — Иванов Пётр")
 
-        mentor = fake.user(MENTOR_TG, "Пётр")
         menu = await say(mentor, "/start", "Главное меню")
         assert "ваши наставляемые — Волков Денис" in menu.plain, menu.describe()
-        kid = fake.user(KID_TG, "Денис")
         menu = await say(kid, "/start", "Главное меню")
         assert "твой наставник — Иванов Пётр" in menu.plain, menu.describe()
         pair = await tap(kid, "🤝 Моя пара", "Моя пара")

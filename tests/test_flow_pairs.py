@@ -6,12 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
-from bot.storage.models import AuditEntry, Notification, Pair, PairMentee, PlanItem
+from bot.storage.models import (
+    AuditEntry,
+    Membership,
+    Notification,
+    Pair,
+    PairMentee,
+    PlanItem,
+    User,
+)
 from tests.fake_telegram import FakeUser
 from tests.harness import Running
 from tests.pairs_world import Scene, add_participant, make_scene
+from tests.test_flow_staff import callback_data
 
 CURATOR_TG, MENTOR_TG, KID_TG, OTHER_TG, SPORT_TG = 7101, 7102, 7103, 7104, 7105
 
@@ -57,6 +66,15 @@ async def scene_in(tg: Running) -> Scene:
             session, scene, "masha", "mentee", {}, name="Маша Сидорова", telegram_id=OTHER_TG
         )
         await session.commit()
+    # Everyone has opened the bot before (so what the sender delivers reaches a chat).
+    for telegram_id, name in (
+        (CURATOR_TG, "Вера"),
+        (MENTOR_TG, "Анна"),
+        (KID_TG, "Коля"),
+        (OTHER_TG, "Маша"),
+        (SPORT_TG, "Игорь"),
+    ):
+        tg.fake.user(telegram_id, name)
     return scene
 
 
@@ -204,7 +222,7 @@ async def test_the_mentee_chooses_from_offered_mentors_and_the_mentor_answers(
 
 
 async def test_a_mentor_declines_with_a_reason_the_curator_reads(tg: Running) -> None:
-    await scene_in(tg)
+    scene = await scene_in(tg)
     curator = tg.fake.user(CURATOR_TG, "Вера")
     await curator.send("/pairs")
     await curator.press("Маша Сидорова")
@@ -228,8 +246,15 @@ async def test_a_mentor_declines_with_a_reason_the_curator_reads(tg: Running) ->
         "куратор подберёт другого" in t for t in sport.texts()
     )
     told = [n for n in await rows(tg, Notification) if n.kind == "choice-declined-curator"]
-    assert [n.args["reason"] for n in told] == ["Уезжаю на сборы до весны"]
+    assert [n.recipient_user_id for n in told] == [scene.curator.id]
     assert [n.kind for n in await rows(tg, Notification) if n.kind == "choice-declined"]
+    await tg.deliver()
+    assert any(
+        "Игорь Спортов отказался(ась) наставлять: Маша Сидорова. Причина: Уезжаю на сборы до весны"
+        in t
+        for t in curator.texts()
+    )
+    assert any("Игорь Спортов сейчас не может быть наставником" in t for t in masha.texts())
     assert await rows(tg, Pair) == []
 
 
@@ -338,3 +363,100 @@ async def test_with_contact_sharing_off_there_is_no_chat_button(tg: Running) -> 
     assert not [b for row in kid.last.inline_buttons() for b in row if "url" in b]
     audit = [a for a in await rows(tg, AuditEntry) if a.action == "pair.contacts"]
     assert [a.details["on"] for a in audit] == [False]
+
+
+async def bulk(tg: Running, scene: Scene, mentors: int, mentees: int) -> None:
+    async with tg.app.session_factory() as session:
+        for i in range(mentors):
+            await add_participant(
+                session,
+                scene,
+                f"bm{i}",
+                "mentor",
+                {"category": "mentor.student"},
+                name=f"Наставник {i:03d}",
+            )
+        for i in range(mentees):
+            await add_participant(
+                session,
+                scene,
+                f"bk{i}",
+                "mentee",
+                {"help_topics": ["study"]},
+                name=f"Ученик {i:03d}",
+            )
+        await session.commit()
+
+
+async def statements_of(tg: Running, action: Any) -> int:
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(tg.app.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await action()
+    finally:
+        event.remove(tg.app.engine.sync_engine, "before_cursor_execute", record)
+    return len(seen)
+
+
+async def test_the_curators_screens_do_not_grow_with_the_school(tg: Running) -> None:
+    scene = await scene_in(tg)
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+
+    async def screens() -> None:
+        await curator.send("/pairs")
+        await curator.press("🧒 Коля Петров")
+        await curator.press("◀️ Назад")
+
+    few = await statements_of(tg, screens)
+    await bulk(tg, scene, 150, 350)
+    many = await statements_of(tg, screens)
+    assert many == few
+    await curator.send("/pairs")
+    assert "без пары: 352" in curator.last.body
+    assert "‹" in curator.last.buttons() and "1/44" in curator.last.buttons()
+
+
+async def test_a_curator_cannot_reach_another_schools_people_with_forged_callbacks(
+    tg: Running,
+) -> None:
+    scene = await scene_in(tg)
+    async with tg.app.session_factory() as session:
+        stranger = User(telegram_id=7199, full_name="Чужой Ученик", is_minor=False)
+        session.add(stranger)
+        await session.flush()
+        foreign = Membership(
+            user_id=stranger.id,
+            organisation_id=scene.other_school.id,
+            role="mentee",
+            status="active",
+            profile={},
+        )
+        session.add(foreign)
+        await session.commit()
+        foreign_id = foreign.id
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+    screen = curator.last
+    real = callback_data(screen, "🧒 Коля Петров")
+    own_id = str(scene.members["kolya"].id)
+    assert real.endswith(own_id)
+    await curator.press_data(real[: -len(own_id)] + str(foreign_id), message=screen)
+    assert "нет доступа" in curator.callback_answers[-1]["text"]
+    assert "Чужой Ученик" not in "\n".join(curator.texts())
+    # A forged mentor in the suggestions list of our own mentee: refused as well.
+    await curator.send("/pairs")
+    await curator.press("🧒 Коля Петров")
+    card = curator.last
+    suggested = callback_data(card, "✅ Анна Учителева · 82")
+    mentor_id = str(scene.members["anna"].id)
+    await curator.press_data(suggested[: -len(mentor_id)] + str(foreign_id), message=card)
+    await curator.press("✅ Предложить")
+    assert "нет доступа" in curator.callback_answers[-1]["text"]
+    assert await rows(tg, Pair) == []
+    denied = [a for a in await rows(tg, AuditEntry) if a.action == "denied"]
+    assert {a.details["attempted"] for a in denied} >= {"pairs.suggest", "pair.propose"}

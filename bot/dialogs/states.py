@@ -79,6 +79,12 @@ class Guardian(StatesGroup):
     confirm_full = State()
 
 
+class ParticipantCategory(StatesGroup):
+    """Curator: set a mentee's category (students never label themselves)."""
+
+    choose = State()
+
+
 class Pairs(StatesGroup):
     """Curator: the programme's people, suggestions, pairs and groups, the order, the stage."""
 
@@ -149,9 +155,3 @@ class MeetingLog(StatesGroup):
     fit = State()
     thanks = State()
     nothing = State()
-
-
-class ParticipantCategory(StatesGroup):
-    """Curator: set a mentee's category (students never label themselves)."""
-
-    choose = State()

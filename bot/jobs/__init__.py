@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.jobs.meetings import run_meeting_jobs
+from bot.jobs.pairs import add_pair_jobs
 from bot.jobs.render import Renderer
 from bot.jobs.scheduler import create_scheduler
 from bot.jobs.sender import Sender
@@ -89,4 +90,5 @@ def create_jobs(
         max_instances=1,
         misfire_grace_time=None,
     )
+    add_pair_jobs(scheduler, sessions, clock, settings)
     return Jobs(sender=sender, scheduler=scheduler)

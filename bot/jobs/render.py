@@ -10,6 +10,7 @@ from markupsafe import Markup
 from bot.i18n import pick_locale
 from bot.services.meetings import MESSAGES as MEETING_MESSAGES
 from bot.services.outbox import Delivery, Item
+from bot.services.pair_notices import MESSAGES as PAIR_MESSAGES
 
 # kind -> the Fluent message of a single notification.
 MESSAGES = {
@@ -17,6 +18,7 @@ MESSAGES = {
     "paper-consent": "consent-paper-marked",
     "withdrawal": "curator-participant-withdrew",
     "withdrawn-goodbye": "consent-withdrawn-child-told",
+    **PAIR_MESSAGES,
 }
 MESSAGES.update(MEETING_MESSAGES)  # bot/services/meetings.py queues these kinds
 SUMMARY_NAMES_MAX = 30

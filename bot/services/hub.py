@@ -100,6 +100,14 @@ class ServiceHub:
         return MembershipService(self.session, self.consent)
 
     @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self.session, self.settings.clock)
+
+    @cached_property
+    def quiet_hours(self) -> QuietHoursService:
+        return QuietHoursService(self.session, self.access, self.audit)
+
+    @cached_property
     def matching(self) -> MatchingService:
         return MatchingService(self.session, self.access, self.catalog, self.settings.matching)
 
@@ -112,6 +120,7 @@ class ServiceHub:
             self.consent,
             self.catalog,
             self.settings.matching,
+            self.outbox,
         )
 
     @cached_property
@@ -121,11 +130,3 @@ class ServiceHub:
     @cached_property
     def meetings(self) -> MeetingService:
         return MeetingService(self.session, self.access, self.audit, self.settings.clock.now)
-
-    @cached_property
-    def outbox(self) -> Outbox:
-        return Outbox(self.session, self.settings.clock)
-
-    @cached_property
-    def quiet_hours(self) -> QuietHoursService:
-        return QuietHoursService(self.session, self.access, self.audit)

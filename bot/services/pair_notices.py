@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.outbox import Outbox, curators_of
-from bot.storage.models import Notification, User, utcnow
+from bot.storage.models import Notification, User
 
 # kind -> Fluent message
 MESSAGES = {
@@ -40,9 +40,10 @@ MESSAGES = {
 
 
 class PairNotices:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, outbox: Outbox | None = None) -> None:
         self.session = session
-        self.outbox = Outbox(session)
+        self.outbox = outbox or Outbox(session)
+        self.clock = self.outbox.clock
 
     async def tell(
         self,
@@ -68,7 +69,7 @@ class PairNotices:
                 subject=subject,
                 recipient_user_id=user.id,
                 args={**args, "young": "yes" if user.is_minor else "no"},
-                period=period or utcnow().isoformat(timespec="seconds"),
+                period=period or self.clock.now().isoformat(timespec="seconds"),
                 organisation_id=organisation_id,
                 delay=delay,
                 expires_at=expires_at,
@@ -99,6 +100,6 @@ class PairNotices:
                 Notification.subject == subject,
                 Notification.status == "pending",
             )
-            .values(status="skipped", reason="answered", finished_at=utcnow())
+            .values(status="skipped", reason="answered", finished_at=self.clock.now())
             .execution_options(synchronize_session=False)
         )

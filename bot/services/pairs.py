@@ -28,6 +28,7 @@ from bot.services.catalog import CATALOG_DIR, Catalog
 from bot.services.consent import ConsentService
 from bot.services.errors import DomainError, InvalidInput, NotFound
 from bot.services.matching import LIVE_PAIR_STATUSES, MatchingRules, mentor_loads
+from bot.services.outbox import Outbox
 from bot.services.pair_notices import PairNotices
 from bot.services.programmes import STAGES
 from bot.services.registration import clean_text
@@ -40,7 +41,6 @@ from bot.storage.models import (
     PairMentorTerm,
     Programme,
     User,
-    utcnow,
 )
 
 END_REASONS = (
@@ -166,6 +166,7 @@ class PairService:
         consent: ConsentService,
         catalog: Catalog,
         rules: MatchingRules,
+        outbox: Outbox | None = None,
     ) -> None:
         self.session = session
         self.access = access
@@ -173,7 +174,8 @@ class PairService:
         self.consent = consent
         self.catalog = catalog
         self.rules = rules
-        self.notices = PairNotices(session)
+        self.notices = PairNotices(session, outbox)
+        self.clock = self.notices.clock
 
     # --- reading ------------------------------------------------------------------------
 
@@ -311,7 +313,7 @@ class PairService:
         mine = select(Membership.id).where(
             Membership.user_id == actor.user_id, Membership.role.in_(("mentor", "mentee"))
         )
-        recent = utcnow() - timedelta(days=30)
+        recent = self.clock.now() - timedelta(days=30)
         query = (
             select(Pair)
             .where(
@@ -587,7 +589,11 @@ class PairService:
         self.session.add_all(
             [PairMentee(pair_id=pair.id, mentee_membership_id=m.id) for m, _ in mentees]
         )
-        self.session.add(PairMentorTerm(pair_id=pair.id, mentor_membership_id=mentor.id))
+        self.session.add(
+            PairMentorTerm(
+                pair_id=pair.id, mentor_membership_id=mentor.id, started_at=self.clock.now()
+            )
+        )
         await self.session.flush()
         programme = await self.session.get(Programme, pair.programme_id)
         if programme is not None:
@@ -636,7 +642,7 @@ class PairService:
         if pair.status != "proposed":
             raise DomainError("pairs-not-proposed")
         pair.status = "active"
-        pair.activated_at = utcnow()
+        pair.activated_at = self.clock.now()
         programme = await self.session.get(Programme, pair.programme_id)
         if programme is not None:
             await self._advance(programme, "working")
@@ -675,7 +681,7 @@ class PairService:
         pair.status = outcome
         pair.end_reason = reason
         pair.end_note = note if reason == "other" else None
-        pair.ended_at = utcnow()
+        pair.ended_at = self.clock.now()
         term = await self.session.scalar(
             select(PairMentorTerm).where(
                 PairMentorTerm.pair_id == pair.id, PairMentorTerm.ended_at.is_(None)
@@ -717,7 +723,7 @@ class PairService:
             actor, "pair.replace", new_mentor_membership_id, [], pair.programme_id
         )
         old = await self._view(pair.id)
-        now = utcnow()
+        now = self.clock.now()
         term = await self.session.scalar(
             select(PairMentorTerm).where(
                 PairMentorTerm.pair_id == pair.id, PairMentorTerm.ended_at.is_(None)
@@ -830,7 +836,7 @@ class PairService:
             )
         if view.status != "active":
             raise DomainError("pairs-not-active")
-        now = utcnow()
+        now = self.clock.now()
         if side == "mentor":
             pair = await self.session.get(Pair, pair_id)
             assert pair is not None
@@ -910,7 +916,7 @@ class PairService:
             if candidate.answer == "chosen":
                 await self.notices.cancel("choice-reminder", f"candidate:{candidate.id}")
             candidate.answer = answer
-            candidate.answered_at = utcnow()
+            candidate.answered_at = self.clock.now()
             candidate.reason = reason
 
     async def _candidates(self, mentee_membership_id: int) -> list[CandidateView]:
@@ -990,7 +996,7 @@ class PairService:
                 Candidate.answer.is_(None) | (Candidate.answer == "chosen"),
             )
         )
-        now = utcnow()
+        now = self.clock.now()
         for other in others:
             other.answer, other.answered_at, other.reason = "withdrawn", now, "other-chosen"
         candidate.answer = "chosen"
@@ -1074,7 +1080,7 @@ class PairService:
         )
         mentee, mentee_user = people[candidate.mentee_membership_id]
         mentor, mentor_user = people[candidate.mentor_membership_id]
-        candidate.answered_at = utcnow()
+        candidate.answered_at = self.clock.now()
         subject = f"candidate:{candidate.id}"
         args = {"name": mentee_user.full_name or "", "partner": mentor_user.full_name or ""}
         if not accept:
@@ -1140,7 +1146,7 @@ class PairService:
     ) -> int:
         """Chosen mentors who did not answer in three days: the mentee returns to the
         curator (both are told). Called by the scheduler and when the curator looks."""
-        now = now or utcnow()
+        now = now or self.clock.now()
         overdue = list(
             await self.session.scalars(
                 select(Candidate).where(

@@ -35,6 +35,7 @@ def upgrade() -> None:
             ["id"],
             ondelete="SET NULL",
         )
+    # (pair_mentee's index on mentee_membership_id comes with 0002)
     with op.batch_alter_table("pair_mentee", schema=None) as batch_op:
         batch_op.add_column(sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True))
 
