@@ -460,3 +460,13 @@ async def test_reminders_go_out_by_the_scheduler_job(tg: Running) -> None:
     await mentor.send("/meeting")
     await mentor.press("✅ Да, как планировали")
     assert "Встреча записана" in mentor.last.plain
+
+
+async def test_help_names_the_meeting_command(tg: Running) -> None:
+    await world(tg, [("m", ["a"])], minor=True)
+    mentor = tg.fake.user(MENTOR_TG, "Наставник")
+    mentee = tg.fake.user(MENTEE_TG, "Ученик")
+    await mentor.send("/help")
+    assert "встречи — /meeting" in mentor.last.plain
+    await mentee.send("/help")
+    assert "твой план — /plan, встречи — /meeting" in mentee.last.plain
