@@ -46,9 +46,9 @@ async def register_chat_commands(
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "admin": ("organisations",),
-    "curator": ("programmes", "participants", "pairs", "plan"),
-    "mentor": ("plan",),
-    "mentee": ("plan",),
+    "curator": ("programmes", "participants", "pairs", "plan", "meeting"),
+    "mentor": ("plan", "meeting"),
+    "mentee": ("plan", "meeting"),
 }
 
 

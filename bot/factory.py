@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.dialogs.guardian import guardian_dialog
 from bot.dialogs.language import language_dialog
 from bot.dialogs.main_menu import main_menu_dialog
+from bot.dialogs.meeting_log import meeting_log_dialog
 from bot.dialogs.my_data import my_data_dialog
 from bot.dialogs.my_pair import my_pair_dialog
 from bot.dialogs.organisations import organisations_dialog
@@ -33,7 +34,7 @@ from bot.dialogs.plan import plan_dialog
 from bot.dialogs.programmes import programmes_dialog
 from bot.dialogs.quiet_hours import quiet_hours_dialog
 from bot.dialogs.registration import registration_dialog
-from bot.handlers import errors, fallback, joining, pairs, personal_data, start
+from bot.handlers import errors, fallback, joining, meetings, pairs, personal_data, start
 from bot.i18n import create_i18n_middleware
 from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
@@ -145,6 +146,7 @@ def create_dispatcher(
         start.router(),
         personal_data.router(),
         pairs.router(),
+        meetings.router(),
         main_menu_dialog(),
         language_dialog(),
         registration_dialog(),
@@ -156,6 +158,7 @@ def create_dispatcher(
         pairs_dialog(),
         my_pair_dialog(),
         plan_dialog(),
+        meeting_log_dialog(),
         participant_category_dialog(),
         quiet_hours_dialog(),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo
 from aiogram_dialog.widgets.text import List
 from markupsafe import Markup
@@ -107,6 +107,12 @@ async def continue_registration(
         await manager.start(Registration.welcome, data={"membership_id": membership_id})
 
 
+async def open_meetings(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    from bot.dialogs.meeting_log import start_meeting
+
+    await start_meeting(manager, ShowMode.EDIT)
+
+
 def main_menu_dialog() -> Dialog:
     return Dialog(
         Window(
@@ -145,6 +151,12 @@ def main_menu_dialog() -> Dialog:
                 when="is_curator",
             ),
             Start(T("pairs-menu-button"), id="my_pair", state=MyPair.main, when="is_participant"),
+            Button(
+                T("meetings-menu-button"),
+                id="meetings",
+                on_click=open_meetings,
+                when="is_participant",
+            ),
             Start(T("menu-mydata"), id="mydata", state=MyData.main),
             Start(T("menu-language"), id="language", state=Language.choose),
             buttons_only(),

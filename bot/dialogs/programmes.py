@@ -32,6 +32,7 @@ from bot.dialogs.widgets import (
     buttons_only,
     hint,
     i18n_of,
+    plain_text_of,
     scrolling_select,
     services_of,
     text_of,
@@ -144,7 +145,19 @@ async def view_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "start": format_date(programme.period_start),
         "end": format_date(programme.period_end),
         "stage": text_of(dialog_manager, "stage-" + programme.stage.replace("_", "-")),
+        "quiet_label": plain_text_of(
+            dialog_manager,
+            "meetings-quiet-days-button",
+            days=await services.meetings.quiet_days(actor_of(dialog_manager), programme.id),
+        ),
     }
+
+
+async def on_quiet_days(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    """The quiet-pair days of the programme: 7 → 10 → 14 → 21 → 30 → 7."""
+    await services_of(manager).meetings.next_quiet_days(
+        actor_of(manager), int(manager.dialog_data["programme_id"])
+    )
 
 
 async def uses_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -379,6 +392,7 @@ def programmes_dialog() -> Dialog:
                 Button(T("staff-prog-invite-mentee"), id="invite_mentee", on_click=on_invite_role),
             ),
             SwitchTo(T("staff-prog-import"), id="import", state=Programmes.import_file),
+            Button(Format("{quiet_label}"), id="quiet_days", on_click=on_quiet_days),
             SwitchTo(T("button-back"), id="back", state=Programmes.list),
             buttons_only(),
             state=Programmes.view,

@@ -124,3 +124,34 @@ class Plan(StatesGroup):
     item = State()
     title = State()
     due = State()
+
+
+class MeetingLog(StatesGroup):
+    """/meeting: log a meeting in three taps, its history, planning, the mentee's answers."""
+
+    pair = State()
+    held = State()  # «Встреча состоялась?» about an agreed meeting whose time has passed
+    day = State()
+    calendar = State()
+    confirm = State()  # the one-tap save, and a button per field to change it
+    kind = State()
+    duration = State()
+    format = State()
+    topic = State()
+    outcome = State()
+    attendance = State()
+    saved = State()
+    history = State()
+    view = State()
+    delete = State()
+    planned = State()
+    plan_day = State()
+    plan_calendar = State()
+    plan_time = State()
+    ask = State()  # mentee: did it happen?
+    rate = State()
+    comment = State()
+    share = State()
+    fit = State()
+    thanks = State()
+    nothing = State()

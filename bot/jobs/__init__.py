@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.jobs.meetings import run_meeting_jobs
 from bot.jobs.pairs import add_pair_jobs
 from bot.jobs.render import Renderer
 from bot.jobs.scheduler import create_scheduler
@@ -78,5 +79,16 @@ def create_jobs(
         clock=clock,
     )
     scheduler = create_scheduler(sender, settings.scheduler_tick_seconds)
+    # The meetings' due work: reminders, «Встреча состоялась?», the quiet-pair ladder.
+    scheduler.add_job(
+        run_meeting_jobs,
+        "interval",
+        args=(sessions, clock),
+        seconds=settings.scheduler_tick_seconds,
+        id="meetings-due",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+    )
     add_pair_jobs(scheduler, sessions, clock, settings)
     return Jobs(sender=sender, scheduler=scheduler)

@@ -8,6 +8,7 @@ from aiogram_i18n.cores.base import BaseCore
 from markupsafe import Markup
 
 from bot.i18n import pick_locale
+from bot.services.meetings import MESSAGES as MEETING_MESSAGES
 from bot.services.outbox import Delivery, Item
 from bot.services.pair_notices import MESSAGES as PAIR_MESSAGES
 
@@ -19,6 +20,7 @@ MESSAGES = {
     "withdrawn-goodbye": "consent-withdrawn-child-told",
     **PAIR_MESSAGES,
 }
+MESSAGES.update(MEETING_MESSAGES)  # bot/services/meetings.py queues these kinds
 SUMMARY_NAMES_MAX = 30
 
 

@@ -15,6 +15,7 @@ from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.consent import ConsentService
 from bot.services.invites import InviteService
 from bot.services.matching import MatchingRules, MatchingService, load_rules
+from bot.services.meetings import MeetingService
 from bot.services.memberships import MembershipService
 from bot.services.organisations import OrganisationService
 from bot.services.outbox import Outbox
@@ -125,3 +126,7 @@ class ServiceHub:
     @cached_property
     def plan(self) -> PlanService:
         return PlanService(self.session, self.access, self.audit, self.pairs)
+
+    @cached_property
+    def meetings(self) -> MeetingService:
+        return MeetingService(self.session, self.access, self.audit, self.settings.clock.now)

@@ -5,6 +5,7 @@ from bot.storage.models.base import Base, utcnow
 from bot.storage.models.consent import Consent, GuardianLink
 from bot.storage.models.dialog_state import DialogState
 from bot.storage.models.invite import Invite
+from bot.storage.models.meeting import Meeting, MeetingAttendance, PairFit
 from bot.storage.models.membership import Membership
 from bot.storage.models.notification import Notification
 from bot.storage.models.organisation import Organisation
@@ -20,10 +21,13 @@ __all__ = [
     "DialogState",
     "GuardianLink",
     "Invite",
+    "Meeting",
+    "MeetingAttendance",
     "Membership",
     "Notification",
     "Organisation",
     "Pair",
+    "PairFit",
     "PairMentee",
     "PairMentorTerm",
     "PlanItem",

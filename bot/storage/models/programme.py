@@ -24,6 +24,8 @@ class Programme(Base):
     stage: Mapped[str] = mapped_column(String(32), default="preparation")
     # Whether pair members get a button that opens each other's chat.
     contact_sharing: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # A pair with no meeting for this many days is nudged (then the curator at +7, +16).
+    quiet_pair_days: Mapped[int] = mapped_column(default=14, server_default="14")
     created_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )

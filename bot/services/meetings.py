@@ -1,0 +1,1346 @@
+"""Meetings: logged by a pair's mentor (or the school's curator, from a paper diary),
+planned by either side and agreed by the other, confirmed and rated by each mentee.
+
+Every call is checked here from the ids the client sent: a pair's mentor and mentees see
+its meetings, the school's curators see and fix everything; nobody else learns whether a
+pair or meeting exists (the same refusal and audit row as another school's). A mentor
+edits or deletes their own log for 48 hours, after that only the curator can.
+
+What the bot says to others (a mentee asked to confirm, the curator told of a dispute, a
+proposal to the other side) is queued through the outbox in the acting update's
+transaction; reminders and the quiet-pair ladder are computed by `MeetingJobs.tick`, which
+the scheduler calls. Time comes from an injectable clock. No aiogram here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.access import AccessService, Actor
+from bot.services.audit import AuditService
+from bot.services.errors import AccessDenied, DomainError, InvalidInput, NotFound
+from bot.services.registration import clean_text
+from bot.storage.models import (
+    Meeting,
+    MeetingAttendance,
+    Membership,
+    Organisation,
+    Pair,
+    PairFit,
+    PairMentee,
+    Programme,
+    User,
+    utcnow,
+)
+
+# The methodology's order (Р-145): the kind suggested next follows the pair's history.
+KINDS = ("organisational", "trial", "planning", "regular", "final")
+FORMATS = ("offline", "online")
+DURATIONS = (30, 45, 60, 90)
+DURATION_MAX = 600
+DEFAULT_DURATION = 45
+TOPIC_MAX = 200
+OUTCOME_MAX = 1000
+COMMENT_MAX = 1000
+EDIT_WINDOW = timedelta(hours=48)
+LOG_DAYS_BACK = 366
+PLAN_DAYS_AHEAD = 120
+FIT_ANSWERS = ("fits", "unsure", "no")
+DEFAULT_QUIET_DAYS = 14
+QUIET_CHOICES = (7, 10, 14, 21, 30)
+# The quiet-pair ladder: days after the programme's N (14 → 14, 21, 30).
+LADDER = (("nudge", 0), ("curator", 7), ("close", 16))
+REMINDER_24H = timedelta(hours=24)
+REMINDER_1H = timedelta(hours=1)
+# A 24-hour reminder that would fall in the night goes this long before the night starts.
+EVENING_MARGIN = timedelta(minutes=30)
+
+Clock = Callable[[], datetime]
+
+
+def clean_duration(text: str) -> int:
+    """A typed duration in minutes: «50», «50 мин», «1:30» (hours:minutes)."""
+    value = text.strip().lower().rstrip(".")
+    for suffix in ("минут", "мин", "min", "m"):
+        if value.endswith(suffix):
+            value = value[: -len(suffix)].strip()
+            break
+    try:
+        if ":" in value:
+            hours, minutes = value.split(":", 1)
+            total = int(hours) * 60 + int(minutes)
+        else:
+            total = int(value)
+    except ValueError:
+        raise InvalidInput("meeting-duration", limit=DURATION_MAX) from None
+    if not 5 <= total <= DURATION_MAX:
+        raise InvalidInput("meeting-duration", limit=DURATION_MAX)
+    return total
+
+
+def clean_day(text: str, today: date) -> date:
+    """A typed date: «23.11», «23.11.2026», «2026-11-23»."""
+    value = text.strip().rstrip(".")
+    try:
+        if "-" in value:
+            return date.fromisoformat(value)
+        parts = [int(p) for p in value.replace("/", ".").split(".")]
+        if len(parts) == 2:
+            return date(today.year, parts[1], parts[0])
+        if len(parts) == 3:
+            year = parts[2] + 2000 if parts[2] < 100 else parts[2]
+            return date(year, parts[1], parts[0])
+    except ValueError:
+        pass
+    raise InvalidInput("meeting-date")
+
+
+def clean_clock(text: str) -> time:
+    """A typed time of day: «15:30», «15.30», «15»."""
+    value = text.strip().replace(".", ":").replace("-", ":")
+    try:
+        if ":" in value:
+            hours, minutes = value.split(":", 1)
+            return time(int(hours), int(minutes))
+        return time(int(value), 0)
+    except ValueError:
+        raise InvalidInput("meeting-time") from None
+
+
+def clean_topic(text: str) -> str:
+    return clean_text(text, TOPIC_MAX)
+
+
+def clean_outcome(text: str) -> str:
+    return clean_text(text, OUTCOME_MAX)
+
+
+def clean_comment(text: str) -> str:
+    return clean_text(text, COMMENT_MAX)
+
+
+def suggest_kind(held: Sequence[str]) -> str:
+    """The next kind in the methodology's order: the first of организационная, пробная,
+    планирование not held yet, then регулярная."""
+    done = set(held)
+    for kind in KINDS[:3]:
+        if kind not in done:
+            return kind
+    return "regular"
+
+
+@dataclass(frozen=True, slots=True)
+class Person_:
+    membership_id: int
+    user_id: int
+    name: str
+    is_minor: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PairContext:
+    """A pair as the meeting rules need it, and who is asking."""
+
+    pair_id: int
+    organisation_id: int
+    programme_id: int
+    timezone: str
+    quiet_start: time
+    quiet_end: time
+    quiet_days: int
+    status: str
+    mentor: Person_
+    mentees: tuple[Person_, ...]
+    side: str  # mentor | mentee | curator
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.mentees) > 1
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def mentee_of(self, user_id: int) -> Person_ | None:
+        return next((m for m in self.mentees if m.user_id == user_id), None)
+
+    def label(self) -> str:
+        return ", ".join(m.name for m in self.mentees)
+
+
+@dataclass(frozen=True, slots=True)
+class PairChoice:
+    pair_id: int
+    mentor_name: str
+    mentee_names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Usual:
+    """What the one-tap button repeats: the suggested kind with the pair's last duration
+    and format."""
+
+    kind: str
+    duration_min: int
+    format: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceView:
+    membership_id: int
+    name: str
+    present: bool
+    confirmed: bool | None
+    disputed: bool
+    rating: int | None  # only for the curator
+    comment: str | None  # the curator; the mentor only when shared
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingView:
+    id: int
+    pair_id: int
+    kind: str
+    status: str
+    day: date
+    starts_local: datetime | None
+    duration_min: int | None
+    format: str
+    topic: str | None
+    outcome: str | None
+    agreed: bool
+    proposed_by_me: bool
+    attendance: tuple[AttendanceView, ...]
+    can_edit: bool
+
+    @property
+    def confirmation(self) -> str:
+        """all | disputed | waiting | none: the mentees' answers in one word."""
+        present = [a for a in self.attendance if a.present]
+        if not present:
+            return "none"
+        if any(a.disputed for a in present):
+            return "disputed"
+        if all(a.confirmed for a in present):
+            return "all"
+        return "waiting"
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A held meeting a mentee has not answered yet."""
+
+    meeting_id: int
+    pair_id: int
+    kind: str
+    day: date
+    mentor_name: str
+
+
+def _young(user: User | None) -> str:
+    return "yes" if user is not None and user.is_minor else "no"
+
+
+class MeetingService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        access: AccessService,
+        audit: AuditService,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.session = session
+        self.access = access
+        self.audit = audit
+        self.clock = clock
+
+    # --- access ---------------------------------------------------------------------------
+
+    async def _context(self, pair: Pair, actor: Actor | None) -> PairContext:
+        org = await self.session.get(Organisation, pair.organisation_id)
+        programme = await self.session.get(Programme, pair.programme_id)
+        assert org is not None and programme is not None
+        mentor_row = (
+            await self.session.execute(
+                select(Membership.id, User)
+                .join(User, User.id == Membership.user_id)
+                .where(Membership.id == pair.mentor_membership_id)
+            )
+        ).one()
+        mentee_rows = (
+            await self.session.execute(
+                select(Membership.id, User)
+                .join(PairMentee, PairMentee.mentee_membership_id == Membership.id)
+                .join(User, User.id == Membership.user_id)
+                .where(PairMentee.pair_id == pair.id)
+                .order_by(Membership.id)
+            )
+        ).all()
+
+        def person(membership_id: int, user: User) -> Person_:
+            return Person_(membership_id, user.id, user.full_name or "—", bool(user.is_minor))
+
+        mentor = person(*mentor_row)
+        mentees = tuple(person(*row) for row in mentee_rows)
+        side = "curator"
+        if actor is not None:
+            if mentor.user_id == actor.user_id:
+                side = "mentor"
+            elif any(m.user_id == actor.user_id for m in mentees):
+                side = "mentee"
+        return PairContext(
+            pair_id=pair.id,
+            organisation_id=pair.organisation_id,
+            programme_id=pair.programme_id,
+            timezone=org.timezone,
+            quiet_start=org.quiet_start,
+            quiet_end=org.quiet_end,
+            quiet_days=programme.quiet_pair_days or DEFAULT_QUIET_DAYS,
+            status=pair.status,
+            mentor=mentor,
+            mentees=mentees,
+            side=side,
+        )
+
+    async def pair_context(
+        self, actor: Actor, pair_id: int, action: str, *, sides: Iterable[str] = ("mentor",)
+    ) -> PairContext:
+        """The pair if `actor` is one of `sides` of it or the school's curator; otherwise
+        the same refusal whether the pair is missing or someone else's."""
+        pair = await self.session.get(Pair, pair_id)
+        if pair is not None:
+            ctx = await self._context(pair, actor)
+            if ctx.side in sides:
+                return ctx
+            if actor.is_curator_of(pair.organisation_id):
+                return ctx if ctx.side == "curator" else _as_curator(ctx)
+        await self.access.require_curator(
+            actor,
+            pair.organisation_id if pair is not None else None,
+            action,
+            object_type="pair",
+            object_id=pair_id,
+        )
+        raise NotFound()  # pragma: no cover - require_curator raised
+
+    async def _meeting(
+        self, actor: Actor, meeting_id: int, action: str, *, sides: Iterable[str]
+    ) -> tuple[Meeting, PairContext]:
+        meeting = await self.session.get(Meeting, meeting_id)
+        if meeting is None:
+            await self.access.require_curator(
+                actor, None, action, object_type="meeting", object_id=meeting_id
+            )
+            raise NotFound()  # pragma: no cover
+        ctx = await self.pair_context(actor, meeting.pair_id, action, sides=sides)
+        return meeting, ctx
+
+    # --- the programme's setting ----------------------------------------------------------
+
+    async def _programme(self, actor: Actor, programme_id: int, action: str) -> Programme:
+        programme = await self.session.get(Programme, programme_id)
+        await self.access.require_curator(
+            actor,
+            programme.organisation_id if programme is not None else None,
+            action,
+            object_type="programme",
+            object_id=programme_id,
+        )
+        assert programme is not None
+        return programme
+
+    async def quiet_days(self, actor: Actor, programme_id: int) -> int:
+        programme = await self._programme(actor, programme_id, "programme.quiet_days")
+        return programme.quiet_pair_days or DEFAULT_QUIET_DAYS
+
+    async def next_quiet_days(self, actor: Actor, programme_id: int) -> int:
+        """The curator steps the programme's quiet-pair days through QUIET_CHOICES."""
+        programme = await self._programme(actor, programme_id, "programme.quiet_days")
+        current = programme.quiet_pair_days or DEFAULT_QUIET_DAYS
+        later = [d for d in QUIET_CHOICES if d > current]
+        programme.quiet_pair_days = later[0] if later else QUIET_CHOICES[0]
+        await self.audit.record(
+            actor.user_id,
+            "programme.quiet_days",
+            organisation_id=programme.organisation_id,
+            object_type="programme",
+            object_id=programme.id,
+            days=programme.quiet_pair_days,
+        )
+        return programme.quiet_pair_days
+
+    # --- choosing a pair ------------------------------------------------------------------
+
+    async def pairs_for(self, actor: Actor, side: str = "mentor") -> list[PairChoice]:
+        """Active pairs where the person is the mentor (or a mentee); for a curator, the
+        active pairs of their schools."""
+        if side == "curator":
+            schools = {r.organisation_id for r in actor.active("curator")}
+            query = select(Pair).where(Pair.organisation_id.in_(schools))
+        else:
+            role = "mentor" if side == "mentor" else "mentee"
+            memberships = [r.membership_id for r in actor.active(role)]
+            if side == "mentor":
+                query = select(Pair).where(Pair.mentor_membership_id.in_(memberships))
+            else:
+                query = (
+                    select(Pair)
+                    .join(PairMentee, PairMentee.pair_id == Pair.id)
+                    .where(PairMentee.mentee_membership_id.in_(memberships))
+                )
+        pairs = list(
+            await self.session.scalars(query.where(Pair.status == "active").order_by(Pair.id))
+        )
+        choices = []
+        for pair in pairs:
+            ctx = await self._context(pair, actor)
+            choices.append(PairChoice(pair.id, ctx.mentor.name, tuple(m.name for m in ctx.mentees)))
+        return choices
+
+    # --- logging --------------------------------------------------------------------------
+
+    def today(self, ctx: PairContext) -> date:
+        return self.clock().astimezone(ctx.zone).date()
+
+    async def usual(self, ctx: PairContext) -> Usual:
+        held = list(
+            await self.session.scalars(
+                select(Meeting)
+                .where(Meeting.pair_id == ctx.pair_id, Meeting.status == "held")
+                .order_by(Meeting.day.desc(), Meeting.id.desc())
+            )
+        )
+        kind = suggest_kind([m.kind for m in held])
+        if not held:
+            return Usual(kind, DEFAULT_DURATION, "offline")
+        last = held[0]
+        return Usual(kind, last.duration_min or DEFAULT_DURATION, last.format)
+
+    def check_day(self, ctx: PairContext, day: date) -> date:
+        today = self.today(ctx)
+        if day > today:
+            raise InvalidInput("meeting-date-future")
+        if day < today - timedelta(days=LOG_DAYS_BACK):
+            raise InvalidInput("meeting-date-old")
+        return day
+
+    def _check_fields(self, kind: str, duration: int, fmt: str) -> None:
+        if kind not in KINDS or fmt not in FORMATS or not 5 <= duration <= DURATION_MAX:
+            raise InvalidInput("meeting-fields")
+
+    async def log(
+        self,
+        actor: Actor,
+        pair_id: int,
+        *,
+        day: date,
+        kind: str,
+        duration_min: int,
+        format: str,
+        topic: str | None = None,
+        outcome: str | None = None,
+        present: Iterable[int] | None = None,
+    ) -> MeetingView:
+        """Record a held meeting; each mentee who was there is asked to confirm it."""
+        ctx = await self.pair_context(actor, pair_id, "meeting.log")
+        if ctx.status != "active":
+            raise DomainError("meeting-pair-inactive")
+        self.check_day(ctx, day)
+        self._check_fields(kind, duration_min, format)
+        chosen = self._present(ctx, present)
+        now = self.clock()
+        meeting = Meeting(
+            organisation_id=ctx.organisation_id,
+            pair_id=ctx.pair_id,
+            kind=kind,
+            status="held",
+            day=day,
+            duration_min=duration_min,
+            format=format,
+            topic=clean_topic(topic) if topic else None,
+            outcome=clean_outcome(outcome) if outcome else None,
+            logged_by_user_id=actor.user_id,
+            logged_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(meeting)
+        await self.session.flush()
+        await self._attendance(meeting, ctx, chosen)
+        await self.audit.record(
+            actor.user_id,
+            "meeting.log",
+            organisation_id=ctx.organisation_id,
+            object_type="meeting",
+            object_id=meeting.id,
+            pair_id=ctx.pair_id,
+            by=ctx.side,
+        )
+        return await self.view(actor, meeting.id)
+
+    def _present(self, ctx: PairContext, present: Iterable[int] | None) -> set[int]:
+        everyone = {m.membership_id for m in ctx.mentees}
+        if present is None:
+            return everyone
+        chosen = set(present)
+        if not chosen or not chosen <= everyone:
+            raise InvalidInput("meeting-attendance")
+        return chosen
+
+    async def _attendance(self, meeting: Meeting, ctx: PairContext, present: set[int]) -> None:
+        for mentee in ctx.mentees:
+            here = mentee.membership_id in present
+            self.session.add(
+                MeetingAttendance(
+                    meeting_id=meeting.id,
+                    mentee_membership_id=mentee.membership_id,
+                    present=here,
+                )
+            )
+        await self.session.flush()
+        notices = MeetingNotices(self.session, self.clock)
+        for mentee in ctx.mentees:
+            if mentee.membership_id in present:
+                await notices.tell(
+                    "meeting-confirm",
+                    subject=f"meeting:{meeting.id}",
+                    user_ids=[mentee.user_id],
+                    organisation_id=ctx.organisation_id,
+                    args={"day": meeting.day.strftime("%d.%m"), "kind": meeting.kind},
+                )
+
+    async def _editable(
+        self, actor: Actor, meeting_id: int, action: str
+    ) -> tuple[Meeting, PairContext]:
+        meeting, ctx = await self._meeting(actor, meeting_id, action, sides=("mentor",))
+        if ctx.side == "curator" or actor.is_curator_of(ctx.organisation_id):
+            return meeting, ctx
+        if meeting.status != "held" or not self._within_window(meeting, actor):
+            await self.access.deny(
+                actor, action, object_type="meeting", object_id=meeting_id, reason="window"
+            )
+            raise DomainError("meeting-locked")
+        return meeting, ctx
+
+    def _within_window(self, meeting: Meeting, actor: Actor) -> bool:
+        return (
+            meeting.logged_by_user_id == actor.user_id
+            and meeting.logged_at is not None
+            and self.clock() - meeting.logged_at <= EDIT_WINDOW
+        )
+
+    async def edit(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        *,
+        day: date,
+        kind: str,
+        duration_min: int,
+        format: str,
+        topic: str | None,
+        outcome: str | None,
+        present: Iterable[int] | None = None,
+    ) -> MeetingView:
+        meeting, ctx = await self._editable(actor, meeting_id, "meeting.edit")
+        self.check_day(ctx, day)
+        self._check_fields(kind, duration_min, format)
+        chosen = self._present(ctx, present)
+        meeting.day = day
+        meeting.kind = kind
+        meeting.duration_min = duration_min
+        meeting.format = format
+        meeting.topic = clean_topic(topic) if topic else None
+        meeting.outcome = clean_outcome(outcome) if outcome else None
+        meeting.updated_at = self.clock()
+        rows = await self.session.scalars(
+            select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
+        )
+        for row in rows:
+            row.present = row.mentee_membership_id in chosen
+        await self.audit.record(
+            actor.user_id,
+            "meeting.edit",
+            organisation_id=ctx.organisation_id,
+            object_type="meeting",
+            object_id=meeting.id,
+        )
+        await self.session.flush()
+        return await self.view(actor, meeting.id)
+
+    async def delete(self, actor: Actor, meeting_id: int) -> None:
+        meeting, ctx = await self._editable(actor, meeting_id, "meeting.delete")
+        await self.session.execute(
+            delete(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
+        )
+        await self.session.delete(meeting)
+        await self.audit.record(
+            actor.user_id,
+            "meeting.delete",
+            organisation_id=ctx.organisation_id,
+            object_type="meeting",
+            object_id=meeting_id,
+            pair_id=ctx.pair_id,
+        )
+        await self.session.flush()
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _view(
+        self, meeting: Meeting, ctx: PairContext, actor: Actor, rows: Sequence[MeetingAttendance]
+    ) -> MeetingView:
+        names = {m.membership_id: m for m in ctx.mentees}
+        curator = ctx.side == "curator"
+        me = ctx.mentee_of(actor.user_id)
+        attendance = []
+        for row in rows:
+            person = names.get(row.mentee_membership_id)
+            own = me is not None and me.membership_id == row.mentee_membership_id
+            if ctx.side == "mentee" and not own:
+                continue  # a mentee of a group sees only their own answer
+            shared = row.comment_shared and ctx.side == "mentor"
+            attendance.append(
+                AttendanceView(
+                    membership_id=row.mentee_membership_id,
+                    name=person.name if person else "—",
+                    present=row.present,
+                    confirmed=row.confirmed,
+                    disputed=row.disputed,
+                    rating=row.rating if curator or own else None,
+                    comment=row.comment if curator or own or shared else None,
+                )
+            )
+        starts_local = meeting.starts_at.astimezone(ctx.zone) if meeting.starts_at else None
+        can_edit = meeting.status == "held" and (
+            curator
+            or actor.is_curator_of(ctx.organisation_id)
+            or (ctx.side == "mentor" and self._within_window(meeting, actor))
+        )
+        return MeetingView(
+            id=meeting.id,
+            pair_id=meeting.pair_id,
+            kind=meeting.kind,
+            status=meeting.status,
+            day=meeting.day,
+            starts_local=starts_local,
+            duration_min=meeting.duration_min,
+            format=meeting.format,
+            topic=meeting.topic,
+            outcome=meeting.outcome,
+            agreed=meeting.agreed_at is not None,
+            proposed_by_me=meeting.proposed_by_user_id == actor.user_id,
+            attendance=tuple(attendance),
+            can_edit=can_edit,
+        )
+
+    async def _rows(self, meeting_ids: Sequence[int]) -> dict[int, list[MeetingAttendance]]:
+        rows: dict[int, list[MeetingAttendance]] = {i: [] for i in meeting_ids}
+        if meeting_ids:
+            for row in await self.session.scalars(
+                select(MeetingAttendance)
+                .where(MeetingAttendance.meeting_id.in_(meeting_ids))
+                .order_by(MeetingAttendance.mentee_membership_id)
+            ):
+                rows[row.meeting_id].append(row)
+        return rows
+
+    async def view(self, actor: Actor, meeting_id: int) -> MeetingView:
+        meeting, ctx = await self._meeting(
+            actor, meeting_id, "meeting.view", sides=("mentor", "mentee")
+        )
+        rows = await self._rows([meeting.id])
+        return self._view(meeting, ctx, actor, rows[meeting.id])
+
+    async def history(self, actor: Actor, pair_id: int) -> list[MeetingView]:
+        """Held and cancelled meetings of the pair, newest first."""
+        ctx = await self.pair_context(actor, pair_id, "meeting.history", sides=("mentor", "mentee"))
+        meetings = list(
+            await self.session.scalars(
+                select(Meeting)
+                .where(Meeting.pair_id == pair_id, Meeting.status != "planned")
+                .order_by(Meeting.day.desc(), Meeting.id.desc())
+            )
+        )
+        rows = await self._rows([m.id for m in meetings])
+        return [self._view(m, ctx, actor, rows[m.id]) for m in meetings]
+
+    # --- planning -------------------------------------------------------------------------
+
+    def local_moment(self, ctx: PairContext, day: date, at: time) -> datetime:
+        return datetime.combine(day, at, tzinfo=ctx.zone).astimezone(UTC)
+
+    async def planned(self, actor: Actor, pair_id: int) -> list[MeetingView]:
+        ctx = await self.pair_context(actor, pair_id, "meeting.planned", sides=("mentor", "mentee"))
+        meetings = list(
+            await self.session.scalars(
+                select(Meeting)
+                .where(Meeting.pair_id == pair_id, Meeting.status == "planned")
+                .order_by(Meeting.starts_at)
+            )
+        )
+        return [self._view(m, ctx, actor, []) for m in meetings]
+
+    def _check_future(self, ctx: PairContext, moment: datetime) -> None:
+        now = self.clock()
+        if moment <= now:
+            raise InvalidInput("meeting-plan-past")
+        if moment > now + timedelta(days=PLAN_DAYS_AHEAD):
+            raise InvalidInput("meeting-plan-far")
+
+    async def propose(
+        self,
+        actor: Actor,
+        pair_id: int,
+        *,
+        day: date,
+        at: time,
+        duration_min: int | None = None,
+        format: str | None = None,
+    ) -> MeetingView:
+        """The mentor or a mentee proposes the next meeting; the other side is asked."""
+        ctx = await self.pair_context(actor, pair_id, "meeting.propose", sides=("mentor", "mentee"))
+        if ctx.side == "curator":
+            raise await self.access.deny(actor, "meeting.propose", object_id=pair_id)
+        if ctx.status != "active":
+            raise DomainError("meeting-pair-inactive")
+        moment = self.local_moment(ctx, day, at)
+        self._check_future(ctx, moment)
+        usual = await self.usual(ctx)
+        now = self.clock()
+        meeting = Meeting(
+            organisation_id=ctx.organisation_id,
+            pair_id=ctx.pair_id,
+            kind=usual.kind,
+            status="planned",
+            day=day,
+            starts_at=moment,
+            duration_min=duration_min or usual.duration_min,
+            format=format if format in FORMATS else usual.format,
+            proposed_by_user_id=actor.user_id,
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(meeting)
+        await self.session.flush()
+        await self._tell_other_side(ctx, actor, meeting, "meeting-proposed")
+        await self.audit.record(
+            actor.user_id,
+            "meeting.propose",
+            organisation_id=ctx.organisation_id,
+            object_type="meeting",
+            object_id=meeting.id,
+        )
+        return self._view(meeting, ctx, actor, [])
+
+    async def _tell_other_side(
+        self, ctx: PairContext, actor: Actor, meeting: Meeting, kind: str
+    ) -> None:
+        others = [ctx.mentor, *ctx.mentees]
+        assert meeting.starts_at is not None
+        local = meeting.starts_at.astimezone(ctx.zone)
+        await MeetingNotices(self.session, self.clock).tell(
+            kind,
+            subject=f"meeting:{meeting.id}",
+            user_ids=[p.user_id for p in others if p.user_id != actor.user_id],
+            organisation_id=ctx.organisation_id,
+            args={"when": local.strftime("%d.%m %H:%M"), "name": _name_of(ctx, actor)},
+            period=local.isoformat(timespec="minutes"),
+        )
+
+    async def _open_proposal(
+        self, actor: Actor, meeting_id: int, action: str
+    ) -> tuple[Meeting, PairContext]:
+        meeting, ctx = await self._meeting(actor, meeting_id, action, sides=("mentor", "mentee"))
+        if ctx.side == "curator":
+            raise await self.access.deny(actor, action, object_id=meeting_id)
+        if meeting.status != "planned" or meeting.agreed_at is not None:
+            raise DomainError("meeting-not-open")
+        if meeting.proposed_by_user_id == actor.user_id:
+            raise DomainError("meeting-own-proposal")
+        return meeting, ctx
+
+    async def accept(self, actor: Actor, meeting_id: int) -> MeetingView:
+        meeting, ctx = await self._open_proposal(actor, meeting_id, "meeting.accept")
+        meeting.agreed_at = self.clock()
+        meeting.updated_at = self.clock()
+        await self._tell_other_side(ctx, actor, meeting, "meeting-agreed")
+        await self.session.flush()
+        return self._view(meeting, ctx, actor, [])
+
+    async def counter(self, actor: Actor, meeting_id: int, *, day: date, at: time) -> MeetingView:
+        meeting, ctx = await self._open_proposal(actor, meeting_id, "meeting.counter")
+        moment = self.local_moment(ctx, day, at)
+        self._check_future(ctx, moment)
+        meeting.day = day
+        meeting.starts_at = moment
+        meeting.proposed_by_user_id = actor.user_id
+        meeting.updated_at = self.clock()
+        await self._tell_other_side(ctx, actor, meeting, "meeting-countered")
+        await self.session.flush()
+        return self._view(meeting, ctx, actor, [])
+
+    async def due_questions(self, actor: Actor) -> list[MeetingView]:
+        """Agreed meetings of the mentor's pairs whose time has passed, not answered yet:
+        «Встреча состоялась?»."""
+        memberships = [r.membership_id for r in actor.active("mentor")]
+        if not memberships:
+            return []
+        meetings = list(
+            await self.session.scalars(
+                select(Meeting)
+                .join(Pair, Pair.id == Meeting.pair_id)
+                .where(
+                    Pair.mentor_membership_id.in_(memberships),
+                    Pair.status == "active",
+                    Meeting.status == "planned",
+                    Meeting.agreed_at.is_not(None),
+                    Meeting.starts_at <= self.clock(),
+                )
+                .order_by(Meeting.starts_at)
+            )
+        )
+        views = []
+        for meeting in meetings:
+            pair = await self.session.get(Pair, meeting.pair_id)
+            assert pair is not None
+            views.append(self._view(meeting, await self._context(pair, actor), actor, []))
+        return views
+
+    async def held_as_planned(self, actor: Actor, meeting_id: int) -> MeetingView:
+        meeting, ctx = await self._due(actor, meeting_id, "meeting.held")
+        now = self.clock()
+        meeting.status = "held"
+        meeting.logged_by_user_id = actor.user_id
+        meeting.logged_at = now
+        meeting.updated_at = now
+        await self.session.flush()
+        await self._attendance(meeting, ctx, {m.membership_id for m in ctx.mentees})
+        await self.audit.record(
+            actor.user_id,
+            "meeting.log",
+            organisation_id=ctx.organisation_id,
+            object_type="meeting",
+            object_id=meeting.id,
+            pair_id=ctx.pair_id,
+            by=ctx.side,
+            planned=True,
+        )
+        return await self.view(actor, meeting.id)
+
+    async def not_held(self, actor: Actor, meeting_id: int) -> None:
+        meeting, ctx = await self._due(actor, meeting_id, "meeting.not_held")
+        meeting.status = "cancelled"
+        meeting.logged_by_user_id = actor.user_id
+        meeting.logged_at = self.clock()
+        meeting.updated_at = self.clock()
+        await self.audit.record(
+            actor.user_id,
+            "meeting.not_held",
+            organisation_id=ctx.organisation_id,
+            object_type="meeting",
+            object_id=meeting.id,
+        )
+        await self.session.flush()
+
+    async def _due(self, actor: Actor, meeting_id: int, action: str) -> tuple[Meeting, PairContext]:
+        meeting, ctx = await self._meeting(actor, meeting_id, action, sides=("mentor",))
+        if meeting.status != "planned" or meeting.starts_at is None:
+            raise DomainError("meeting-not-open")
+        if meeting.starts_at > self.clock():
+            raise DomainError("meeting-not-yet")
+        return meeting, ctx
+
+    # --- the mentee's side ----------------------------------------------------------------
+
+    async def pending_for(self, actor: Actor) -> list[Pending]:
+        """Held meetings the mentee was at and has not answered, oldest first."""
+        memberships = [r.membership_id for r in actor.active("mentee")]
+        if not memberships:
+            return []
+        rows = (
+            await self.session.execute(
+                select(Meeting, Pair.mentor_membership_id)
+                .join(MeetingAttendance, MeetingAttendance.meeting_id == Meeting.id)
+                .join(Pair, Pair.id == Meeting.pair_id)
+                .where(
+                    MeetingAttendance.mentee_membership_id.in_(memberships),
+                    MeetingAttendance.present.is_(True),
+                    MeetingAttendance.confirmed.is_(None),
+                    Meeting.status == "held",
+                )
+                .order_by(Meeting.day, Meeting.id)
+            )
+        ).all()
+        result = []
+        for meeting, mentor_membership_id in rows:
+            mentor = await self.session.scalar(
+                select(User)
+                .join(Membership, Membership.user_id == User.id)
+                .where(Membership.id == mentor_membership_id)
+            )
+            name = mentor.full_name if mentor and mentor.full_name else "—"
+            result.append(Pending(meeting.id, meeting.pair_id, meeting.kind, meeting.day, name))
+        return result
+
+    async def _own_row(
+        self, actor: Actor, meeting_id: int, action: str
+    ) -> tuple[Meeting, PairContext, MeetingAttendance]:
+        meeting, ctx = await self._meeting(actor, meeting_id, action, sides=("mentee",))
+        me = ctx.mentee_of(actor.user_id)
+        row = None
+        if me is not None and meeting.status == "held":
+            row = await self.session.get(MeetingAttendance, (meeting.id, me.membership_id))
+        if row is None:
+            raise await self.access.deny(actor, action, object_type="meeting", object_id=meeting_id)
+        return meeting, ctx, row
+
+    async def confirm(self, actor: Actor, meeting_id: int, *, happened: bool) -> None:
+        """The mentee says whether the meeting happened; «не было» goes to the curator."""
+        meeting, ctx, row = await self._own_row(actor, meeting_id, "meeting.confirm")
+        row.confirmed = happened
+        row.disputed = not happened
+        row.answered_at = self.clock()
+        if not happened:
+            me = ctx.mentee_of(actor.user_id)
+            await MeetingNotices(self.session, self.clock).tell_curators(
+                "meeting-disputed",
+                subject=f"meeting:{meeting.id}",
+                organisation_id=ctx.organisation_id,
+                args={
+                    "mentee": me.name if me else "—",
+                    "mentor": ctx.mentor.name,
+                    "day": meeting.day.strftime("%d.%m.%Y"),
+                },
+                period=f"mentee:{row.mentee_membership_id}",
+            )
+            await self.audit.record(
+                actor.user_id,
+                "meeting.disputed",
+                organisation_id=ctx.organisation_id,
+                object_type="meeting",
+                object_id=meeting.id,
+            )
+        await self.session.flush()
+
+    async def rate(
+        self,
+        actor: Actor,
+        meeting_id: int,
+        *,
+        rating: int,
+        comment: str | None = None,
+        share: bool = False,
+    ) -> None:
+        """A rating 1–5 (never shown to the mentor) and a comment for the curator, also
+        for the mentor when the mentee shares it."""
+        if rating not in range(1, 6):
+            raise InvalidInput("meeting-rating")
+        _meeting, _ctx, row = await self._own_row(actor, meeting_id, "meeting.rate")
+        if row.confirmed is not True:
+            raise DomainError("meeting-not-confirmed")
+        row.rating = rating
+        row.comment = clean_comment(comment) if comment else None
+        row.comment_shared = bool(share and row.comment)
+        row.answered_at = self.clock()
+        await self.session.flush()
+
+    async def fit_due(self, actor: Actor, pair_id: int) -> bool:
+        """True after the mentee's first confirmed meeting, until they answered."""
+        ctx = await self.pair_context(actor, pair_id, "meeting.fit", sides=("mentee",))
+        me = ctx.mentee_of(actor.user_id)
+        if me is None:
+            return False
+        if await self.session.get(PairFit, (pair_id, me.membership_id)) is not None:
+            return False
+        confirmed = await self.session.scalar(
+            select(func.count())
+            .select_from(MeetingAttendance)
+            .join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
+            .where(
+                Meeting.pair_id == pair_id,
+                MeetingAttendance.mentee_membership_id == me.membership_id,
+                MeetingAttendance.confirmed.is_(True),
+            )
+        )
+        return bool(confirmed)
+
+    async def answer_fit(self, actor: Actor, pair_id: int, answer: str) -> None:
+        if answer not in FIT_ANSWERS:
+            raise InvalidInput("meeting-fit")
+        ctx = await self.pair_context(actor, pair_id, "meeting.fit", sides=("mentee",))
+        me = ctx.mentee_of(actor.user_id)
+        if me is None:
+            raise await self.access.deny(
+                actor, "meeting.fit", object_type="pair", object_id=pair_id
+            )
+        if await self.session.get(PairFit, (pair_id, me.membership_id)) is not None:
+            raise DomainError("meeting-fit-answered")
+        self.session.add(
+            PairFit(
+                pair_id=pair_id,
+                mentee_membership_id=me.membership_id,
+                answer=answer,
+                answered_at=self.clock(),
+            )
+        )
+        if answer == "no":
+            await MeetingNotices(self.session, self.clock).tell_curators(
+                "pair-fit-no",
+                subject=f"pair:{pair_id}",
+                organisation_id=ctx.organisation_id,
+                args={"mentee": me.name, "mentor": ctx.mentor.name},
+                period=f"mentee:{me.membership_id}",
+            )
+        await self.audit.record(
+            actor.user_id,
+            "pair.fit",
+            organisation_id=ctx.organisation_id,
+            object_type="pair",
+            object_id=pair_id,
+            answer=answer,
+        )
+        await self.session.flush()
+
+
+def _as_curator(ctx: PairContext) -> PairContext:
+    from dataclasses import replace
+
+    return replace(ctx, side="curator")
+
+
+def _name_of(ctx: PairContext, actor: Actor) -> str:
+    if ctx.mentor.user_id == actor.user_id:
+        return ctx.mentor.name
+    me = ctx.mentee_of(actor.user_id)
+    return me.name if me else "—"
+
+
+# --- notices ---------------------------------------------------------------------------------
+
+# kind -> Fluent message (locales/*/meetings.ftl), for the renderer.
+MESSAGES = {
+    "meeting-confirm": "meetings-notice-confirm",
+    "meeting-disputed": "meetings-notice-disputed",
+    "meeting-proposed": "meetings-notice-proposed",
+    "meeting-countered": "meetings-notice-countered",
+    "meeting-agreed": "meetings-notice-agreed",
+    "meeting-reminder-24h": "meetings-notice-reminder-24h",
+    "meeting-reminder-1h": "meetings-notice-reminder-1h",
+    "meeting-held-ask": "meetings-notice-held-ask",
+    "pair-fit-no": "meetings-notice-fit-no",
+    "pair-quiet-nudge": "meetings-notice-quiet-nudge",
+    "pair-quiet-curator": "meetings-notice-quiet-curator",
+    "pair-quiet-close": "meetings-notice-quiet-close",
+}
+
+
+class MeetingNotices:
+    """The one place the meetings feature queues messages (through the outbox)."""
+
+    def __init__(self, session: AsyncSession, clock: Clock = utcnow) -> None:
+        self.session = session
+        self.clock = clock
+
+    async def tell(
+        self,
+        kind: str,
+        *,
+        subject: str,
+        user_ids: Iterable[int],
+        organisation_id: int,
+        args: dict[str, Any],
+        period: str = "",
+        not_before: datetime | None = None,
+        expires_at: datetime | None = None,
+    ) -> int:
+        from bot.services.outbox import Outbox
+
+        assert kind in MESSAGES, kind
+        outbox = Outbox(self.session, _FixedClock(self.clock))
+        now = self.clock()
+        queued = 0
+        for user_id in user_ids:
+            user = await self.session.get(User, user_id)
+            if user is None or user.anonymised_at is not None:
+                continue
+            queued += await outbox.enqueue(
+                kind=kind,
+                subject=subject,
+                recipient_user_id=user_id,
+                args={**args, "young": _young(user)},
+                period=period,
+                organisation_id=organisation_id,
+                delay=max((not_before or now) - now, timedelta(0)),
+                expires_at=expires_at,
+            )
+        return queued
+
+    async def tell_curators(
+        self,
+        kind: str,
+        *,
+        subject: str,
+        organisation_id: int,
+        args: dict[str, Any],
+        period: str = "",
+    ) -> int:
+        from bot.services.outbox import curators_of
+
+        ids = await curators_of(self.session, organisation_id)
+        return await self.tell(
+            kind,
+            subject=subject,
+            user_ids=ids,
+            organisation_id=organisation_id,
+            args=args,
+            period=period,
+        )
+
+
+class _FixedClock:
+    """The outbox's clock protocol over a plain `now` function."""
+
+    def __init__(self, now: Clock) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now()
+
+    def monotonic(self) -> float:  # pragma: no cover - the outbox does not use it
+        return 0.0
+
+    async def sleep(self, seconds: float) -> None:  # pragma: no cover
+        return None
+
+
+# --- what the scheduler computes each tick ---------------------------------------------------
+
+
+def _quiet(local: time, start: time, end: time) -> bool:
+    if start == end:
+        return False
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end
+
+
+def reminder_moment(
+    starts_at: datetime, before: timedelta, timezone: str, quiet_start: time, quiet_end: time
+) -> datetime | None:
+    """When to remind about a meeting at `starts_at`, `before` ahead, never in the quiet
+    hours: a 24-hour reminder that would fall in the night moves to the evening before the
+    night (EVENING_MARGIN before it starts); a 1-hour one moves to the morning when the
+    night ends, or is dropped when that is not before the meeting."""
+    zone = ZoneInfo(timezone)
+    moment = starts_at - before
+    local = moment.astimezone(zone)
+    if not _quiet(local.time(), quiet_start, quiet_end):
+        return moment
+    if before >= REMINDER_24H:
+        # The evening the night began: step back to the last moment before quiet_start.
+        day = local.date()
+        if quiet_start > quiet_end and local.time() < quiet_end:
+            day -= timedelta(days=1)
+        evening = datetime.combine(day, quiet_start, tzinfo=zone) - EVENING_MARGIN
+        return evening.astimezone(UTC)
+    day = local.date()
+    if local.time() >= quiet_start > quiet_end:
+        day += timedelta(days=1)
+    morning = datetime.combine(day, quiet_end, tzinfo=zone).astimezone(UTC)
+    return morning if morning < starts_at else None
+
+
+@dataclass
+class TickResult:
+    reminders: int = 0
+    held_asks: int = 0
+    ladder: int = 0
+
+
+class MeetingJobs:
+    """Due work for the scheduler: reminders 24 h and 1 h before agreed meetings,
+    «Встреча состоялась?» after them, and the quiet-pair ladder. Idempotent: each
+    message has its outbox key, so calling it every tick queues each once."""
+
+    LOOKAHEAD = timedelta(hours=48)
+    ASK_FOR = timedelta(days=14)  # «Встреча состоялась?» is not asked about older ones
+
+    def __init__(self, session: AsyncSession, clock: Clock = utcnow) -> None:
+        self.session = session
+        self.clock = clock
+        self.notices = MeetingNotices(session, clock)
+
+    async def tick(self) -> TickResult:
+        result = TickResult()
+        now = self.clock()
+        rows = (
+            await self.session.execute(
+                select(Meeting, Pair, Organisation)
+                .join(Pair, Pair.id == Meeting.pair_id)
+                .join(Organisation, Organisation.id == Meeting.organisation_id)
+                .where(
+                    Meeting.status == "planned",
+                    Meeting.agreed_at.is_not(None),
+                    Meeting.starts_at.is_not(None),
+                    Meeting.starts_at <= now + self.LOOKAHEAD,
+                    Meeting.starts_at >= now - self.ASK_FOR,
+                    Pair.status == "active",
+                )
+            )
+        ).all()
+        for meeting, pair, org in rows:
+            assert meeting.starts_at is not None
+            people = await self._people(pair)
+            local = meeting.starts_at.astimezone(ZoneInfo(org.timezone))
+            args = {"when": local.strftime("%d.%m %H:%M"), "time": local.strftime("%H:%M")}
+            period = meeting.starts_at.isoformat(timespec="minutes")
+            if meeting.starts_at > now:
+                for kind, before in (
+                    ("meeting-reminder-24h", REMINDER_24H),
+                    ("meeting-reminder-1h", REMINDER_1H),
+                ):
+                    at = reminder_moment(
+                        meeting.starts_at, before, org.timezone, org.quiet_start, org.quiet_end
+                    )
+                    if at is None or at > now:
+                        continue
+                    if kind == "meeting-reminder-24h" and meeting.starts_at - now <= REMINDER_1H:
+                        continue  # too late for «tomorrow»: the 1-hour one says it
+                    result.reminders += await self.notices.tell(
+                        kind,
+                        subject=f"meeting:{meeting.id}",
+                        user_ids=people,
+                        organisation_id=org.id,
+                        args=args,
+                        period=period,
+                        expires_at=meeting.starts_at,
+                    )
+            else:
+                ends = meeting.starts_at + timedelta(minutes=meeting.duration_min or 0)
+                if ends <= now:
+                    mentor = people[0]
+                    result.held_asks += await self.notices.tell(
+                        "meeting-held-ask",
+                        subject=f"meeting:{meeting.id}",
+                        user_ids=[mentor],
+                        organisation_id=org.id,
+                        args=args,
+                        period=period,
+                    )
+        result.ladder = await self._ladder(now)
+        return result
+
+    async def _people(self, pair: Pair) -> list[int]:
+        """The mentor first, then the mentees (user ids)."""
+        mentor = await self.session.scalar(
+            select(Membership.user_id).where(Membership.id == pair.mentor_membership_id)
+        )
+        mentees = await self.session.scalars(
+            select(Membership.user_id)
+            .join(PairMentee, PairMentee.mentee_membership_id == Membership.id)
+            .where(PairMentee.pair_id == pair.id)
+            .order_by(Membership.id)
+        )
+        return [u for u in [mentor, *mentees] if u is not None]
+
+    async def _ladder(self, now: datetime) -> int:
+        last_held = (
+            select(Meeting.pair_id, func.max(Meeting.day).label("last"))
+            .where(Meeting.status == "held")
+            .group_by(Meeting.pair_id)
+            .subquery()
+        )
+        rows = (
+            await self.session.execute(
+                select(Pair, Programme, Organisation, last_held.c.last)
+                .join(Programme, Programme.id == Pair.programme_id)
+                .join(Organisation, Organisation.id == Pair.organisation_id)
+                .outerjoin(last_held, last_held.c.pair_id == Pair.id)
+                .where(Pair.status == "active")
+            )
+        ).all()
+        queued = 0
+        for pair, programme, org, last in rows:
+            zone = ZoneInfo(org.timezone)
+            today = now.astimezone(zone).date()
+            since: date | None = last
+            if since is None:
+                start = pair.activated_at or pair.created_at
+                since = start.astimezone(zone).date()
+            days = (today - since).days
+            n = programme.quiet_pair_days or DEFAULT_QUIET_DAYS
+            if days < n:
+                continue
+            people = await self._people(pair)
+            mentor_id = people[0]
+            mentee_names = await self._mentee_names(pair)
+            mentor_user = await self.session.get(User, mentor_id)
+            args = {
+                "days": days,
+                "mentor": mentor_user.full_name if mentor_user and mentor_user.full_name else "—",
+                "mentees": ", ".join(mentee_names),
+            }
+            subject = f"pair:{pair.id}"
+            period = since.isoformat()
+            for step, extra in LADDER:
+                if days < n + extra:
+                    continue
+                if step == "nudge":
+                    queued += await self.notices.tell(
+                        "pair-quiet-nudge",
+                        subject=subject,
+                        user_ids=[mentor_id],
+                        organisation_id=org.id,
+                        args=args,
+                        period=period,
+                    )
+                else:
+                    queued += await self.notices.tell_curators(
+                        f"pair-quiet-{step}",
+                        subject=subject,
+                        organisation_id=org.id,
+                        args=args,
+                        period=period,
+                    )
+        return queued
+
+    async def _mentee_names(self, pair: Pair) -> list[str]:
+        names = await self.session.scalars(
+            select(User.full_name)
+            .join(Membership, Membership.user_id == User.id)
+            .join(PairMentee, PairMentee.mentee_membership_id == Membership.id)
+            .where(PairMentee.pair_id == pair.id)
+            .order_by(Membership.id)
+        )
+        return [n or "—" for n in names]
+
+
+__all__ = [
+    "DURATIONS",
+    "FIT_ANSWERS",
+    "FORMATS",
+    "KINDS",
+    "MESSAGES",
+    "AccessDenied",
+    "MeetingJobs",
+    "MeetingNotices",
+    "MeetingService",
+    "MeetingView",
+    "PairChoice",
+    "PairContext",
+    "Pending",
+    "TickResult",
+    "Usual",
+    "clean_clock",
+    "clean_day",
+    "clean_duration",
+    "reminder_moment",
+    "suggest_kind",
+]
