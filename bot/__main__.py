@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from bot.config import ConfigError, Settings, load_settings
 from bot.factory import create_application, create_bot
 from bot.services.catalog import CatalogError
+from bot.services.questionnaires import QuestionnaireError
 from bot.storage.migrate import upgrade_async
 
 log = logging.getLogger("bot")
@@ -42,6 +43,8 @@ def database_problem(url: str, exc: Exception) -> StartupError:
 async def run(settings: Settings) -> None:
     try:
         app = create_application(settings)  # reads the catalog; connects to nothing yet
+    except QuestionnaireError as exc:
+        raise StartupError(f"a questionnaire file is invalid: {exc}") from None
     except CatalogError as exc:
         raise StartupError(f"EXTRA_FORMS_FILE is invalid ({exc})") from None
     except OSError as exc:  # the SQLite file's folder cannot be made

@@ -34,6 +34,7 @@ from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.catalog import load_catalog
 from bot.services.hub import ServiceSettings
+from bot.services.questionnaires import load_questionnaires
 from bot.storage.database import create_engine, create_session_factory
 from bot.storage.fsm import SQLStorage
 
@@ -73,6 +74,7 @@ def service_settings(settings: Settings) -> ServiceSettings:
         default_locale=settings.default_locale,
         invite_ttl_days=settings.invite_ttl_days,
         catalog=load_catalog(settings.extra_forms_file),
+        questionnaires=load_questionnaires(settings.questionnaires_dir),
     )
 
 

@@ -18,6 +18,7 @@ from bot.services.organisations import OrganisationService
 from bot.services.participants import ParticipantService
 from bot.services.personal_data import PersonalDataService
 from bot.services.programmes import ProgrammeService
+from bot.services.questionnaires import QuestionnaireCatalog, load_questionnaires
 from bot.services.registration import RegistrationService
 from bot.services.users import UserService
 
@@ -29,6 +30,7 @@ class ServiceSettings:
     default_locale: str = "ru"
     invite_ttl_days: int = 30
     catalog: Catalog = field(default_factory=load_catalog)
+    questionnaires: QuestionnaireCatalog = field(default_factory=load_questionnaires)
 
 
 class ServiceHub:
