@@ -346,7 +346,8 @@ def _make_item(c: _Check, earlier: list[Item], minors: bool) -> Item:
     elif "options" in c.fields:
         raise c.error("'options' are for single and multi items only")
     forms: tuple[str, ...] = c.keys("forms") if "forms" in c.fields else ()
-    when_item, when_is = None, ()
+    when_item: str | None = None
+    when_is: tuple[str, ...] = ()
     if "when" in c.fields:
         when = c.fields["when"]
         if not isinstance(when, dict) or set(when) != {"item", "is"}:
@@ -354,7 +355,7 @@ def _make_item(c: _Check, earlier: list[Item], minors: bool) -> Item:
         target = next((i for i in earlier if i.key == when["item"]), None)
         if target is None:
             raise c.error(f"'when' names {when['item']!r}, which is not an earlier item")
-        raw_is = when["is"] if isinstance(when["is"], list) else [when["is"]]
+        raw_is: list[Any] = when["is"] if isinstance(when["is"], list) else [when["is"]]
         when_is = tuple(str(v) for v in raw_is)
         allowed = _values_of(target)
         bad = [v for v in when_is if allowed is not None and v not in allowed]
