@@ -9,6 +9,7 @@ from bot.storage.models.membership import Membership
 from bot.storage.models.organisation import Organisation
 from bot.storage.models.pair import Pair, PairMentee
 from bot.storage.models.programme import Programme
+from bot.storage.models.survey import SurveyAnswer, SurveyPulse, SurveyResponse, SurveyWave
 from bot.storage.models.user import User
 
 __all__ = [
@@ -23,6 +24,10 @@ __all__ = [
     "Pair",
     "PairMentee",
     "Programme",
+    "SurveyAnswer",
+    "SurveyPulse",
+    "SurveyResponse",
+    "SurveyWave",
     "User",
     "utcnow",
 ]
