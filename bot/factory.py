@@ -26,6 +26,7 @@ from bot.dialogs.my_data import my_data_dialog
 from bot.dialogs.organisations import organisations_dialog
 from bot.dialogs.participants import participants_dialog
 from bot.dialogs.programmes import programmes_dialog
+from bot.dialogs.questionnaire import questionnaire_dialog
 from bot.dialogs.registration import registration_dialog
 from bot.handlers import errors, fallback, joining, personal_data, start
 from bot.i18n import create_i18n_middleware
@@ -133,6 +134,7 @@ def create_dispatcher(
         organisations_dialog(),
         programmes_dialog(),
         participants_dialog(),
+        questionnaire_dialog(),
     )
     dp.include_router(fallback.router())
     setup_dialogs(dp, events_isolation=isolation)

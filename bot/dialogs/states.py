@@ -74,3 +74,22 @@ class Guardian(StatesGroup):
     confirm = State()
     children = State()
     confirm_withdraw = State()
+
+
+class Questionnaire(StatesGroup):
+    """A participant answers a questionnaire."""
+
+    choose = State()
+    answer = State()
+    done = State()
+
+
+class Surveys(StatesGroup):
+    """Curator: questionnaire waves of a programme, who answered, results."""
+
+    programmes = State()
+    programme = State()
+    launch = State()
+    deadline = State()
+    wave = State()
+    results = State()

@@ -20,6 +20,7 @@ from bot.services.personal_data import PersonalDataService
 from bot.services.programmes import ProgrammeService
 from bot.services.questionnaires import QuestionnaireCatalog, load_questionnaires
 from bot.services.registration import RegistrationService
+from bot.services.surveys import SurveyService
 from bot.services.users import UserService
 
 
@@ -91,3 +92,9 @@ class ServiceHub:
     @cached_property
     def memberships(self) -> MembershipService:
         return MembershipService(self.session, self.consent)
+
+    @cached_property
+    def surveys(self) -> SurveyService:
+        return SurveyService(
+            self.session, self.access, self.audit, self.catalog, self.settings.questionnaires
+        )

@@ -59,7 +59,7 @@ SCALE_MAXIMA = (5, 10)
 YES, NO = "yes", "no"
 TEXT_MAX = 600
 OPTION_LABEL_MAX = 40
-KEY_MAX = 32
+KEY_MAX = 20  # item and option keys travel in callback data (64 bytes)
 OPTIONS_MAX = 10
 ANSWER_TEXT_MAX = 1000
 
