@@ -28,6 +28,7 @@ from bot.dialogs.participants import participants_dialog
 from bot.dialogs.programmes import programmes_dialog
 from bot.dialogs.questionnaire import questionnaire_dialog
 from bot.dialogs.registration import registration_dialog
+from bot.dialogs.surveys import surveys_dialog
 from bot.handlers import errors, fallback, joining, personal_data, start
 from bot.i18n import create_i18n_middleware
 from bot.middlewares.database import DatabaseMiddleware
@@ -135,6 +136,7 @@ def create_dispatcher(
         programmes_dialog(),
         participants_dialog(),
         questionnaire_dialog(),
+        surveys_dialog(),
     )
     dp.include_router(fallback.router())
     setup_dialogs(dp, events_isolation=isolation)

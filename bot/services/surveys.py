@@ -33,6 +33,14 @@ from bot.services.questionnaires import (
     Questionnaire,
     QuestionnaireCatalog,
 )
+from bot.services.survey_results import (
+    Completion,
+    Key,
+    ProgrammeResults,
+    RawAnswer,
+    compare,
+    satisfaction_index,
+)
 from bot.storage.models import (
     Membership,
     Organisation,
@@ -408,6 +416,110 @@ class SurveyService:
             actor.user_id, "survey.pulse", programme_id=programme_id, enabled=enabled
         )
 
+    async def results(self, actor: Actor, programme_id: int, locale: str) -> ProgrammeResults:
+        """Entry → exit for the programme (the latest entry and exit waves of the
+        participants' questionnaires), completion of every wave, the satisfaction index.
+        Curators only: what a mentee says about the mentor never reaches the mentor."""
+        programme = await self.programme(actor, programme_id, "survey.results")
+        form = self.catalog.form(programme.form_key)
+        form_keys = (programme.form_key, form.base_key) if form else (programme.form_key,)
+        waves = list(
+            await self.session.scalars(
+                select(SurveyWave)
+                .where(SurveyWave.programme_id == programme.id)
+                .order_by(SurveyWave.created_at, SurveyWave.id)
+            )
+        )
+        result = ProgrammeResults(programme=programme.name)
+        now = self.now()
+        names: dict[int, str] = {}
+        per_wave: dict[int, dict[Key, dict[str, int]]] = {}
+        for wave in waves:
+            rows = await self.session.execute(
+                select(SurveyResponse, User.full_name)
+                .join(User, User.id == SurveyResponse.user_id)
+                .where(SurveyResponse.wave_id == wave.id)
+                .order_by(SurveyResponse.id)
+            )
+            responses = list(rows)
+            submitted = [(r, n) for r, n in responses if r.submitted_at is not None]
+            result.completion.append(
+                Completion(
+                    wave.kind, wave.deadline, len(responses), len(submitted), now > wave.deadline
+                )
+            )
+            scales: dict[Key, dict[str, int]] = {}
+            for response, name in submitted:
+                names[response.user_id] = name or "—"
+                questionnaire = self.questionnaires.get(response.questionnaire)
+                answers = await self._answers(response.id)
+                scales[(response.user_id, response.role)] = {
+                    k: a.number for k, a in answers.items() if a.number is not None
+                }
+                for key, answer in answers.items():
+                    item = questionnaire.item(key) if questionnaire else None
+                    result.raw.append(
+                        RawAnswer(
+                            wave.kind,
+                            name or "—",
+                            response.role,
+                            key,
+                            item.text(locale) if item else key,
+                            self._raw_value(item, answer, locale),
+                            response.submitted_at,
+                        )
+                    )
+            per_wave[wave.id] = scales
+        entry = next(
+            (
+                w
+                for w in reversed(waves)
+                if w.kind == "entry" and w.questionnaire_key == "participant"
+            ),
+            None,
+        )
+        exit_ = next(
+            (
+                w
+                for w in reversed(waves)
+                if w.kind == "exit" and w.questionnaire_key == "participant"
+            ),
+            None,
+        )
+        items: dict[str, list[Item]] = {}
+        for role in ("mentee", "mentor"):
+            q = self.questionnaires.find("participant", role, "exit") or self.questionnaires.find(
+                "participant", role, "entry"
+            )
+            if q is not None:
+                items[role] = list(q.items_for(form_keys))
+        entry_answers = per_wave.get(entry.id, {}) if entry else {}
+        exit_answers = per_wave.get(exit_.id, {}) if exit_ else {}
+        result.items, result.people = compare(
+            entry_answers, exit_answers, items, names, lambda item: item.text(locale)
+        )
+        result.index_entry = self._index(entry_answers, "entry")
+        result.index_exit = self._index(exit_answers, "exit")
+        return result
+
+    def _index(self, answers: dict[Key, dict[str, int]], kind: str) -> int | None:
+        # Mentor and mentee questionnaires share the keys and scales of their index items.
+        all_items: dict[str, Item] = {}
+        for role in ("mentee", "mentor"):
+            q = self.questionnaires.find("participant", role, kind)
+            if q is not None:
+                all_items.update({i.key: i for i in q.items})
+        return satisfaction_index(answers.values(), all_items)
+
+    @staticmethod
+    def _raw_value(item: Item | None, answer: SurveyAnswer, locale: str) -> str:
+        if answer.number is not None:
+            return str(answer.number)
+        if item is not None and item.type in ("single", "multi"):
+            keys = (answer.text or "").split(",")
+            return ", ".join(o.label(locale) for o in item.options if o.key in keys)
+        return answer.text or ""
+
     # --- the scheduler ------------------------------------------------------------
 
     async def tick(self) -> int:
@@ -430,7 +542,7 @@ class SurveyService:
                 queued += await self._remind(wave, "due")
                 wave.reminded_due_at = now
                 wave.reminded_before_at = wave.reminded_before_at or now
-            elif wave.reminded_before_at is None and now >= wave.deadline - REMIND_BEFORE:
+            elif wave.reminded_before_at is None and today >= deadline_day - REMIND_BEFORE:
                 queued += await self._remind(wave, "before")
                 wave.reminded_before_at = now
         queued += await self._pulses(now)
