@@ -141,7 +141,7 @@ async def test_reminders_three_days_before_and_on_the_day(
 async def test_pulse_day_30_then_every_60_days(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    _, programme_id, mentor, mentee = await scene(session_factory)  # starts 1 Sep 2026
+    _, programme_id, _mentor, _mentee = await scene(session_factory)  # starts 1 Sep 2026
     clock = Clock(at(2026, 9, 20))
     recorder = Recorder()
     async with session_factory() as session:
@@ -320,11 +320,11 @@ async def test_curator_runs_a_wave_in_the_bot(tg: Running) -> None:
     assert "Входная: ответили 1 из 2 (50%)" in body
     assert "Индекс удовлетворённости" in body
     await olga.press("📄 Файл XLSX")
-    document = olga.messages[-2] if olga.messages[-1].document is None else olga.messages[-1]
     sent = [m for m in olga.messages if m.document is not None]
     assert sent and sent[-1].document is not None
     assert sent[-1].document[0] == "questionnaires.xlsx"
-    assert document is not None
+    book = load_workbook(io.BytesIO(sent[-1].document[1]))
+    assert book.sheetnames == ["Сравнение", "Участники", "Заполнение", "Ответы"]
     await olga.press("📈 График")
     photos = [m for m in olga.messages if m.photo is not None]
     assert photos and photos[-1].photo is not None and photos[-1].photo[:4] == b"\x89PNG"
