@@ -200,7 +200,12 @@ async def test_resume_after_restart(fake: FakeTelegram, tmp_path: Path) -> None:
         await anna.press("8")
         assert "Вопрос 3 / " in anna.last.body
     async with running_bot(fake, url) as tg:
+        # The menu's button continues where she stopped...
         await anna.send("/start")
+        await anna.press("📝 Анкеты ждут ответа: 1")
+        await anna.press("📝 Анкета наставляемого: на входе")
+        assert "Вопрос 3 / " in anna.last.body
+        # ...and so does /survey.
         await anna.send("/survey")
         assert "Вопрос 3 / " in anna.last.body
         await anna.press("← Назад")

@@ -143,3 +143,12 @@ async def test_a_broken_questionnaire_stops_the_bot_with_one_line(tmp_path: Path
     )
     line = one_error_line("broken questionnaire", code, stderr)
     assert "mentee_exit.toml" in line and "'comfort'" in line and "stars" in line, line
+
+
+def test_form_keys_of_items_are_known_forms() -> None:
+    from bot.services.catalog import load_catalog
+
+    forms = {f.key for f in load_catalog().forms(include_hidden=True)}
+    for q in load_questionnaires().questionnaires:
+        for i in q.items:
+            assert set(i.forms) <= forms, (q.key, i.key, i.forms)

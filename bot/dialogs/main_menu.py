@@ -19,7 +19,9 @@ from bot.dialogs.states import (
     Organisations,
     Participants,
     Programmes,
+    Questionnaire,
     Registration,
+    Surveys,
 )
 from bot.dialogs.widgets import Html, T, buttons_only, i18n_of, services_of
 from bot.services.access import Actor
@@ -69,6 +71,7 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "is_coordinator": "coordinator" in roles,
         "is_participant": bool(roles & {"mentor", "mentee"}),
         "has_no_role": not roles and pending is None and not children,
+        "open_surveys": len(await services.surveys.open_for(person.id)) if person else 0,
     }
 
 
@@ -139,6 +142,15 @@ def main_menu_dialog() -> Dialog:
                 id="participants",
                 state=Participants.list,
                 when="is_curator",
+            ),
+            Start(
+                T("menu-surveys"),
+                id="surveys_open",
+                state=Questionnaire.choose,
+                when="open_surveys",
+            ),
+            Start(
+                T("staff-menu-surveys"), id="surveys", state=Surveys.programmes, when="is_curator"
             ),
             Start(T("menu-mydata"), id="mydata", state=MyData.main),
             Start(T("menu-language"), id="language", state=Language.choose),

@@ -136,3 +136,6 @@ surveys-xlsx-missing = Missing
 surveys-xlsx-rate = Completion, %
 surveys-xlsx-answer = Answer
 surveys-xlsx-submitted-at = Submitted
+
+menu-surveys = 📝 Questionnaires waiting: { $open_surveys }
+staff-menu-surveys = 📋 Programme questionnaires

@@ -147,3 +147,6 @@ surveys-xlsx-missing = Не ответили
 surveys-xlsx-rate = Заполнение, %
 surveys-xlsx-answer = Ответ
 surveys-xlsx-submitted-at = Отправлено
+
+menu-surveys = 📝 Анкеты ждут ответа: { $open_surveys }
+staff-menu-surveys = 📋 Анкеты программы
