@@ -338,3 +338,45 @@ async def test_curator_runs_a_wave_in_the_bot(tg: Running) -> None:
     await maria.send("/surveys")
     assert "Программ, где вы куратор, нет" in maria.last.body
     assert all("Иван" not in t for t in maria.texts())
+
+
+async def test_answers_are_final_own_and_current(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    from bot.services.errors import InvalidInput, NotFound
+
+    _, programme_id, mentor, mentee = await scene(session_factory)
+    clock = Clock(at(2026, 10, 1))
+    await launch(session_factory, programme_id, "entry", date(2026, 10, 5), now=clock)
+    async with session_factory() as session:
+        surveys = survey_service(session, now=clock)
+        [own] = await surveys.open_for(mentee)
+        # Another person's questionnaire does not exist for her.
+        with pytest.raises(NotFound):
+            await surveys.screen(mentor, own.response_id)
+        # A button of an earlier screen (another item) changes nothing.
+        with pytest.raises(InvalidInput) as stale:
+            await surveys.answer(mentee, own.response_id, "comfort", "5")
+        assert stale.value.code == "survey-stale"
+        # A required item cannot be skipped.
+        with pytest.raises(InvalidInput) as required:
+            await surveys.skip(mentee, own.response_id, "met_before")
+        assert required.value.code == "survey-required"
+        # Submit with something unanswered moves to it instead.
+        assert not await surveys.submit(mentee, own.response_id)
+        await session.commit()
+    await answer_all(session_factory, mentee, {}, clock)
+    async with session_factory() as session:
+        surveys = survey_service(session, now=clock)
+        with pytest.raises(InvalidInput) as final:
+            await surveys.back(mentee, own.response_id)
+        assert final.value.code == "survey-submitted"
+        [mentor_open] = await surveys.open_for(mentor)
+    clock.current = at(2026, 10, 6)  # after the deadline (Moscow): closed
+    async with session_factory() as session:
+        surveys = survey_service(session, now=clock)
+        with pytest.raises(InvalidInput) as closed:
+            await surveys.answer(mentor, mentor_open.response_id, "met_before", "yes")
+        assert closed.value.code == "survey-closed"
+        screen = await surveys.screen(mentor, mentor_open.response_id)
+        assert screen.closed and not screen.submitted
