@@ -380,3 +380,63 @@ async def test_answers_are_final_own_and_current(
         assert closed.value.code == "survey-closed"
         screen = await surveys.screen(mentor, mentor_open.response_id)
         assert screen.closed and not screen.submitted
+
+
+async def test_curator_launches_for_chosen_pairs(tg: Running) -> None:
+    from sqlalchemy import select
+
+    from bot.storage.models import Membership, Pair, PairMentee, SurveyResponse
+
+    sessions = tg.app.session_factory
+    school, programme_id = await school_with(sessions, "teacher_teacher")
+    await add_person(sessions, 4201, "Ольга Куратор", school_id=school.school_id, role="curator")
+    people = {}
+    for telegram_id, name, role in (
+        (4202, "Анна Наставник", "mentor"),
+        (4203, "Борис Молодой", "mentee"),
+        (4204, "Вера Наставник", "mentor"),
+        (4205, "Глеб Молодой", "mentee"),
+    ):
+        people[name] = await add_person(
+            sessions,
+            telegram_id,
+            name,
+            school_id=school.school_id,
+            role=role,
+            programme_id=programme_id,
+        )
+    async with sessions() as session:
+        memberships = {m.user_id: m.id for m in await session.scalars(select(Membership))}
+        for mentor, mentee in (
+            ("Анна Наставник", "Борис Молодой"),
+            ("Вера Наставник", "Глеб Молодой"),
+        ):
+            pair = Pair(
+                organisation_id=school.school_id,
+                programme_id=programme_id,
+                mentor_membership_id=memberships[people[mentor]],
+                status="active",
+            )
+            session.add(pair)
+            await session.flush()
+            session.add(
+                PairMentee(pair_id=pair.id, mentee_membership_id=memberships[people[mentee]])
+            )
+        await session.commit()
+    olga = tg.fake.user(4201, "Ольга")
+    await olga.send("/surveys")
+    await olga.press("Программа teacher_teacher")
+    await olga.press("➕ Запустить анкету")
+    await olga.press("Итоговая (участники)")
+    assert "Кому отправить" in olga.last.body
+    await olga.press("🔗 Выбрать пары")
+    await olga.press("Готово →")
+    assert "хотя бы одну пару" in olga.callback_answers[-1]["text"]
+    await olga.press("Вера Наставник — Глеб Молодой")
+    assert "✅ Вера Наставник — Глеб Молодой" in olga.last.buttons()
+    await olga.press("Готово →")
+    await olga.press("7 дн.")
+    assert any("приглашено 2" in t for t in olga.texts())
+    async with sessions() as session:
+        invited = set(await session.scalars(select(SurveyResponse.user_id)))
+    assert invited == {people["Вера Наставник"], people["Глеб Молодой"]}

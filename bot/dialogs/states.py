@@ -90,6 +90,8 @@ class Surveys(StatesGroup):
     programmes = State()
     programme = State()
     launch = State()
+    scope = State()  # the whole programme or chosen pairs
+    pairs = State()
     deadline = State()
     wave = State()
     results = State()

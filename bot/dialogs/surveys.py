@@ -13,7 +13,7 @@ from aiogram import F
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, Multiselect, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup
 
@@ -249,6 +249,41 @@ async def on_launch_kind(
         await hint(manager, callback, "error-survey-launch")
         return
     manager.dialog_data["launch"] = launch
+    manager.dialog_data["pair_ids"] = None
+    if LAUNCHES[launch][0] in ("participant", "pulse"):
+        pairs = await services_of(manager).surveys.pairs(actor_of(manager), _programme_id(manager))
+        if pairs:
+            await manager.switch_to(Surveys.scope)
+            return
+    await manager.switch_to(Surveys.deadline)
+
+
+async def pairs_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    pairs = await services_of(dialog_manager).surveys.pairs(
+        actor_of(dialog_manager), _programme_id(dialog_manager)
+    )
+    return {
+        "pairs": [
+            {"id": p.id, "label": shorten(f"{p.mentor} — {', '.join(p.mentees) or '…'}")}
+            for p in pairs
+        ]
+    }
+
+
+async def on_whole_programme(
+    callback: CallbackQuery, _button: Button, manager: DialogManager
+) -> None:
+    manager.dialog_data["pair_ids"] = None
+    await manager.switch_to(Surveys.deadline)
+
+
+async def on_pairs_chosen(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    chosen = manager.find("pair_pick")
+    checked = [int(i) for i in chosen.get_checked()] if chosen is not None else []
+    if not checked:
+        await hint(manager, callback, "error-survey-pairs")
+        return
+    manager.dialog_data["pair_ids"] = checked
     await manager.switch_to(Surveys.deadline)
 
 
@@ -260,6 +295,7 @@ async def _launch(manager: DialogManager, event: CallbackQuery | Message, deadli
             _programme_id(manager),
             str(manager.dialog_data.get("launch", "")),
             deadline,
+            pair_ids=manager.dialog_data.get("pair_ids"),
         )
     except InvalidInput as exc:
         await hint(manager, event, f"error-{exc.code}", **exc.details)
@@ -413,6 +449,32 @@ def surveys_dialog() -> Dialog:
             buttons_only(),
             state=Surveys.launch,
             getter=launch_getter,
+        ),
+        Window(
+            T("surveys-scope-choose"),
+            Button(T("surveys-btn-whole"), id="whole", on_click=on_whole_programme),
+            SwitchTo(T("surveys-btn-pairs"), id="choose_pairs", state=Surveys.pairs),
+            SwitchTo(T("survey-btn-back"), id="scope_back", state=Surveys.launch),
+            buttons_only(),
+            state=Surveys.scope,
+        ),
+        Window(
+            T("surveys-pairs-choose"),
+            Column(
+                Multiselect(
+                    Format("✅ {item[label]}"),
+                    Format("{item[label]}"),
+                    id="pair_pick",
+                    item_id_getter=lambda item: item["id"],
+                    items="pairs",
+                    type_factory=int,
+                )
+            ),
+            Button(T("survey-btn-next"), id="pairs_done", on_click=on_pairs_chosen),
+            SwitchTo(T("survey-btn-back"), id="pairs_back", state=Surveys.scope),
+            buttons_only(),
+            state=Surveys.pairs,
+            getter=pairs_getter,
         ),
         Window(
             T("surveys-deadline-choose"),

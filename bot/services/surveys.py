@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.services.access import AccessService, Actor
 from bot.services.audit import AuditService
@@ -44,6 +45,8 @@ from bot.services.survey_results import (
 from bot.storage.models import (
     Membership,
     Organisation,
+    Pair,
+    PairMentee,
     Programme,
     SurveyAnswer,
     SurveyPulse,
@@ -98,6 +101,13 @@ class WaveView:
     invited: int
     submitted: int
     closed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PairView:
+    id: int
+    mentor: str
+    mentees: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,19 +211,36 @@ class SurveyService:
         return org.timezone if org else "Europe/Moscow"
 
     async def launch(
-        self, actor: Actor, programme_id: int, launch: str, deadline: date
+        self,
+        actor: Actor,
+        programme_id: int,
+        launch: str,
+        deadline: date,
+        pair_ids: list[int] | None = None,
     ) -> WaveView:
-        """A wave for the programme's active participants (or its curators for the
-        curator's questionnaires); each person gets the invitation."""
+        """A wave for the programme's active participants — or the participants of the
+        chosen pairs — (or its curators for the curator's questionnaires); each person gets
+        the invitation."""
         programme = await self.programme(actor, programme_id, "survey.launch")
         if launch not in LAUNCHES:
             raise InvalidInput("survey-launch")
         set_key, kind = LAUNCHES[launch]
+        if pair_ids is not None:
+            if set_key in ("conditions", "swot"):
+                raise InvalidInput("survey-launch")
+            known = {p.id for p in await self.pairs(actor, programme_id)}
+            if not pair_ids or not set(pair_ids) <= known:
+                raise InvalidInput("survey-pairs")
         timezone = await self._timezone(programme.organisation_id)
         if deadline < self.now().astimezone(ZoneInfo(timezone)).date():
             raise InvalidInput("survey-deadline-past")
         wave = await self._create_wave(
-            programme, set_key, kind, end_of_day(deadline, timezone), actor.user_id
+            programme,
+            set_key,
+            kind,
+            end_of_day(deadline, timezone),
+            actor.user_id,
+            pair_ids=pair_ids,
         )
         await self.audit.record(
             actor.user_id, "survey.launch", wave_id=wave.id, programme_id=programme.id, kind=kind
@@ -228,6 +255,7 @@ class SurveyService:
         deadline: datetime,
         user_id: int | None,
         pulse_number: int | None = None,
+        pair_ids: list[int] | None = None,
     ) -> SurveyWave:
         wave = SurveyWave(
             organisation_id=programme.organisation_id,
@@ -241,7 +269,7 @@ class SurveyService:
         )
         self.session.add(wave)
         await self.session.flush()
-        for member_user_id, role in await self._targets(programme, set_key):
+        for member_user_id, role in await self._targets(programme, set_key, pair_ids):
             questionnaire = self.questionnaires.find(set_key, role, kind)
             if questionnaire is None:
                 continue
@@ -257,8 +285,24 @@ class SurveyService:
             await self._notify(INVITE_KIND, wave, response, "")
         return wave
 
-    async def _targets(self, programme: Programme, set_key: str) -> list[tuple[int, str]]:
-        if set_key in ("conditions", "swot"):
+    async def _targets(
+        self, programme: Programme, set_key: str, pair_ids: list[int] | None = None
+    ) -> list[tuple[int, str]]:
+        if pair_ids is not None:
+            members = (
+                select(Pair.mentor_membership_id.label("mid"))
+                .where(Pair.id.in_(pair_ids))
+                .union(
+                    select(PairMentee.mentee_membership_id.label("mid")).where(
+                        PairMentee.pair_id.in_(pair_ids)
+                    )
+                )
+            )
+            query = select(Membership.user_id, Membership.role).where(
+                Membership.id.in_(select(members.subquery().c.mid)),
+                Membership.programme_id == programme.id,
+            )
+        elif set_key in ("conditions", "swot"):
             query = select(Membership.user_id, Membership.role).where(
                 Membership.organisation_id == programme.organisation_id,
                 Membership.role == "curator",
@@ -325,6 +369,34 @@ class SurveyService:
             submitted=int(counts[1]),
             closed=self.now() > wave.deadline,
         )
+
+    async def pairs(self, actor: Actor, programme_id: int) -> list[PairView]:
+        """The programme's open pairs and groups, to launch a wave for some of them."""
+        await self.programme(actor, programme_id, "survey.pairs")
+        mentor_user = aliased(User)
+        rows = await self.session.execute(
+            select(Pair.id, mentor_user.full_name)
+            .join(Membership, Membership.id == Pair.mentor_membership_id)
+            .join(mentor_user, mentor_user.id == Membership.user_id)
+            .where(Pair.programme_id == programme_id, Pair.status.in_(("proposed", "active")))
+            .order_by(Pair.id)
+        )
+        pairs = list(rows)
+        mentees: dict[int, list[str]] = {}
+        if pairs:
+            mentee_rows = await self.session.execute(
+                select(PairMentee.pair_id, User.full_name)
+                .join(Membership, Membership.id == PairMentee.mentee_membership_id)
+                .join(User, User.id == Membership.user_id)
+                .where(PairMentee.pair_id.in_([p[0] for p in pairs]))
+                .order_by(User.full_name)
+            )
+            for pair_id, name in mentee_rows:
+                mentees.setdefault(pair_id, []).append(name or "—")
+        return [
+            PairView(pair_id, mentor or "—", tuple(mentees.get(pair_id, ())))
+            for pair_id, mentor in pairs
+        ]
 
     async def waves(self, actor: Actor, programme_id: int) -> list[WaveView]:
         await self.programme(actor, programme_id, "survey.list")

@@ -139,3 +139,9 @@ surveys-xlsx-submitted-at = Submitted
 
 menu-surveys = 📝 Questionnaires waiting: { $open_surveys }
 staff-menu-surveys = 📋 Programme questionnaires
+
+surveys-scope-choose = Who gets the questionnaire?
+surveys-btn-whole = 👥 The whole programme
+surveys-btn-pairs = 🔗 Choose pairs
+surveys-pairs-choose = Tick the pairs (mentor — mentees), then «Done».
+error-survey-pairs = Tick at least one pair of this programme.

@@ -150,3 +150,9 @@ surveys-xlsx-submitted-at = Отправлено
 
 menu-surveys = 📝 Анкеты ждут ответа: { $open_surveys }
 staff-menu-surveys = 📋 Анкеты программы
+
+surveys-scope-choose = Кому отправить анкету?
+surveys-btn-whole = 👥 Всей программе
+surveys-btn-pairs = 🔗 Выбрать пары
+surveys-pairs-choose = Отметьте пары (наставник — наставляемые), затем «Готово».
+error-survey-pairs = Отметьте хотя бы одну пару этой программы.
