@@ -71,7 +71,7 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "is_coordinator": "coordinator" in roles,
         "is_participant": bool(roles & {"mentor", "mentee"}),
         "has_no_role": not roles and pending is None and not children,
-        "open_surveys": len(await services.surveys.open_for(person.id)) if person else 0,
+        "open_surveys": await services.surveys.open_count(person.id) if person else 0,
     }
 
 

@@ -651,6 +651,19 @@ class SurveyService:
 
     # --- the participant ----------------------------------------------------------
 
+    async def open_count(self, user_id: int) -> int:
+        """How many questionnaires wait for the person (one query: the main menu's)."""
+        count = await self.session.scalar(
+            select(func.count(SurveyResponse.id))
+            .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
+            .where(
+                SurveyResponse.user_id == user_id,
+                SurveyResponse.submitted_at.is_(None),
+                SurveyWave.deadline >= self.now(),
+            )
+        )
+        return int(count or 0)
+
     async def open_for(self, user_id: int) -> list[OpenResponse]:
         """The person's questionnaires still to answer, oldest deadline first."""
         rows = await self.session.execute(
