@@ -138,6 +138,11 @@ async def test_bad_input_on_every_item_type(tg: Running) -> None:
     assert any("кнопкой под вопросом" in t for t in olga.texts())
     assert "Вопрос 1 / " in olga.last.body
     await olga.press("Нет")
+    # A 1–10 scale is two rows of buttons.
+    assert olga.last.button_rows()[:2] == [
+        ["1", "2", "3", "4", "5"],
+        ["6", "7", "8", "9", "10"],
+    ]
     # scale: out of range and not a number get the range; a typed digit is accepted.
     await olga.send("11")
     assert "Нужно число от 1 до 10" in olga.texts()[-2]
