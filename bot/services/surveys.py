@@ -335,7 +335,8 @@ class SurveyService:
         local = wave.deadline.astimezone(ZoneInfo(timezone)).date()
         return await self.notifier.enqueue(
             kind=kind,
-            subject=f"survey:{response.id}",
+            # The person's own key: a withdrawal forgets what is still pending for them.
+            subject=f"user:{response.user_id}",
             recipient_user_id=response.user_id,
             args={
                 "wave": wave.kind,
@@ -343,7 +344,7 @@ class SurveyService:
                 "deadline": local.strftime("%d.%m.%Y"),
                 "ty": "yes" if user.is_minor else "no",
             },
-            period=period,
+            period=f"wave:{wave.id}:{period}" if period else f"wave:{wave.id}",
             expires_at=wave.deadline,
         )
 
