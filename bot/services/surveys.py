@@ -342,7 +342,7 @@ class SurveyService:
                 "wave": wave.kind,
                 "set": wave.questionnaire_key,
                 "deadline": local.strftime("%d.%m.%Y"),
-                "ty": "yes" if user.is_minor else "no",
+                "young": "yes" if user.is_minor else "no",
             },
             period=f"wave:{wave.id}:{period}" if period else f"wave:{wave.id}",
             expires_at=wave.deadline,

@@ -44,7 +44,7 @@ error-survey-text-long = Слишком длинный ответ ({ $length } �
 
 ## Notifications to participants (rendered at send time)
 
-survey-invite-message = { $ty ->
+survey-invite-message = { $young ->
     [yes] 📝 Новая анкета: { $wave ->
         [entry] входная
         [intermediate] промежуточная
@@ -58,7 +58,7 @@ survey-invite-message = { $ty ->
        *[pulse] короткий опрос
     }. Ответить до { $deadline }. Начать — /survey
 }
-survey-reminder-message = { $ty ->
+survey-reminder-message = { $young ->
     [yes] ⏰ Напоминание: анкета ждёт ответа до { $deadline }. Продолжить — /survey
    *[no] ⏰ Напоминание: анкета ждёт ответа до { $deadline }. Продолжить — /survey
 }
