@@ -12,13 +12,32 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.factory import create_application, create_bot
+from bot.factory import Application, create_application, create_bot
+from bot.jobs import create_jobs
 from bot.services.catalog import CatalogError
 from bot.services.questionnaires import QuestionnaireError
+from bot.storage.fsm import expire_dialog_state
 from bot.storage.migrate import upgrade_async
 
 log = logging.getLogger("bot")
 SHUTDOWN_GRACE_SECONDS = 20.0
+# Updates handled at once. Each holds a database connection while it works (SQLite has a
+# single writer); a burst beyond this waits in aiogram's queue instead of in the database.
+MAX_CONCURRENT_UPDATES = 32
+DIALOG_STATE_CLEANUP_SECONDS = 24 * 3600
+
+
+async def expire_dialog_state_daily(app: Application) -> None:
+    """Old dialog stacks go: at start-up, then once a day."""
+    while True:
+        try:
+            expired = await expire_dialog_state(app.session_factory)
+        except Exception:
+            log.exception("could not delete old dialog state")
+        else:
+            if expired:
+                log.info("deleted %s dialog-state rows nobody used for a long time", expired)
+        await asyncio.sleep(DIALOG_STATE_CLEANUP_SECONDS)
 
 
 class StartupError(Exception):
@@ -56,22 +75,32 @@ async def run(settings: Settings) -> None:
         raise database_problem(settings.database_url, exc) from None
     bot = create_bot(settings)
     dp = app.dispatcher
+    jobs = create_jobs(settings, bot, app.session_factory, app.i18n.core)
 
     @dp.startup()
     async def on_startup(bot: Bot) -> None:
         me = await bot.get_me()
         log.info("started as @%s", me.username)
+        await jobs.start()  # the scheduler and the sender
 
     @dp.shutdown()
     async def on_shutdown() -> None:
         if not await app.inflight.wait_idle(SHUTDOWN_GRACE_SECONDS):
             log.warning("shutdown: some updates were still running after the grace period")
+        await jobs.stop()  # finishes what is in flight; the rest waits for the next start
         log.info("stopped")
 
+    cleanup = asyncio.create_task(expire_dialog_state_daily(app))
     try:
         await bot.delete_webhook(drop_pending_updates=False)
-        await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+        await dp.start_polling(
+            bot,
+            handle_signals=True,
+            close_bot_session=True,
+            tasks_concurrency_limit=MAX_CONCURRENT_UPDATES,
+        )
     finally:
+        cleanup.cancel()
         await bot.session.close()  # already closed after polling; needed when start-up failed
         await app.close()
 

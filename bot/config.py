@@ -68,6 +68,9 @@ class Settings(DatabaseSettings):
     # A folder of questionnaire files used instead of the shipped bot/catalog/questionnaires.
     questionnaires_dir: Path | None = None
     invite_ttl_days: int = Field(default=30, ge=1, le=365)
+    # Delivery: messages per second overall (Telegram allows about 30) and the sweep interval.
+    send_rate_per_second: float = Field(default=25, gt=0, le=1000)
+    scheduler_tick_seconds: float = Field(default=30, gt=0, le=3600)
 
     @field_validator("bot_token")
     @classmethod

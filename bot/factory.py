@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
@@ -24,25 +25,32 @@ from bot.dialogs.language import language_dialog
 from bot.dialogs.main_menu import main_menu_dialog
 from bot.dialogs.my_data import my_data_dialog
 from bot.dialogs.organisations import organisations_dialog
+from bot.dialogs.participant_category import participant_category_dialog
 from bot.dialogs.participants import participants_dialog
 from bot.dialogs.programmes import programmes_dialog
 from bot.dialogs.questionnaire import questionnaire_dialog
+from bot.dialogs.quiet_hours import quiet_hours_dialog
 from bot.dialogs.registration import registration_dialog
 from bot.dialogs.surveys import surveys_dialog
 from bot.handlers import errors, fallback, joining, personal_data, start
 from bot.i18n import create_i18n_middleware
-from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.catalog import load_catalog
+from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.hub import ServiceSettings
 from bot.services.questionnaires import load_questionnaires
 from bot.storage.database import create_engine, create_session_factory
 from bot.storage.fsm import SQLStorage
 
 
-def create_bot(settings: Settings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    """The Bot; `session` replaces the HTTP session (the benchmark answers in process)."""
+    if session is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    # Nothing holds a database transaction while Telegram answers (see the middleware).
+    session.middleware(CommitBeforeTelegram())
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -69,7 +77,7 @@ def create_fsm(
     return SQLStorage(session_factory), SimpleEventIsolation()
 
 
-def service_settings(settings: Settings) -> ServiceSettings:
+def service_settings(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> ServiceSettings:
     return ServiceSettings(
         admin_ids=settings.admin_ids,
         default_timezone=settings.default_timezone,
@@ -77,6 +85,7 @@ def service_settings(settings: Settings) -> ServiceSettings:
         invite_ttl_days=settings.invite_ttl_days,
         catalog=load_catalog(settings.extra_forms_file),
         questionnaires=load_questionnaires(settings.questionnaires_dir),
+        clock=clock,
     )
 
 
@@ -90,6 +99,7 @@ class Application:
     isolation: BaseEventIsolation
     i18n: I18nMiddleware
     inflight: InFlightMiddleware
+    clock: Clock = SYSTEM_CLOCK
 
     async def close(self) -> None:
         await self.storage.close()
@@ -102,13 +112,19 @@ def create_dispatcher(
     session_factory: async_sessionmaker[AsyncSession],
     storage: BaseStorage,
     isolation: BaseEventIsolation,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> tuple[Dispatcher, I18nMiddleware, InFlightMiddleware]:
-    dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings)
+    # aiogram's FSM middleware is registered by hand, after the database one: the state it
+    # reads for every update is then read in the update's session, not in one of its own.
+    dp = Dispatcher(
+        storage=storage, events_isolation=isolation, disable_fsm=True, settings=settings
+    )
     inflight = InFlightMiddleware()
     dp.update.outer_middleware(inflight)
     database = DatabaseMiddleware(session_factory)
-    users = UserMiddleware(service_settings(settings))
+    users = UserMiddleware(service_settings(settings, clock))
     dp.update.outer_middleware(database)
+    dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(users)
     # Error handlers run after the update's session was rolled back and closed:
     # they get a fresh one (and services bound to it) the same way.
@@ -137,17 +153,19 @@ def create_dispatcher(
         participants_dialog(),
         questionnaire_dialog(),
         surveys_dialog(),
+        participant_category_dialog(),
+        quiet_hours_dialog(),
     )
     dp.include_router(fallback.router())
     setup_dialogs(dp, events_isolation=isolation)
     return dp, i18n, inflight
 
 
-def create_application(settings: Settings) -> Application:
+def create_application(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Application:
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     storage, isolation = create_fsm(settings, session_factory)
-    dp, i18n, inflight = create_dispatcher(settings, session_factory, storage, isolation)
+    dp, i18n, inflight = create_dispatcher(settings, session_factory, storage, isolation, clock)
     return Application(
         settings=settings,
         engine=engine,
@@ -157,4 +175,5 @@ def create_application(settings: Settings) -> Application:
         isolation=isolation,
         i18n=i18n,
         inflight=inflight,
+        clock=clock,
     )

@@ -65,5 +65,5 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 @pytest.fixture
 async def tg(fake: FakeTelegram, tmp_path: Path) -> AsyncIterator[Running]:
     """The real bot, in-process, on a fresh SQLite database, talking to the fake Telegram."""
-    async with running_bot(fake, sqlite_url(tmp_path)) as running:
+    async with running_bot(fake, sqlite_url(tmp_path), delivery=True) as running:
         yield running

@@ -18,7 +18,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from bot.services.access import Actor
 from bot.services.hub import ServiceHub, ServiceSettings
 from bot.services.invites import CreatedInvite
 from bot.storage.database import create_engine, create_session_factory
-from bot.storage.models import Invite, utcnow
+from bot.storage.models import Invite, Organisation, utcnow
 from tests.fake_telegram import FakeTelegram, FakeUser, SentMessage
 from tests.harness import ADMIN_ID, TOKEN
 
@@ -50,6 +50,15 @@ def base_env(**values: str) -> dict[str, str]:
     env["PYTHONUNBUFFERED"] = "1"
     env.update(values)
     return env
+
+
+def daytime_zone() -> str:
+    """A time zone where it is about noon now: the real process runs on the real clock, and
+    nothing reaches a minor in quiet hours."""
+    offset = (12 - datetime.now(UTC).hour) % 24
+    if offset > 12:
+        offset -= 24
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"
 
 
 def sqlite_file_url(folder: Path) -> str:
@@ -271,7 +280,12 @@ class Database:
             await session.commit()
 
     async def seed_school(
-        self, school_name: str, *, municipality: str, forms: tuple[str, ...] = ()
+        self,
+        school_name: str,
+        *,
+        municipality: str,
+        forms: tuple[str, ...] = (),
+        timezone: str = "Europe/Moscow",
     ) -> Seeded:
         """A municipality, a school in it and a programme of each form, made by the admin."""
         async with self.admin() as (hub, actor):
@@ -285,6 +299,12 @@ class Database:
                 timezone="Europe/Moscow",
                 parent_id=parent.id,
             )
+            if timezone != school.timezone:
+                # Straight into the row: a test may need a zone the bot offers no school
+                # (daytime_zone() is any UTC offset where it is day now).
+                row = await hub.session.get(Organisation, school.id)
+                assert row is not None
+                row.timezone = timezone
         programmes = {form: await self.programme(school.id, form) for form in forms}
         return Seeded(parent.id, school.id, school.name, programmes)
 

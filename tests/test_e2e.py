@@ -27,6 +27,7 @@ from tests.e2e import (
     base_env,
     callback_data,
     command_names,
+    daytime_zone,
     link_in,
     say,
     tap,
@@ -133,13 +134,12 @@ async def register_mentor(person: Person, payload: str, school: str) -> None:
     await say(user, person.full_name, "Что про вас подходит")
     await tap(user, "Педагог или специалист", "В чём вы сильны")
     await say(user, "Методика преподавания, классное руководство", "Ваш предмет или интересы")
-    await say(user, "Математика", "С наставляемыми какого возраста")
-    for band in ("13–15 лет", "16–18 лет"):
-        await tap(user, band, f"✓ {band}")  # the button shows it is ticked
-    await tap(user, "Дальше ▶️", "Когда вам удобно встречаться")
-    await tap(user, "будни, вечер", "✓ будни, вечер")
+    # A teacher–teacher mentor is not asked about mentee ages.
+    await say(user, "Математика", "Когда вам удобно встречаться")
+    for slot in ("будни, утро", "будни, вечер"):
+        await tap(user, slot, f"✓ {slot}")  # the button shows it is ticked
     summary = await tap(user, "Дальше ▶️", "Проверьте, всё ли верно")
-    for shown in ("13–15 лет, 16–18 лет", "будни, вечер", "Педагог или специалист"):
+    for shown in ("будни, утро, будни, вечер", "Педагог или специалист"):
         assert shown in summary.plain, summary.describe()
     await save(person, "Наставник")
 
@@ -160,19 +160,34 @@ async def register_student_mentee(
     person: Person, payload: str, school: str, *, minor: bool
 ) -> None:
     user = person.user
-    await open_invite(user, payload, school)
-    await agree(user, "Вам уже исполнилось 18")
-    await tap(user, "Мне меньше 18" if minor else "Мне уже 18", "Напишите фамилию, имя")
-    await say(user, person.full_name, "В каком вы классе")
-    await say(user, "7Б" if minor else "11А", "Что про вас подходит")
-    await tap(user, "Выдающиеся способности", "С чем вам хотелось бы помощи")
-    await say(user, "Хочу подготовиться к олимпиаде", "Проверьте, всё ли верно")
-    await save(person, "Наставляемый")
+    # A school student: «ты» and the age first, before consent.
+    await user.send(f"/start {payload}")
+    welcome = await user.wait_message("Тебя пригласили")
+    assert school in welcome.plain, welcome.describe()
+    await tap(user, "Продолжить ▶️", "тебе уже исполнилось 18")
+    if minor:
+        await tap(user, "Мне меньше 18", "только если согласится твой родитель")
+        await tap(user, "✅ Понятно, продолжаем", "Напиши свои фамилию и имя")
+        await say(user, person.full_name, "В каком ты классе")
+    else:
+        await tap(user, "Мне уже 18", "Согласие на обработку персональных данных")
+        await agree(user, "Напишите фамилию, имя")
+        await say(user, person.full_name, "В каком вы классе")
+    # A student says what they want help with; no sensitive category to choose.
+    topics = await say(user, "7Б" if minor else "11А", "С чем")
+    assert not any("ОВЗ" in b or "Трудная" in b for b in topics.buttons()), topics.describe()
+    await tap(user, "Учёба", "✓ Учёба")
+    await tap(user, "Дальше ▶️", "своими словами")
+    summary = await say(user, "Хочу подготовиться к олимпиаде", "всё ли верно")
+    assert person.full_name in summary.plain, summary.describe()
+    done = await tap(user, "✅ Сохранить", "Готово!")
+    assert "наставляемый" in done.plain.lower(), done.describe()
 
 
 async def open_menu(user: FakeUser) -> list[str]:
     await user.send("/start")
-    menu = await user.wait_message("Главное меню")
+    # The menu with its buttons (an older menu loses its buttons when the new one comes).
+    menu = await user.wait_message(lambda m: "Главное меню" in m.plain and bool(m.buttons()))
     return [*menu.buttons(), menu.plain]
 
 
@@ -375,7 +390,10 @@ async def test_joining_by_invite_for_every_role(fake: FakeTelegram, db: Database
 
 async def test_minor_gets_a_link_for_the_parent(fake: FakeTelegram, db: Database) -> None:
     seeded = await db.seed_school(
-        "Лицей № 2", municipality="Округ Лицейский", forms=("student_student",)
+        "Лицей № 2",
+        municipality="Округ Лицейский",
+        forms=("student_student",),
+        timezone=daytime_zone(),  # the child hears of the parent only outside quiet hours
     )
     invite = await db.invite(
         organisation_id=seeded.school_id,
@@ -427,7 +445,7 @@ async def test_used_expired_and_forged_codes(fake: FakeTelegram, db: Database) -
     await db.expire_invite(expired.id)
 
     first = fake.user(3301, "Первый")
-    await say(first, f"/start {single.payload}", "Добро пожаловать")
+    await say(first, f"/start {single.payload}", "Тебя пригласили")
 
     second = fake.user(3302, "Второй")
     await say(second, f"/start {single.payload}", "уже использована")
@@ -468,17 +486,24 @@ async def test_mydata_and_withdrawal_leave_nothing(fake: FakeTelegram, db: Datab
     assert await db.find_everywhere(needles), "the scan below must see a registered person"
 
     await zoya.user.send("/mydata")
-    document = await zoya.user.wait_message(lambda m: m.document is not None)
+    report = await zoya.user.wait_message(
+        lambda m: m.document is not None and m.document[0] == "mydata.html"
+    )
+    assert report.document is not None
+    assert "Молодой специалист" in report.document[1].decode()  # labels, not keys
+    document = await zoya.user.wait_message(
+        lambda m: m.document is not None and m.document[0] == "mydata.json"
+    )
     assert document.document is not None
     filename, content = document.document
     assert filename == "mydata.json"
     exported = json.loads(content)
     assert zoya.full_name in content.decode(), exported
-    await zoya.user.wait_message("Мои данные")
+    await zoya.user.wait_message("Файлы выше")
 
     await tap(zoya.user, "Отозвать согласие", "Отозвать согласие на обработку")
     await tap(zoya.user, "Да, отозвать согласие", "Согласие отозвано")
-    told = await curator.user.wait_message("отозвал(а) согласие")
+    told = await curator.user.wait_message("Согласие на обработку данных отозвано")
     assert zoya.full_name in told.plain and "Школа № 12" in told.plain, told.describe()
     await fake.wait_idle()
 

@@ -359,11 +359,18 @@ async def test_paper_consent_for_a_participant_who_blocked_the_bot(tg: Running) 
     await curator.press("✍️ Блок Боб — наставник")
     await curator.press("📝 Отметить бумажное согласие")
     await curator.press("Да, отметить")
-    assert "заблокировал бота" in curator.callback_answers[-1]["text"]
+    # The notice goes out after the commit; Telegram answers 403 then.
+    assert "отмечено" in curator.callback_answers[-1]["text"]
     assert "✅ получено" in curator.last.body
     async with tg.app.session_factory() as session:
         user = await session.get(User, pupil_id)
         assert user is not None and user.reachable is False
+    # The curator hears of it in one summary, once it gathered for a while.
+    assert not any("заблокировал" in t for t in curator.texts())
+    tg.clock.advance(minutes=11)
+    await tg.deliver()
+    summary = curator.texts()[-1]
+    assert "Блок Боб" in summary and "заблокировал бота" in summary, curator.transcript()
 
 
 async def test_forged_participant_of_another_school_is_refused(tg: Running) -> None:

@@ -294,7 +294,7 @@ async def test_guardian_consent_screen_children_list_and_notices(tg: Running, na
         payload,
         full_name=CHILD,
         is_minor=True,
-        profile={"school_class": "7А", "category": "student.gifted", "wishes": name},
+        profile={"school_class": "7А", "help_topics": ["study"], "wishes": name},
     )
     assert guardian_payload is not None
     child = tg.fake.user(3501, "Мэри")

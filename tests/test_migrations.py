@@ -56,3 +56,32 @@ async def test_models_match_migrations(database_url: str) -> None:
     finally:
         await engine.dispose()
     assert diff == []
+
+
+async def test_dialog_state_rows_get_their_owner_on_upgrade(database_url: str) -> None:
+    """0002 fills the owner columns of the rows already there, so withdrawal finds them."""
+    from sqlalchemy import text
+
+    await asyncio.to_thread(upgrade, database_url, "0001")
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO dialog_state (key, state, data, updated_at) VALUES "
+                    "('fsm:1:70001:70001:aiogd:stack:', NULL, '{}', CURRENT_TIMESTAMP), "
+                    "('fsm:1:-100:-100:aiogd:stack:<70002>', NULL, '{}', CURRENT_TIMESTAMP)"
+                )
+            )
+        await asyncio.to_thread(upgrade, database_url, "head")
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                text("SELECT key, chat_id, user_id FROM dialog_state ORDER BY key")
+            )
+            owners = {key: (chat, user) for key, chat, user in rows}
+    finally:
+        await engine.dispose()
+    assert owners == {
+        "fsm:1:70001:70001:aiogd:stack:": (70001, 70001),
+        "fsm:1:-100:-100:aiogd:stack:<70002>": (-100, 70002),
+    }

@@ -5,15 +5,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Select, SwitchTo
+from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog.widgets.kbd import Button, Column, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
+from bot.dialogs.navigation import back_to_menu, close_to_menu
 from bot.dialogs.states import Guardian
 from bot.dialogs.widgets import T, buttons_only, i18n_of, person_of, services_of
-from bot.handlers.notify import notify_withdrawal, send_to_person
+from bot.handlers.notify import (
+    notify_guardian_confirmed,
+    notify_withdrawal,
+    notify_withdrawn_subject,
+)
+from bot.i18n import pick_locale
 from bot.middlewares.database import FORGET_DIALOG_STATE
 
 log = logging.getLogger(__name__)
@@ -45,18 +50,14 @@ async def on_agree(callback: CallbackQuery, _button: Button, manager: DialogMana
     invitation = await services.consent.confirm_guardian(person_of(manager), link_id)
     if isinstance(callback.message, Message):
         await callback.message.answer(i18n.get("consent-guardian-confirmed"))
-    child = await services.users.get(invitation.child_user_id)
-    if child is not None and callback.bot is not None:
-        await send_to_person(
-            callback.bot, i18n, child, "consent-guardian-confirmed-child", services=services
-        )
-    await manager.done()
+    await notify_guardian_confirmed(services, invitation)
+    await close_to_menu(manager, show_mode=ShowMode.SEND)
 
 
 async def on_decline(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     if isinstance(callback.message, Message):
         await callback.message.answer(i18n_of(manager).get("consent-declined"))
-    await manager.done()
+    await close_to_menu(manager, show_mode=ShowMode.SEND)
 
 
 async def children_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -65,6 +66,13 @@ async def children_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
         "children": [(c.child_user_id, f"{c.child_name} — {c.school_name}") for c in children],
         "has_children": bool(children),
     }
+
+
+async def withdraw_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    child_user_id = int(dialog_manager.dialog_data["child_user_id"])
+    children = await services_of(dialog_manager).consent.guarded_children(person_of(dialog_manager))
+    child = next((c for c in children if c.child_user_id == child_user_id), None)
+    return {"child": child.child_name if child else ""}
 
 
 async def on_child(
@@ -91,29 +99,37 @@ async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogM
     if withdrawal.subject_telegram_id is not None:
         manager.middleware_data[FORGET_DIALOG_STATE] = withdrawal.subject_telegram_id
     i18n = i18n_of(manager)
-    if callback.bot is not None:
-        await notify_withdrawal(callback.bot, i18n, withdrawal, child_name or "")
-        if child is not None and withdrawal.subject_telegram_id is not None:
-            try:
-                await callback.bot.send_message(
-                    withdrawal.subject_telegram_id,
-                    i18n.core.get("consent-withdrawn", child.locale or i18n.locale),
-                )
-            except TelegramForbiddenError:
-                log.info("child %s blocked the bot", child_user_id)
+    await notify_withdrawal(services, withdrawal, child_name or "")
+    if child is not None:
+        # The child's own language, never the guardian's.
+        locale = pick_locale(child.locale, child.telegram_locale, i18n.core.default_locale or "ru")
+        await notify_withdrawn_subject(services, withdrawal, locale)
     if isinstance(callback.message, Message):
-        await callback.message.answer(i18n.get("consent-withdrawn"))
-    await manager.done()
+        await callback.message.answer(
+            i18n.get("consent-withdrawn-for-child", child=child_name or "")
+        )
+    await close_to_menu(manager, show_mode=ShowMode.SEND)
 
 
 def guardian_dialog() -> Dialog:
     return Dialog(
+        # A short summary with the buttons in view; the full legal text one tap away.
+        Window(
+            T("consent-summary-guardian"),
+            Button(T("consent-agree-button"), id="agree", on_click=on_agree),
+            Button(T("consent-decline-button"), id="decline", on_click=on_decline),
+            SwitchTo(T("consent-full-text-button"), id="full", state=Guardian.confirm_full),
+            buttons_only("hint-consent-guardian"),
+            state=Guardian.confirm,
+            getter=confirm_getter,
+        ),
         Window(
             T("consent-text-guardian"),
             Button(T("consent-agree-button"), id="agree", on_click=on_agree),
             Button(T("consent-decline-button"), id="decline", on_click=on_decline),
-            buttons_only(),
-            state=Guardian.confirm,
+            SwitchTo(T("button-back"), id="back_summary", state=Guardian.confirm),
+            buttons_only("hint-consent-guardian"),
+            state=Guardian.confirm_full,
             getter=confirm_getter,
         ),
         Window(
@@ -127,16 +143,17 @@ def guardian_dialog() -> Dialog:
                     on_click=on_child,
                 )
             ),
-            Cancel(T("button-back")),
+            back_to_menu(),
             buttons_only(),
             state=Guardian.children,
             getter=children_getter,
         ),
         Window(
-            T("consent-withdraw-confirm"),
+            T("consent-withdraw-confirm-child"),
             Button(T("consent-withdraw-button"), id="withdraw", on_click=on_withdraw),
             SwitchTo(T("button-back"), id="back", state=Guardian.children),
             buttons_only(),
             state=Guardian.confirm_withdraw,
+            getter=withdraw_getter,
         ),
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Row
+from aiogram_dialog.widgets.kbd import Button, Row
 
 from bot.commands import refresh_commands
+from bot.dialogs.navigation import back_to_menu, close_to_menu
 from bot.dialogs.states import Language
 from bot.dialogs.widgets import T, actor_of, buttons_only, i18n_of
 
@@ -19,7 +20,8 @@ async def _choose(callback: CallbackQuery, button: Button, manager: DialogManage
     if callback.bot is not None and callback.message is not None:
         actor = actor_of(manager)
         await refresh_commands(callback.bot, i18n, callback.message.chat.id, actor)
-    await manager.done({"locale": locale})
+    # Back to where the person came from; after /language, the menu (in the new language).
+    await close_to_menu(manager, {"locale": locale})
 
 
 def language_dialog() -> Dialog:
@@ -30,8 +32,8 @@ def language_dialog() -> Dialog:
                 Button(T("language-name-ru"), id="lang_ru", on_click=_choose),
                 Button(T("language-name-en"), id="lang_en", on_click=_choose),
             ),
-            Cancel(T("button-back")),
-            buttons_only(),
+            back_to_menu(),
+            buttons_only("hint-language"),
             state=Language.choose,
         ),
     )

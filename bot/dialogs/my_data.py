@@ -6,9 +6,10 @@ from typing import Any
 
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo
 
-from bot.dialogs.states import MyData
+from bot.dialogs.navigation import back_to_menu
+from bot.dialogs.states import Guardian, MyData
 from bot.dialogs.widgets import T, buttons_only, i18n_of, person_of, services_of
 from bot.handlers.notify import notify_withdrawal
 from bot.middlewares.database import FORGET_DIALOG_STATE
@@ -20,7 +21,16 @@ async def main_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     pending = await services.registration.pending(person)
     actor = dialog_manager.middleware_data.get("actor")
     has_roles = bool(actor and actor.roles)
-    return {"has_data": person.full_name is not None or has_roles or pending is not None}
+    # A parent reads how to withdraw for the child; an adult without children reads nothing of it.
+    is_guardian = bool(await services.consent.guarded_children(person))
+    young = bool(person.is_minor)
+    return {
+        "has_data": person.full_name is not None or has_roles or pending is not None,
+        "is_guardian": is_guardian,
+        "young": "yes" if young else "no",
+        "is_young": young,
+        "is_adult": not young,
+    }
 
 
 async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
@@ -30,8 +40,7 @@ async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogM
     withdrawal = await services.personal_data.withdraw(
         person.id, by_user_id=person.id, clear_dialog_state=False
     )
-    if callback.bot is not None:
-        await notify_withdrawal(callback.bot, i18n, withdrawal, person.full_name or "")
+    await notify_withdrawal(services, withdrawal, person.full_name or "")
     if isinstance(callback.message, Message):
         await callback.message.answer(i18n.get("consent-withdrawn"))
     # Forget the dialog stack too: it may hold what the person typed.
@@ -43,23 +52,27 @@ async def on_withdraw(callback: CallbackQuery, _button: Button, manager: DialogM
 def my_data_dialog() -> Dialog:
     return Dialog(
         Window(
-            T("mydata-intro"),
+            T("mydata-intro", when="is_adult"),
+            T("mydata-intro-young", when="is_young"),
+            T("mydata-guardian", when="is_guardian"),
+            Start(T("menu-guardian"), id="guardian", state=Guardian.children, when="is_guardian"),
             SwitchTo(
                 T("mydata-withdraw"),
                 id="withdraw",
                 state=MyData.confirm_withdraw,
                 when="has_data",
             ),
-            Cancel(T("button-back")),
+            back_to_menu(),
             buttons_only(),
             state=MyData.main,
             getter=main_getter,
         ),
         Window(
-            T("consent-withdraw-confirm"),
+            T("consent-withdraw-confirm-self"),
             Button(T("consent-withdraw-button"), id="confirm", on_click=on_withdraw),
             SwitchTo(T("button-back"), id="back", state=MyData.main),
             buttons_only(),
             state=MyData.confirm_withdraw,
+            getter=main_getter,
         ),
     )

@@ -22,6 +22,7 @@ from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup, escape
 
 from bot.dialogs.paging import back_to_menu, shorten
+from bot.dialogs.quiet_hours import quiet_hours_button
 from bot.dialogs.states import Organisations
 from bot.dialogs.widgets import (
     T,
@@ -294,6 +295,7 @@ def organisations_dialog() -> Dialog:
                 on_click=on_invite,
                 when="invites_curator",
             ),
+            quiet_hours_button("org_id", when="invites_curator"),
             SwitchTo(T("button-back"), id="back", state=Organisations.list),
             buttons_only(),
             state=Organisations.view,

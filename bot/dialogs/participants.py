@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Row, SwitchTo
@@ -16,18 +15,18 @@ from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup
 
 from bot.dialogs.paging import back_to_menu, label_of, paged_select, shorten
+from bot.dialogs.participant_category import category_button
 from bot.dialogs.states import Participants
 from bot.dialogs.widgets import (
     Html,
     T,
     actor_of,
-    bot_of,
     buttons_only,
     i18n_of,
     services_of,
     text_of,
 )
-from bot.i18n import pick_locale
+from bot.handlers.notify import notify_paper_consent
 from bot.services.consent import ConsentStatus
 from bot.services.participants import STATES, ParticipantView, ProgrammeSummary
 
@@ -164,6 +163,7 @@ async def view_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "status": text_of(dialog_manager, f"staff-part-state-{p.state}"),
         "consent": text_of(dialog_manager, f"staff-consent-{state}"),
         "can_mark_paper": state != "complete",
+        "is_mentee": p.role == "mentee",
     }
 
 
@@ -206,19 +206,15 @@ async def on_mark_paper(callback: CallbackQuery, _button: Button, manager: Dialo
         return
     answer = "staff-part-paper-marked"
     person = await services.users.get(mark.user_id)
-    if person is not None and person.telegram_id is not None:
-        core = i18n_of(manager).core
-        locale = pick_locale(person.locale, person.telegram_locale, core.default_locale or "ru")
-        try:
-            await bot_of(manager).send_message(
-                person.telegram_id, core.get("consent-paper-marked", locale)
-            )
-        except TelegramForbiddenError:
-            await services.users.mark_unreachable(person.telegram_id)
-            answer = "staff-part-not-reachable"
-        except TelegramBadRequest as error:  # e.g. the chat no longer exists
-            log.info("paper consent notice to user %s not sent: %s", mark.user_id, error)
-            answer = "staff-part-not-reachable"
+    if person is None or person.telegram_id is None or not person.reachable:
+        answer = "staff-part-not-reachable"
+    else:
+        # Delivered after the commit, in the participant's language; should it bounce (403),
+        # the curator hears of it in the unreachable summary.
+        membership = await services.participants.get(
+            actor_of(manager), int(manager.dialog_data["membership_id"])
+        )
+        await notify_paper_consent(services, mark.user_id, membership.organisation_id)
     await callback.answer(text_of(manager, answer))
 
 
@@ -256,6 +252,7 @@ def participants_dialog() -> Dialog:
                 state=Participants.confirm_paper,
                 when="can_mark_paper",
             ),
+            category_button(),
             SwitchTo(T("button-back"), id="back", state=Participants.list),
             buttons_only(),
             state=Participants.view,

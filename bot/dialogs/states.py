@@ -28,6 +28,8 @@ class Registration(StatesGroup):
     times = State()
     workplace = State()
     confirm = State()
+    consent_full = State()
+    help_topics = State()
 
 
 class Organisations(StatesGroup):
@@ -74,6 +76,7 @@ class Guardian(StatesGroup):
     confirm = State()
     children = State()
     confirm_withdraw = State()
+    confirm_full = State()
 
 
 class Questionnaire(StatesGroup):
@@ -95,3 +98,9 @@ class Surveys(StatesGroup):
     deadline = State()
     wave = State()
     results = State()
+
+
+class ParticipantCategory(StatesGroup):
+    """Curator: set a mentee's category (students never label themselves)."""
+
+    choose = State()

@@ -76,6 +76,8 @@ def validated_text(
     `error-<code>` (with the rule's details, e.g. a length limit) and the window stays."""
 
     def factory(text: str) -> Any:
+        if text.startswith("/"):  # a command this screen does not know is not an answer
+            raise ValueError(InvalidInput("unknown-command"))
         try:
             return clean(text)
         except InvalidInput as exc:
@@ -125,13 +127,16 @@ class Html(Text):
         return self.template.format_map(data)
 
 
-async def _use_buttons(message: Message, _widget: Any, manager: DialogManager) -> None:
-    await hint(manager, message, "hint-use-buttons")
+def buttons_only(hint_key: str = "hint-use-buttons") -> MessageInput:
+    """For windows that expect a tap: typed text gets a polite hint that fits the screen,
+    nothing is lost. (Known commands are handled before any dialog; an unknown one is
+    told so rather than taken for an answer.)"""
 
+    async def use_buttons(message: Message, _widget: Any, manager: DialogManager) -> None:
+        text = message.text or ""
+        await hint(manager, message, "error-unknown-command" if text.startswith("/") else hint_key)
 
-def buttons_only() -> MessageInput:
-    """For windows that expect a tap: typed text gets a polite hint, nothing is lost."""
-    return MessageInput(_use_buttons)
+    return MessageInput(use_buttons)
 
 
 def scrolling_select(

@@ -27,7 +27,11 @@ class UserMiddleware(BaseMiddleware):
         data["users"] = hub.users
         tg_user: TelegramUser | None = data.get("event_from_user")
         if tg_user is not None and not tg_user.is_bot:
-            person = await hub.users.touch(tg_user.id, tg_user.language_code)
-            data["person"] = person
-            data["actor"] = await hub.access.actor(person)
+            arrival = await hub.users.arrive(tg_user.id, tg_user.language_code)
+            if arrival.created:
+                # The person's record outlives whatever this update does (a refusal rolls
+                # the update back, and its audit row refers to them).
+                await data["session"].commit()
+            data["person"] = arrival.person
+            data["actor"] = await hub.access.actor(arrival.person, arrival.memberships)
         return await handler(event, data)

@@ -9,6 +9,7 @@ ids from the client here, and this service decides.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,12 +68,15 @@ class AccessService:
         self.admin_ids = admin_ids
         self.audit = audit
 
-    async def actor(self, person: Person) -> Actor:
-        rows = await self.session.scalars(
-            select(Membership).where(
-                Membership.user_id == person.id, Membership.status != "withdrawn"
+    async def actor(self, person: Person, memberships: Iterable[Membership] | None = None) -> Actor:
+        """The person's roles; pass `memberships` (not withdrawn) when already loaded."""
+        rows = memberships
+        if rows is None:
+            rows = await self.session.scalars(
+                select(Membership).where(
+                    Membership.user_id == person.id, Membership.status != "withdrawn"
+                )
             )
-        )
         roles = tuple(Role(m.id, m.organisation_id, m.programme_id, m.role, m.status) for m in rows)
         return Actor(
             person=person,

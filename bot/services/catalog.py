@@ -50,6 +50,7 @@ __all__ = [
     "Category",
     "CategoryKind",
     "Form",
+    "HelpTopic",
     "MenteeKind",
     "MentorKind",
     "load_catalog",
@@ -81,7 +82,8 @@ _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 _FORM_TABLE = "form"
 _MENTEE_TABLE = "mentee_category"
 _MENTOR_TABLE = "mentor_category"
-_TABLES = (_FORM_TABLE, _MENTEE_TABLE, _MENTOR_TABLE)
+_TOPIC_TABLE = "help_topic"
+_TABLES = (_FORM_TABLE, _MENTEE_TABLE, _MENTOR_TABLE, _TOPIC_TABLE)
 
 _FORM_REQUIRED = (
     "key",
@@ -96,6 +98,10 @@ _FORM_OPTIONAL = ("variant_of", "full_name_ru", "full_name_en", "hidden")
 _CATEGORY_REQUIRED = ("key", "name_ru", "name_en")
 _CATEGORY_OPTIONAL = ("full_name_ru", "full_name_en", "hidden")
 _MENTEE_REQUIRED = (*_CATEGORY_REQUIRED, "applies_to")
+# Which forms' mentors may pick a mentor category (by the form's mentor_kind); all when absent.
+_MENTOR_OPTIONAL = (*_CATEGORY_OPTIONAL, "mentor_kinds")
+_TOPIC_REQUIRED = ("key", "name_ru", "name_en")
+_TOPIC_OPTIONAL = ("hidden",)
 
 
 class CatalogError(ValueError):
@@ -166,6 +172,11 @@ class Category:
     full_name_ru: str | None = None
     full_name_en: str | None = None
     hidden: bool = False
+    # mentor categories only: the forms' mentor kinds it fits (empty: every form)
+    mentor_kinds: tuple[MentorKind, ...] = ()
+
+    def fits_mentor_kind(self, mentor_kind: str | None) -> bool:
+        return not self.mentor_kinds or mentor_kind is None or mentor_kind in self.mentor_kinds
 
     def name(self, locale: str | None = None) -> str:
         """Short label (≤ 40 chars) in the locale, Russian when not available."""
@@ -178,12 +189,32 @@ class Category:
         return self.full_name_ru or self.name_ru
 
 
+@dataclass(frozen=True, slots=True)
+class HelpTopic:
+    """What a student may want help with, in their own words (e.g. «учёба», «друзья»).
+
+    A student chooses topics; the sensitive category is the curator's to set."""
+
+    key: str
+    name_ru: str
+    name_en: str
+    hidden: bool = False
+
+    def name(self, locale: str | None = None) -> str:
+        return _pick(self.name_ru, self.name_en, locale)
+
+
 class Catalog:
     """Immutable lookup over forms and categories, in file order."""
 
-    __slots__ = ("_categories", "_forms")
+    __slots__ = ("_categories", "_forms", "_topics")
 
-    def __init__(self, forms: Iterable[Form], categories: Iterable[Category]) -> None:
+    def __init__(
+        self,
+        forms: Iterable[Form],
+        categories: Iterable[Category],
+        topics: Iterable[HelpTopic] = (),
+    ) -> None:
         self._forms: dict[str, Form] = {}
         for form in forms:
             if form.key in self._forms:
@@ -194,6 +225,11 @@ class Catalog:
             if category.key in self._categories:
                 raise CatalogError(f"duplicate category key {category.key!r}")
             self._categories[category.key] = category
+        self._topics: dict[str, HelpTopic] = {}
+        for topic in topics:
+            if topic.key in self._topics:
+                raise CatalogError(f"duplicate help topic key {topic.key!r}")
+            self._topics[topic.key] = topic
 
     # --- forms ---------------------------------------------------------------
 
@@ -227,12 +263,26 @@ class Catalog:
             and (include_hidden or not c.hidden)
         )
 
-    def mentor_categories(self, *, include_hidden: bool = False) -> tuple[Category, ...]:
+    def mentor_categories(
+        self, mentor_kind: MentorKind | str | None = None, *, include_hidden: bool = False
+    ) -> tuple[Category, ...]:
+        """Mentor categories, optionally only those that fit a form's mentor kind."""
         return tuple(
             c
             for c in self._categories.values()
-            if c.kind == "mentor" and (include_hidden or not c.hidden)
+            if c.kind == "mentor"
+            and c.fits_mentor_kind(mentor_kind)
+            and (include_hidden or not c.hidden)
         )
+
+    # --- help topics -------------------------------------------------------------
+
+    def help_topics(self, *, include_hidden: bool = False) -> tuple[HelpTopic, ...]:
+        """What a student may want help with, in menu order."""
+        return tuple(t for t in self._topics.values() if include_hidden or not t.hidden)
+
+    def help_topic(self, key: str) -> HelpTopic | None:
+        return self._topics.get(key)
 
     def category(self, key: str) -> Category | None:
         """A mentee or mentor category by key, hidden or not; None if unknown."""
@@ -253,11 +303,12 @@ def load_catalog(
 ) -> Catalog:
     """Read the built-in catalog, then merge a deployment's extra file over it.
 
-    The extra file may hold ``[[form]]``, ``[[mentee_category]]`` and
-    ``[[mentor_category]]`` tables. An entry with a new key is added at the end
-    and must have every required field; an entry with an existing key changes
-    only the fields it gives. Raises :class:`CatalogError` naming the file and
-    the key when something is wrong.
+    The extra file may hold ``[[form]]``, ``[[mentee_category]]``,
+    ``[[mentor_category]]`` (optionally limited to forms by ``mentor_kinds``) and
+    ``[[help_topic]]`` (what a student may want help with) tables. An entry with a
+    new key is added at the end and must have every required field; an entry with
+    an existing key changes only the fields it gives. Raises :class:`CatalogError`
+    naming the file and the key when something is wrong.
     """
     merger = _Merger()
     merger.add_file(forms_file)
@@ -284,7 +335,8 @@ class _Merger:
         if unknown:
             raise CatalogError(
                 f"{path}: unknown top-level entry {unknown[0]!r}; "
-                f"expected [[form]], [[mentee_category]] or [[mentor_category]] tables"
+                f"expected [[form]], [[mentee_category]], [[mentor_category]] or [[help_topic]]"
+                " tables"
             )
         seen: set[str] = set()
         for table in _TABLES:
@@ -309,7 +361,7 @@ class _Merger:
                 self._put(table, key, item, path)
 
     def _put(self, table: str, key: str, item: dict[str, Any], path: Path) -> None:
-        if table != _FORM_TABLE:
+        if table in (_MENTEE_TABLE, _MENTOR_TABLE):
             # categories share one key space: category(key) looks up both lists
             other = _MENTOR_TABLE if table == _MENTEE_TABLE else _MENTEE_TABLE
             if key in self._entries[other]:
@@ -350,7 +402,8 @@ class _Merger:
             for table in (_MENTEE_TABLE, _MENTOR_TABLE)
             for raw in self._entries[table].values()
         ]
-        return Catalog(forms, categories)
+        topics = [_make_topic(raw) for raw in self._entries[_TOPIC_TABLE].values()]
+        return Catalog(forms, categories, topics)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -446,9 +499,12 @@ def _make_category(raw: _Raw) -> Category:
     c = _Checker(
         raw,
         _MENTEE_REQUIRED if mentee else _CATEGORY_REQUIRED,
-        _CATEGORY_OPTIONAL,
+        _CATEGORY_OPTIONAL if mentee else _MENTOR_OPTIONAL,
     )
     applies_to = cast(MenteeKind, c.choice("applies_to", MENTEE_KINDS)) if mentee else None
+    kinds = raw.fields.get("mentor_kinds", [])
+    if not isinstance(kinds, list) or any(k not in MENTOR_KINDS for k in kinds):
+        raise c.error(f"'mentor_kinds' must be a list of: {', '.join(MENTOR_KINDS)}")
     return Category(
         key=c.key,
         kind="mentee" if mentee else "mentor",
@@ -457,5 +513,16 @@ def _make_category(raw: _Raw) -> Category:
         applies_to=applies_to,
         full_name_ru=c.text("full_name_ru", limit=TEXT_MAX, required=False),
         full_name_en=c.text("full_name_en", limit=TEXT_MAX, required=False),
+        hidden=c.flag("hidden"),
+        mentor_kinds=tuple(cast(list[MentorKind], kinds)),
+    )
+
+
+def _make_topic(raw: _Raw) -> HelpTopic:
+    c = _Checker(raw, _TOPIC_REQUIRED, _TOPIC_OPTIONAL)
+    return HelpTopic(
+        key=c.key,
+        name_ru=c.label("name_ru"),
+        name_en=c.label("name_en"),
         hidden=c.flag("hidden"),
     )

@@ -4,6 +4,7 @@ cannot be put in a pair."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -135,6 +136,35 @@ class ConsentService:
             guardian_needed=bool(user and user.is_minor),
             guardian_given=bool(kinds & {"guardian", "paper"}),
         )
+
+    async def statuses(
+        self, person: Person, organisation_ids: Iterable[int]
+    ) -> dict[int, ConsentStatus]:
+        """`status` in each of these organisations, in one query."""
+        wanted = set(organisation_ids)
+        kinds: dict[int, set[str]] = {org_id: set() for org_id in wanted}
+        if wanted:
+            rows = await self.session.execute(
+                select(Consent.organisation_id, Consent.given_by).where(
+                    Consent.subject_user_id == person.id,
+                    Consent.organisation_id.in_(wanted),
+                    Consent.withdrawn_at.is_(None),
+                )
+            )
+            for org_id, given_by in rows:
+                kinds[org_id].add(given_by)
+        # The row, not the snapshot: registration may have just recorded the age in this
+        # update (the identity map makes this free when the row is loaded already).
+        user = await self.session.get(User, person.id)
+        is_minor = bool(user.is_minor) if user is not None else bool(person.is_minor)
+        return {
+            org_id: ConsentStatus(
+                self_given="self" in given or "paper" in given,
+                guardian_needed=is_minor,
+                guardian_given=bool(given & {"guardian", "paper"}),
+            )
+            for org_id, given in kinds.items()
+        }
 
     async def require_complete(self, user_id: int, organisation_id: int) -> None:
         """The gate before pairing: raises DomainError("consent-incomplete") until consent

@@ -11,14 +11,17 @@ from bot.services.access import AccessService
 from bot.services.audit import AuditService
 from bot.services.bulk_import import BulkImportService
 from bot.services.catalog import Catalog, load_catalog
+from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.consent import ConsentService
 from bot.services.invites import InviteService
 from bot.services.memberships import MembershipService
 from bot.services.organisations import OrganisationService
+from bot.services.outbox import Outbox
 from bot.services.participants import ParticipantService
 from bot.services.personal_data import PersonalDataService
 from bot.services.programmes import ProgrammeService
 from bot.services.questionnaires import QuestionnaireCatalog, load_questionnaires
+from bot.services.quiet import QuietHoursService
 from bot.services.registration import RegistrationService
 from bot.services.surveys import SurveyService
 from bot.services.users import UserService
@@ -32,6 +35,7 @@ class ServiceSettings:
     invite_ttl_days: int = 30
     catalog: Catalog = field(default_factory=load_catalog)
     questionnaires: QuestionnaireCatalog = field(default_factory=load_questionnaires)
+    clock: Clock = SYSTEM_CLOCK
 
 
 class ServiceHub:
@@ -79,7 +83,7 @@ class ServiceHub:
 
     @cached_property
     def registration(self) -> RegistrationService:
-        return RegistrationService(self.session)
+        return RegistrationService(self.session, self.catalog, self.access, self.audit)
 
     @cached_property
     def personal_data(self) -> PersonalDataService:
@@ -96,5 +100,19 @@ class ServiceHub:
     @cached_property
     def surveys(self) -> SurveyService:
         return SurveyService(
-            self.session, self.access, self.audit, self.catalog, self.settings.questionnaires
+            self.session,
+            self.access,
+            self.audit,
+            self.catalog,
+            self.settings.questionnaires,
+            notifier=self.outbox,
+            now=self.settings.clock.now,
         )
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self.session, self.settings.clock)
+
+    @cached_property
+    def quiet_hours(self) -> QuietHoursService:
+        return QuietHoursService(self.session, self.access, self.audit)

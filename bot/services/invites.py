@@ -156,6 +156,10 @@ class InviteService:
             await self.session.get(Programme, invite.programme_id) if invite.programme_id else None
         )
         assert org is not None
+        if await self._not_for(person, invite):
+            # The curator's own link, or a staff member opening a participant link of their
+            # own school: it is meant for someone else, and nothing is used up.
+            raise DomainError("invite-not-for-you")
         existing = await self.session.scalar(
             select(Membership).where(
                 Membership.user_id == person.id,
@@ -198,6 +202,23 @@ class InviteService:
             role=invite.role,
         )
         return self._joined(membership, org, programme, already=False)
+
+    async def _not_for(self, person: Person, invite: Invite) -> bool:
+        if invite.created_by_user_id == person.id:
+            return True
+        if invite.role not in ("mentor", "mentee"):
+            return False
+        staff = await self.session.scalar(
+            select(Membership.id)
+            .where(
+                Membership.user_id == person.id,
+                Membership.organisation_id == invite.organisation_id,
+                Membership.role == "curator",
+                Membership.status == "active",
+            )
+            .limit(1)
+        )
+        return staff is not None
 
     @staticmethod
     def _joined(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import Actor
@@ -33,46 +33,62 @@ class MembershipService:
         self.consent = consent
 
     async def summary(self, actor: Actor) -> list[RoleSummary]:
-        result = []
-        for role in actor.active():
-            org = await self.session.get(Organisation, role.organisation_id)
-            programme = (
-                await self.session.get(Programme, role.programme_id) if role.programme_id else None
+        """The person's active roles with names and consent: a fixed number of queries,
+        however many roles they hold."""
+        roles = actor.active()
+        if not roles:
+            return []
+        names = {
+            membership_id: (org_name, programme_name)
+            for membership_id, org_name, programme_name in await self.session.execute(
+                select(Membership.id, Organisation.name, Programme.name)
+                .join(Organisation, Organisation.id == Membership.organisation_id)
+                .outerjoin(Programme, Programme.id == Membership.programme_id)
+                .where(Membership.id.in_([r.membership_id for r in roles]))
             )
-            status = await self.consent.status(actor, actor.user_id, role.organisation_id)
+        }
+        statuses = await self.consent.statuses(actor.person, {r.organisation_id for r in roles})
+        result = []
+        for role in roles:
+            org_name, programme_name = names.get(role.membership_id, ("", None))
             result.append(
                 RoleSummary(
                     role=role.role,
-                    organisation_name=org.name if org else "",
-                    programme_name=programme.name if programme else None,
-                    consent_complete=status.complete,
+                    organisation_name=org_name,
+                    programme_name=programme_name if role.programme_id else None,
+                    consent_complete=statuses[role.organisation_id].complete,
                 )
             )
         return result
 
     async def coordinator_overview(self, actor: Actor) -> list[SchoolCounts]:
-        """Counts only (no names): the schools of the municipalities this person coordinates."""
+        """Counts only (no names): the schools of the municipalities this person coordinates,
+        in one query however many schools there are."""
         municipalities = [r.organisation_id for r in actor.active("coordinator")]
         if not municipalities:
             return []
-        schools = await self.session.scalars(
-            select(Organisation)
-            .where(Organisation.parent_id.in_(municipalities))
-            .order_by(Organisation.name)
-        )
-        overview = []
-        for school in schools:
-            rows = await self.session.execute(
-                select(Membership.role, func.count())
-                .where(
-                    Membership.organisation_id == school.id,
+        rows = await self.session.execute(
+            select(Organisation.id, Organisation.name, Membership.role, func.count(Membership.id))
+            .outerjoin(
+                Membership,
+                and_(
+                    Membership.organisation_id == Organisation.id,
                     Membership.status == "active",
                     Membership.role.in_(("mentor", "mentee")),
-                )
-                .group_by(Membership.role)
+                ),
             )
-            counts: dict[str, int] = {role: count for role, count in rows}
-            overview.append(
-                SchoolCounts(school.name, counts.get("mentor", 0), counts.get("mentee", 0))
-            )
-        return overview
+            .where(Organisation.parent_id.in_(municipalities))
+            .group_by(Organisation.id, Organisation.name, Membership.role)
+            .order_by(Organisation.name, Organisation.id)
+        )
+        counts: dict[int, dict[str, int]] = {}
+        names: dict[int, str] = {}
+        for school_id, school_name, role, count in rows:
+            names[school_id] = school_name
+            school = counts.setdefault(school_id, {})
+            if role is not None:
+                school[role] = count
+        return [
+            SchoolCounts(names[school_id], school.get("mentor", 0), school.get("mentee", 0))
+            for school_id, school in counts.items()
+        ]

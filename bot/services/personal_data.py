@@ -33,6 +33,7 @@ from bot.storage.models import (
     User,
     utcnow,
 )
+from bot.storage.models.dialog_state import key_owner
 
 log = logging.getLogger(__name__)
 
@@ -74,31 +75,10 @@ def _json_default(value: object) -> str:
 
 
 def is_state_key_of(key: str, telegram_id: int) -> bool:
-    """Whether an FSM/dialog storage key belongs to this Telegram user.
-
-    Keys look like ``<prefix>:<bot_id>:<chat_id>[:<thread_id>]:<user_id>:<destiny>`` where
-    the destiny may itself hold colons (aiogram-dialog: ``aiogd:stack:<id>``,
-    ``aiogd:context:<id>``). The person's private chat has chat_id == user_id; in a group
-    aiogram-dialog names the person's stack ``aiogd:stack:<user_id>`` (in angle brackets).
-    Segments are compared whole, so 70001 never matches 170001 or 700012.
-    """
-    tid = str(telegram_id)
-    parts = key.split(":")
-    if len(parts) < 4:
-        return False
-    chat, rest = parts[2], parts[3:]
-    if chat == tid:
-        return True
-    # The user id is the last of the numeric segments after the chat (a thread id may come first).
-    numeric = []
-    for part in rest:
-        if not part.lstrip("-").isdigit():
-            break
-        numeric.append(part)
-    if numeric and numeric[-1] == tid:
-        return True
-    destiny = rest[len(numeric) :]
-    return f"<{tid}>" in destiny
+    """Whether an FSM/dialog storage key belongs to this Telegram user: their private chat,
+    their user segment, or their group stack (see `key_owner`). Segments are compared whole,
+    so 70001 never matches 170001 or 700012."""
+    return telegram_id in key_owner(key)
 
 
 class PersonalDataService:
@@ -463,17 +443,12 @@ class PersonalDataService:
 
     async def forget_dialog_state(self, telegram_id: int) -> int:
         """Delete this Telegram user's FSM and dialog rows (they may hold what the person
-        typed). Matches whole key segments only. Returns how many rows went."""
-        keys = await self.session.scalars(
-            select(DialogState.key).where(
-                or_(
-                    DialogState.key.like(f"%:{telegram_id}:%"),
-                    DialogState.key.like(f"%<{telegram_id}>%"),
-                )
+        typed): their private chat's rows and their own rows elsewhere, found by the
+        indexed owner columns. Returns how many rows went."""
+        result = await self.session.execute(
+            delete(DialogState).where(
+                or_(DialogState.chat_id == telegram_id, DialogState.user_id == telegram_id)
             )
         )
-        mine = [key for key in keys if is_state_key_of(key, telegram_id)]
-        if mine:
-            await self.session.execute(delete(DialogState).where(DialogState.key.in_(mine)))
-            await self.session.flush()
-        return len(mine)
+        await self.session.flush()
+        return int(getattr(result, "rowcount", 0) or 0)

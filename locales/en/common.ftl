@@ -1,20 +1,27 @@
-start-greeting =
-    Hello, { $name }! I am <b>Nastavnik</b>, the bot of your school's mentoring programme.
-
-    I help mentors and mentees agree on meetings and log them, answer questionnaires at the start and the end of the programme, and help curators see how things go and prepare reports without Word and Excel.
-
-    To join a programme, open the invitation link from your school's curator.
+start-greeting = { $young ->
+    [yes] Hi, { $name }! I am <b>Nastavnik</b>, the bot of your school's mentoring programme.
+   *[other] Hello, { $name }! I am <b>Nastavnik</b>, the bot of your school's mentoring programme.
+}
 help-common =
     <b>What I can do</b>
     /start — main menu
+    /mydata — my data and consent
     /language — the bot's language (Russian or English)
     /cancel — leave the current action
     /help — this help
-help-admin = <b>Administrator</b>: creates municipalities and schools and invites coordinators and curators.
-help-coordinator = <b>Coordinator</b>: sees the summary of the schools in their municipality.
-help-curator = <b>Curator</b>: creates programmes, invites participants, uploads lists and marks paper consents.
-help-mentor = <b>Mentor</b>: holds meetings with mentees and keeps the development plan.
-help-mentee = <b>Mentee</b>: answers questionnaires and confirms meetings.
+help-admin =
+    <b>Administrator</b>
+    /organisations — municipalities and schools, invitations for coordinators and curators
+help-coordinator = <b>Coordinator</b>: the summary of your municipality's schools is in the main menu (/start).
+help-curator =
+    <b>Curator</b>
+    /programmes — the school's programmes, invitations, list upload
+    /participants — participants and their consents, paper consents
+help-mentor = <b>Mentor</b>: I will write when the curator forms your pair. Your data and consent — /mydata.
+help-mentee = { $young ->
+    [yes] <b>Mentee</b>: I will write when the curator finds you a mentor. Your data and consent — /mydata.
+   *[other] <b>Mentee</b>: I will write when the curator finds you a mentor. Your data and consent — /mydata.
+}
 cancelled = OK, the action is cancelled.
 menu-title = <b>Main menu</b>
 menu-no-role = You are not in any programme yet. Ask your school's curator for an invitation link.
@@ -39,3 +46,18 @@ command-cancel = Cancel the current action
 command-organisations = Organisations (administrator)
 command-programmes = School programmes
 command-participants = Participants and consents
+error-unknown-command = There is no such command here — the list of commands: /help. You can go on from the same place on this screen.
+hint-language = Choose the language with a button below the message: “Русский” or “English”.
+help-guardian = <b>Parent</b>: /mydata → “👪 Consent for my child” — see or withdraw the consent for your child.
+start-role-admin = 🛠 You are an administrator: create municipalities and schools and invite coordinators and curators — /organisations.
+start-role-coordinator = 🏛 You are a coordinator: the menu below shows a summary of your municipality's schools.
+start-role-curator = 📋 You are a curator: create programmes, invite mentors and mentees by link or by a list and keep track of consents — /programmes and /participants.
+start-role-mentor = 🤝 You are a mentor: the programme's curator will form the pairs — I will write when you have a mentee.
+start-role-mentee = { $young ->
+    [yes] 🙋 You are in the programme: the curator will find you a mentor — I will write when they do.
+   *[other] 🙋 You are in the programme: the curator will find you a mentor — I will write when they do.
+}
+start-role-guardian = 👪 You confirmed consent for your child: you can see or withdraw it with the “👪 Consent for my child” button in the menu.
+start-pending = ✍️ Your registration is not finished — continue it with the button in the menu.
+start-no-role = To join a programme, open the invitation link from your school's curator.
+button-to-menu = ◀️ To the menu

@@ -105,7 +105,6 @@ consent-withdraw-confirm =
     • mentoring pairs and groups that are in progress will end;
     • the programme's curator will be notified.
 
-    If you are withdrawing consent for your child, all of this applies to the child's data and pairs.
     Coming back to the programme will only be possible with a new invitation and a new consent.
 
 consent-withdraw-button = Yes, withdraw consent

@@ -199,3 +199,12 @@ staff-part-paper-confirm = Mark a paper consent for { $name }?
 staff-part-paper-yes = Yes, mark it
 staff-part-paper-no = No
 staff-part-paper-already = Consent is already marked; nothing changed.
+
+staff-category-button = 🏷 Mentee's category
+staff-category-choose =
+    <b>{ $name }</b>
+    Category: { $current }
+
+    Only curators see the category: the participant does not choose it and does not see it in the bot. Choose the one that fits:
+staff-category-none = not set
+staff-category-saved = Category saved

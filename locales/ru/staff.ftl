@@ -201,3 +201,12 @@ staff-part-paper-confirm = Отметить бумажное согласие д
 staff-part-paper-yes = Да, отметить
 staff-part-paper-no = Нет
 staff-part-paper-already = Согласие уже отмечено, ничего не изменилось.
+
+staff-category-button = 🏷 Категория наставляемого
+staff-category-choose =
+    <b>{ $name }</b>
+    Категория: { $current }
+
+    Категорию видят только кураторы: сам участник её не выбирает и не видит в боте. Выберите подходящую:
+staff-category-none = не указана
+staff-category-saved = Категория сохранена

@@ -18,6 +18,7 @@ import json
 import re
 import struct
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -335,8 +336,17 @@ class FakeTelegram:
         *,
         bot_first_name: str = "Наставник",
         strict_html_ampersand: bool = True,
+        latency: float = 0.0,
+        rate_limit_per_second: float | None = None,
     ) -> None:
         self.token = token
+        # Seconds every Bot API call (but getUpdates) takes, like a slow Telegram; settable.
+        self.latency = latency
+        # Like Telegram's ~30 messages/s per bot: more sends in any one second get 429.
+        self.rate_limit_per_second = rate_limit_per_second
+        self.rate_limited = 0  # 429s answered because of that limit
+        self._recent_sends: deque[float] = deque()
+        self._hangs: dict[str, list[list[float]]] = {}
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
@@ -658,7 +668,11 @@ class FakeTelegram:
                 raise ApiError(404, "Not Found")
             params = await self._read_params(request)
             call.params = params.values
+            if self.latency and not is_poll:
+                await asyncio.sleep(self.latency)
+            await self._take_hang(method)
             self._take_injection(method)
+            self._check_rate(method)
             result = await handler(params)
         except ApiError as exc:
             call.ok = False
@@ -686,6 +700,34 @@ class FakeTelegram:
         return web.Response(
             body=stored.content, content_type=stored.mime_type or "application/octet-stream"
         )
+
+    def hang_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` hang ``seconds`` and then fail with 504 (a
+        client with a shorter timeout sees a timeout; nothing is delivered)."""
+        self._hangs.setdefault(method.lower(), []).append([seconds, times])
+
+    async def _take_hang(self, method: str) -> None:
+        queue = self._hangs.get(method.lower())
+        if not queue:
+            return
+        hang = queue[0]
+        hang[1] -= 1
+        if hang[1] <= 0:
+            queue.pop(0)
+        await asyncio.sleep(hang[0])
+        raise ApiError(504, "Gateway Timeout")
+
+    def _check_rate(self, method: str) -> None:
+        limit = self.rate_limit_per_second
+        if limit is None or not method.lower().startswith(("send", "copy")):
+            return
+        now = time.monotonic()
+        while self._recent_sends and now - self._recent_sends[0] >= 1.0:
+            self._recent_sends.popleft()
+        if len(self._recent_sends) >= limit:
+            self.rate_limited += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        self._recent_sends.append(now)
 
     def _take_injection(self, method: str) -> None:
         for key in (method.lower(), "*"):

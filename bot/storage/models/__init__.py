@@ -6,6 +6,7 @@ from bot.storage.models.consent import Consent, GuardianLink
 from bot.storage.models.dialog_state import DialogState
 from bot.storage.models.invite import Invite
 from bot.storage.models.membership import Membership
+from bot.storage.models.notification import Notification
 from bot.storage.models.organisation import Organisation
 from bot.storage.models.pair import Pair, PairMentee
 from bot.storage.models.programme import Programme
@@ -20,6 +21,7 @@ __all__ = [
     "GuardianLink",
     "Invite",
     "Membership",
+    "Notification",
     "Organisation",
     "Pair",
     "PairMentee",

@@ -39,5 +39,5 @@ class PairMentee(Base):
         ForeignKey("pair.id", ondelete="CASCADE"), primary_key=True
     )
     mentee_membership_id: Mapped[int] = mapped_column(
-        ForeignKey("membership.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("membership.id", ondelete="CASCADE"), primary_key=True, index=True
     )

@@ -1,0 +1,82 @@
+"""What runs beside the handlers: the scheduler and the one rate-limited sender."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import Bot
+from aiogram_i18n.cores.base import BaseCore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.jobs.render import Renderer
+from bot.jobs.scheduler import create_scheduler
+from bot.jobs.sender import Sender
+from bot.jobs.surveys import add_survey_job
+from bot.services.clock import SYSTEM_CLOCK, Clock
+from bot.services.outbox import DeliveryQueue
+
+STOP_TIMEOUT = 15.0
+
+
+def worker_name() -> str:
+    """Who holds a claim: host, process and a random tail (a restarted process is new)."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class Jobs:
+    sender: Sender
+    scheduler: AsyncIOScheduler
+    _task: asyncio.Task[None] | None = field(default=None, init=False)
+
+    async def start(self) -> None:
+        """Start delivering (call once polling or the webhook is about to run)."""
+        self._task = asyncio.create_task(self.sender.run(), name="sender")
+        self.scheduler.start()
+
+    async def stop(self) -> None:
+        """Finish what is in flight, give back the rest; nothing is sent twice on restart."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.sender.stop()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, STOP_TIMEOUT)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+            self._task = None
+
+
+def create_jobs(
+    settings: Settings,
+    bot: Bot,
+    sessions: async_sessionmaker[AsyncSession],
+    core: BaseCore[Any],
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+    per_chat_interval: float = 1.0,
+) -> Jobs:
+    queue = DeliveryQueue(
+        sessions, worker=worker_name(), clock=clock, default_timezone=settings.default_timezone
+    )
+    sender = Sender(
+        bot,
+        queue,
+        Renderer(core, settings.default_locale),
+        rate=settings.send_rate_per_second,
+        per_chat_interval=per_chat_interval,
+        clock=clock,
+    )
+    scheduler = create_scheduler(sender, settings.scheduler_tick_seconds)
+    add_survey_job(scheduler, sessions, settings, clock)
+    return Jobs(sender=sender, scheduler=scheduler)

@@ -1,0 +1,300 @@
+"""The one sender: delivers every notification row, within Telegram's limits.
+
+* at most `rate` messages per second overall (evenly spaced) and one per
+  `per_chat_interval` seconds per chat;
+* 429: waits out `retry_after` (the whole sender pauses) and tries the row again;
+* network errors, timeouts and 5xx: capped exponential backoff, `max_attempts` in all,
+  then the row fails with a reason;
+* 403: the person is marked unreachable, their other rows are skipped, curators get one
+  summary (see `DeliveryQueue.mark_blocked`);
+* 400 (chat not found and the like): the row fails at once.
+
+Claim → commit → send → mark in a new short transaction: no database transaction is open
+while Telegram is called. The remaining window (killed between Telegram's answer and the
+mark) is described in `bot/services/outbox.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
+
+from bot.jobs.render import Renderer
+from bot.services.clock import SYSTEM_CLOCK, Clock
+from bot.services.outbox import ClaimResult, Delivery, DeliveryQueue, subscribe
+
+log = logging.getLogger(__name__)
+
+CHAT_LIMITS_KEPT = 10_000
+EPSILON = 1e-6  # seconds: closer than this is now
+
+
+class RateLimiter:
+    """Evenly spaced global slots, and a minimum gap between two messages to one chat."""
+
+    def __init__(self, rate: float, per_chat_interval: float, clock: Clock) -> None:
+        self.interval = 1.0 / rate
+        self.per_chat_interval = per_chat_interval
+        self.clock = clock
+        self._next = 0.0
+        self._chat_next: dict[int, float] = {}
+
+    def chat_wait(self, chat_id: int) -> float:
+        wait = self._chat_next.get(chat_id, 0.0) - self.clock.monotonic()
+        return wait if wait > EPSILON else 0.0
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said 429: nothing goes out for `seconds`."""
+        self._next = max(self._next, self.clock.monotonic() + seconds)
+
+    async def acquire(self, chat_id: int) -> None:
+        now = self.clock.monotonic()
+        # Slots keep to their timeline: waking a few ms late is made up by the next slot
+        # (never more than a quarter interval, so no second holds more than rate + 1).
+        due = self._next if self._next >= now - self.interval / 4 else now
+        slot = max(due, self._chat_next.get(chat_id, 0.0))
+        self._next = slot + self.interval
+        self._chat_next[chat_id] = slot + self.per_chat_interval
+        if len(self._chat_next) > CHAT_LIMITS_KEPT:
+            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+        if slot > now:
+            await self.clock.sleep(slot - now)
+
+
+@dataclass
+class SenderStats:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    deferred: int = 0
+    retry_after: int = 0  # 429 answers received
+    retried: int = 0  # network errors, timeouts, 5xx
+
+
+class Sender:
+    def __init__(
+        self,
+        bot: Bot,
+        queue: DeliveryQueue,
+        renderer: Renderer,
+        *,
+        rate: float = 25,
+        per_chat_interval: float = 1.0,
+        clock: Clock = SYSTEM_CLOCK,
+        batch_size: int = 100,
+        max_in_flight: int = 64,
+        max_attempts: int = 5,
+        backoff_base: float = 2.0,
+        backoff_cap: float = 300.0,
+        request_timeout: int = 20,
+    ) -> None:
+        self.bot = bot
+        self.queue = queue
+        self.renderer = renderer
+        self.clock = clock
+        self.limiter = RateLimiter(rate, per_chat_interval, clock)
+        self.batch_size = batch_size
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.request_timeout = request_timeout
+        self.stats = SenderStats()
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._stopping = False
+        self._timers: set[asyncio.TimerHandle] = set()
+        self._to_mark: list[int] = []
+        self._marking: asyncio.Task[None] | None = None
+
+    # ----- control --------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Something was queued (or came due): look at the outbox now."""
+        self._idle.clear()
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver until `stop()`: a pass whenever woken (after a commit, by the sweep)."""
+        unsubscribe = subscribe(self.wake)
+        try:
+            while not self._stopping:
+                self._wake.clear()
+                try:
+                    await self._work()
+                except Exception:
+                    log.exception("delivery pass failed; the next sweep tries again")
+                if self._stopping:
+                    break
+                if not self._wake.is_set():
+                    self._idle.set()
+                await self._wake.wait()
+        finally:
+            unsubscribe()
+            for timer in self._timers:
+                timer.cancel()
+            self._idle.set()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def wait_idle(self) -> None:
+        """Until the running loop has handled everything it was woken for (tests)."""
+        while True:
+            await self._idle.wait()
+            if not self._wake.is_set():
+                return
+            await asyncio.sleep(0)
+
+    async def drain(self, *, follow: float = 0.0) -> None:
+        """Without the loop: deliver what is due; with `follow`, also what comes due within
+        that many seconds (a retry's backoff, a 429's wait), sleeping on the clock."""
+        while True:
+            handled = await self._work()
+            next_due = await self.queue.next_due()
+            if next_due is None:
+                return
+            delta = (next_due - self.clock.now()).total_seconds()
+            if delta <= 0:
+                if handled == 0:
+                    return  # due but claimed by someone else
+                continue
+            if delta > follow:
+                return
+            await self.clock.sleep(delta)
+
+    # ----- one pass -------------------------------------------------------------------
+
+    async def _work(self) -> int:
+        handled = 0
+        ready: list[Delivery] = []
+        more = True
+        claiming: asyncio.Task[ClaimResult] | None = None
+
+        def take(claimed: ClaimResult) -> bool:
+            self.stats.skipped += claimed.skipped
+            self.stats.deferred += claimed.deferred
+            ready.extend(claimed.deliveries)
+            return claimed.claimed >= self.batch_size
+
+        try:
+            while not self._stopping:
+                # Claim the next rows in the background while these go out.
+                if more and claiming is None and len(ready) < self.batch_size // 2:
+                    claiming = asyncio.create_task(self.queue.claim(self.batch_size))
+                if claiming is not None and (claiming.done() or not ready):
+                    more = take(await claiming)
+                    claiming = None
+                    continue
+                if not ready:
+                    break
+                job = next((d for d in ready if self.limiter.chat_wait(d.chat_id) == 0), None)
+                if job is None:
+                    await self.clock.sleep(min(self.limiter.chat_wait(d.chat_id) for d in ready))
+                    continue
+                ready.remove(job)
+                await self.limiter.acquire(job.chat_id)
+                await self._slots.acquire()
+                task = asyncio.create_task(self._deliver(job))
+                self._tasks.add(task)
+                task.add_done_callback(self._done)
+                handled += 1
+        finally:
+            if claiming is not None:
+                take(await claiming)
+            if ready:  # stopping: give back what was claimed and not sent
+                await self.queue.release([i for d in ready for i in d.ids])
+            if self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            await self._flush_sent()
+        return handled
+
+    def _sent(self, ids: tuple[int, ...]) -> None:
+        """Mark as sent at once; marks that pile up while one is written go in one go."""
+        self._to_mark.extend(ids)
+        if self._marking is None or self._marking.done():
+            self._marking = asyncio.create_task(self._flush_sent())
+
+    async def _flush_sent(self) -> None:
+        if self._marking is not None and self._marking is not asyncio.current_task():
+            await asyncio.shield(self._marking)
+        while self._to_mark:
+            ids, self._to_mark = self._to_mark, []
+            try:
+                await self.queue.mark_sent(ids)
+            except Exception:
+                # The lease runs out and the rows are sent again: the documented window.
+                log.exception("could not mark %d notifications sent", len(ids))
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._slots.release()
+        if not task.cancelled() and task.exception() is not None:
+            log.error("delivery task failed", exc_info=task.exception())
+
+    def _wake_in(self, seconds: float) -> None:
+        """Look again when a retry comes due (the sweep would too, only later)."""
+        loop = asyncio.get_running_loop()
+        handles: list[asyncio.TimerHandle] = []
+
+        def fire() -> None:
+            self._timers.discard(handles[0])
+            self.wake()
+
+        handles.append(loop.call_later(max(seconds, 0.0), fire))
+        self._timers.add(handles[0])
+
+    async def _deliver(self, job: Delivery) -> None:
+        try:
+            text = self.renderer.text(job)
+        except Exception as exc:  # a missing message or argument: no retry will help
+            log.exception("notification %s could not be rendered", job.ids)
+            self.stats.failed += len(job.ids)
+            await self.queue.mark_failed(job.ids, "render", repr(exc))
+            return
+        try:
+            await self.bot.send_message(job.chat_id, text, request_timeout=self.request_timeout)
+        except TelegramRetryAfter as exc:
+            self.stats.retry_after += 1
+            self.limiter.pause(exc.retry_after)
+            until = self.clock.now() + timedelta(seconds=exc.retry_after)
+            await self.queue.release(job.ids, not_before=until)
+            self._wake_in(exc.retry_after)
+        except TelegramForbiddenError as exc:
+            log.info("user %s blocked the bot", job.recipient_user_id)
+            self.stats.failed += len(job.ids)
+            self.stats.skipped += await self.queue.mark_blocked(job, exc.message)
+        except (TelegramBadRequest, TelegramNotFound) as exc:
+            log.warning("notification %s rejected: %s", job.ids, exc.message)
+            self.stats.failed += len(job.ids)
+            await self.queue.mark_failed(job.ids, "rejected", exc.message)
+        except TelegramAPIError as exc:  # network, timeout, 5xx, anything else
+            delay = min(self.backoff_base * 2**job.attempts, self.backoff_cap)
+            waits = await self.queue.retry_later(
+                job.ids,
+                reason="gave-up",
+                error=f"{type(exc).__name__}: {exc.message}",
+                delay=delay,
+                max_attempts=self.max_attempts,
+            )
+            if waits:
+                self.stats.retried += 1
+                self._wake_in(delay)
+            else:
+                self.stats.failed += len(job.ids)
+        else:
+            self.stats.sent += len(job.ids)
+            self._sent(job.ids)

@@ -1,0 +1,180 @@
+"""`/mydata` as a person reads it: the export (see `PersonalDataService.export`) rendered
+as a small HTML document in the person's language, with labels instead of keys
+(«Молодой специалист», not `teacher.young_specialist`).
+
+The caller passes `label(key, **args)`, a Fluent lookup in the person's language that
+returns HTML-safe text (the bot's i18n core escapes its arguments); every value taken
+from the data is escaped here. This module is part of the services layer: no aiogram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from bot.services.catalog import Catalog
+
+Label = Callable[..., str]
+
+STYLE = (
+    "body{font-family:sans-serif;max-width:42em;margin:1em auto;padding:0 1em;line-height:1.4}"
+    "h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.5em}"
+    "table{border-collapse:collapse;width:100%}"
+    "td{border-bottom:1px solid #ddd;padding:.3em .5em;vertical-align:top}"
+    "td:first-child{color:#555;width:40%}"
+)
+
+
+def _when(value: Any) -> str:
+    """'2026-11-23T14:22:05.123+00:00' -> '2026-11-23 14:22' (UTC, as stored)."""
+    if not value:
+        return "—"
+    text = str(value)
+    return text[:16].replace("T", " ") if "T" in text else text
+
+
+class _Doc:
+    def __init__(self, label: Label) -> None:
+        self.label = label
+        self.parts: list[Markup] = []
+
+    def heading(self, text: str, level: int = 2) -> None:
+        self.parts.append(Markup("<h{0}>{1}</h{0}>").format(level, text))
+
+    def paragraph(self, text: str) -> None:
+        self.parts.append(Markup("<p>{}</p>").format(text))
+
+    def table(self, rows: Iterable[tuple[str, Any]]) -> None:
+        cells = [
+            Markup("<tr><td>{}</td><td>{}</td></tr>").format(
+                name, "—" if value in (None, "") else value
+            )
+            for name, value in rows
+        ]
+        if cells:
+            self.parts.append(Markup("<table>{}</table>").format(Markup("").join(cells)))
+
+    def yes_no(self, value: Any) -> str:
+        return self.label("answer-yes" if value else "answer-no")
+
+
+def _profile_value(key: str, value: Any, catalog: Catalog, locale: str, label: Label) -> str:
+    if key == "category":
+        category = catalog.category(str(value))
+        return category.full_name(locale) if category else str(value)
+    if isinstance(value, list):
+        if key == "ages":
+            return ", ".join(label(f"age-band-{v}") for v in value)
+        if key == "times":
+            return ", ".join(label(f"meeting-time-{v}") for v in value)
+        if key == "help_topics":
+            names = []
+            for v in value:
+                topic = catalog.help_topic(str(v))
+                names.append(topic.name(locale) if topic else str(v))
+            return ", ".join(names) or "—"
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def render_html(data: dict[str, Any], catalog: Catalog, locale: str, label: Label) -> bytes:
+    """The export as a readable UTF-8 HTML page."""
+    doc = _Doc(label)
+    user = data.get("user", {})
+    doc.heading(label("report-title"), 1)
+    doc.paragraph(label("report-intro", exported=_when(data.get("exported_at"))))
+
+    doc.heading(label("report-section-person"))
+    doc.table(
+        [
+            (label("report-full-name"), escape(user.get("full_name") or "—")),
+            (label("report-language"), label(f"language-name-{user.get('locale') or locale}")),
+            (label("report-minor"), doc.yes_no(user.get("is_minor"))),
+            (label("report-registered"), _when(user.get("created_at"))),
+            (label("report-last-seen"), _when(user.get("last_seen_at"))),
+        ]
+    )
+
+    memberships = data.get("memberships", [])
+    if memberships:
+        doc.heading(label("report-section-roles"))
+    for m in memberships:
+        title = label(
+            "report-role-title",
+            role_name=label(f"role-{m.get('role')}"),
+            organisation=m.get("organisation") or "",
+        )
+        rows: list[tuple[str, Any]] = [
+            (label("report-programme"), escape(m.get("programme") or "—")),
+            (label("report-status"), label(f"report-status-{m.get('status')}")),
+            (label("report-since"), _when(m.get("created_at"))),
+        ]
+        if m.get("ended_at"):
+            rows.append((label("report-ended"), _when(m.get("ended_at"))))
+        for key, value in (m.get("profile") or {}).items():
+            name = label("report-field-category") if key == "category" else label(f"field-{key}")
+            rows.append((name, escape(_profile_value(key, value, catalog, locale, label))))
+        doc.parts.append(Markup("<h3>{}</h3>").format(title))
+        doc.table(rows)
+
+    consents = data.get("consents", [])
+    if consents:
+        doc.heading(label("report-section-consents"))
+    for c in consents:
+        doc.table(
+            [
+                (label("report-organisation"), escape(c.get("organisation") or "")),
+                (label("report-given-by"), label(f"report-given-by-{c.get('given_by')}")),
+                (label("report-given-at"), _when(c.get("given_at"))),
+                (label("report-withdrawn-at"), _when(c.get("withdrawn_at"))),
+            ]
+        )
+
+    links = data.get("guardian_links_as_minor", [])
+    if links:
+        doc.heading(label("report-section-parent-links"))
+        for g in links:
+            doc.table(
+                [
+                    (label("report-organisation"), escape(g.get("organisation") or "")),
+                    (label("report-parent-confirmed"), doc.yes_no(g.get("confirmed"))),
+                ]
+            )
+
+    children = data.get("guardian_links_as_guardian", [])
+    if children:
+        doc.heading(label("report-section-children"))
+        for g in children:
+            doc.table(
+                [
+                    (label("report-child"), escape(g.get("child_full_name") or "—")),
+                    (label("report-organisation"), escape(g.get("organisation") or "")),
+                    (label("report-given-at"), _when(g.get("confirmed_at"))),
+                ]
+            )
+
+    pairs = data.get("pairs", [])
+    if pairs:
+        doc.heading(label("report-section-pairs"))
+        for p in pairs:
+            doc.table(
+                [
+                    (label("report-organisation"), escape(p.get("organisation") or "")),
+                    (label("report-programme"), escape(p.get("programme") or "")),
+                    (label("report-pair-role"), label(f"role-{p.get('role')}")),
+                    (label("report-status"), label(f"report-pair-status-{p.get('status')}")),
+                    (label("report-since"), _when(p.get("created_at"))),
+                ]
+            )
+
+    doc.heading(label("report-section-actions"))
+    doc.paragraph(label("report-actions", count=len(data.get("actions", []))))
+
+    page = Markup(
+        '<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>{}</title><style>{}</style></head><body>{}</body></html>"
+    ).format(locale, label("report-title"), Markup(STYLE), Markup("\n").join(doc.parts))
+    return str(page).encode("utf-8")
