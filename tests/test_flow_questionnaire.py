@@ -4,19 +4,20 @@ Submit, bad input on each type, and resuming after a restart of the bot."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from bot.storage.models import SurveyAnswer, SurveyResponse
+from tests.clock import DAYTIME
 from tests.databases import sqlite_url
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.harness import Running, running_bot
 from tests.survey_seed import add_person, launch, school_with
 
 COUNTER = re.compile(r"Вопрос (\d+) / (\d+)")
-SOON = date.today() + timedelta(days=10)
+SOON = DAYTIME.date() + timedelta(days=10)  # the test bot's clock
 
 
 async def answer_current(user: FakeUser) -> str:

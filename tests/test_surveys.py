@@ -440,3 +440,74 @@ async def test_curator_launches_for_chosen_pairs(tg: Running) -> None:
     async with sessions() as session:
         invited = set(await session.scalars(select(SurveyResponse.user_id)))
     assert invited == {people["Вера Наставник"], people["Глеб Молодой"]}
+
+
+async def test_invitations_and_reminders_reach_participants_in_their_language(
+    tg: Running,
+) -> None:
+    from bot.jobs.surveys import survey_tick
+    from bot.services.hub import ServiceSettings as Prepared
+    from tests.clock import DAYTIME
+
+    sessions = tg.app.session_factory
+    school, programme_id = await school_with(sessions, "student_student")
+    await add_person(sessions, 4301, "Ольга Куратор", school_id=school.school_id, role="curator")
+    await add_person(
+        sessions,
+        4302,
+        "Петя",
+        school_id=school.school_id,
+        role="mentee",
+        programme_id=programme_id,
+        minor=True,
+    )
+    await add_person(
+        sessions,
+        4303,
+        "John",
+        school_id=school.school_id,
+        role="mentor",
+        programme_id=programme_id,
+        locale="en",
+    )
+    await add_person(
+        sessions,
+        4304,
+        "Анна",
+        school_id=school.school_id,
+        role="mentor",
+        programme_id=programme_id,
+    )
+    petya, john, anna = (
+        tg.fake.user(i, n) for i, n in ((4302, "Петя"), (4303, "John"), (4304, "Анна"))
+    )
+    olga = tg.fake.user(4301, "Ольга")
+    await olga.send("/surveys")
+    await olga.press("Программа student_student")
+    await olga.press("➕ Запустить анкету")
+    await olga.press("Входная (наставники и наставляемые)")
+    await olga.press("7 дн.")
+    deadline = (DAYTIME.date() + timedelta(days=7)).strftime("%d.%m.%Y")
+    assert f"Новая анкета: входная. Ответь до {deadline}" in petya.texts()[-1]
+    assert "/survey" in petya.texts()[-1]
+    assert f"A new questionnaire: at the start. Please answer by {deadline}" in john.texts()[-1]
+    assert f"Ответить до {deadline}" in anna.texts()[-1]
+    # Anna answers at once; four days later the others get a reminder, she does not.
+    await anna.send("/survey")
+    while "Вопрос" in anna.last.body:
+        buttons = anna.last.buttons()
+        if "7" in buttons:
+            await anna.press("7")
+        elif "Да" in buttons:
+            await anna.press("Нет")
+        else:
+            await anna.send("Жду встреч")
+    await anna.press("✅ Отправить")
+    anna_seen = len(anna.texts())
+    prepared = Prepared(admin_ids=frozenset({ADMIN_ID}), clock=tg.clock)
+    tg.clock.advance(days=4)
+    await survey_tick(sessions, prepared)
+    await tg.deliver()
+    assert "Напоминание" in petya.texts()[-1] and deadline in petya.texts()[-1]
+    assert "Reminder" in john.texts()[-1]
+    assert len(anna.texts()) == anna_seen

@@ -121,7 +121,7 @@ async def _today(manager: DialogManager) -> date:
         actor_of(manager), _programme_id(manager), "survey.view"
     )
     school = await services.organisations.get(actor_of(manager), programme.organisation_id)
-    return datetime.now(ZoneInfo(school.timezone)).date()
+    return services.settings.clock.now().astimezone(ZoneInfo(school.timezone)).date()
 
 
 async def deadline_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
