@@ -511,3 +511,40 @@ async def test_invitations_and_reminders_reach_participants_in_their_language(
     assert "Напоминание" in petya.texts()[-1] and deadline in petya.texts()[-1]
     assert "Reminder" in john.texts()[-1]
     assert len(anna.texts()) == anna_seen
+
+
+async def test_withdrawal_keeps_only_unnamed_numbers(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    from sqlalchemy import select
+
+    from bot.storage.models import SurveyAnswer, SurveyResponse, User
+
+    _, programme_id, mentor, mentee = await scene(session_factory)
+    clock = Clock(at(2026, 10, 1))
+    await launch(session_factory, programme_id, "entry", date(2026, 10, 20), now=clock)
+    await answer_all(session_factory, mentee, {"expect_text": "Хочу освоиться"}, clock)
+    await launch(session_factory, programme_id, "intermediate", date(2026, 10, 20), now=clock)
+    async with session_factory() as session:
+        hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+        await hub.personal_data.withdraw(mentee, by_user_id=mentee)
+        await session.commit()
+    async with session_factory() as session:
+        responses = list(
+            await session.scalars(select(SurveyResponse).where(SurveyResponse.user_id == mentee))
+        )
+        assert (
+            len(responses) == 1 and responses[0].submitted_at is not None
+        )  # the unsubmitted one went
+        answers = list(
+            await session.scalars(
+                select(SurveyAnswer).where(SurveyAnswer.response_id == responses[0].id)
+            )
+        )
+        assert answers and all(a.number is not None and a.text is None for a in answers)
+        user = await session.get(User, mentee)
+        assert user is not None and user.full_name is None
+        # The mentor's own questionnaire is untouched.
+        assert await session.scalar(
+            select(SurveyResponse.id).where(SurveyResponse.user_id == mentor)
+        )

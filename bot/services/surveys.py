@@ -882,6 +882,27 @@ class SurveyService:
         return True
 
 
+async def forget_survey_answers(session: AsyncSession, user_id: int) -> None:
+    """The person withdrew consent: what they never submitted goes, and so does every
+    answer that is not a number (typed text among them); submitted scale answers stay,
+    unnamed, for the programme's aggregates."""
+    responses = select(SurveyResponse.id).where(SurveyResponse.user_id == user_id)
+    await session.execute(
+        delete(SurveyAnswer).where(
+            SurveyAnswer.response_id.in_(responses), SurveyAnswer.number.is_(None)
+        )
+    )
+    unsubmitted = select(SurveyResponse.id).where(
+        SurveyResponse.user_id == user_id, SurveyResponse.submitted_at.is_(None)
+    )
+    await session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(unsubmitted)))
+    await session.execute(
+        delete(SurveyResponse).where(
+            SurveyResponse.user_id == user_id, SurveyResponse.submitted_at.is_(None)
+        )
+    )
+
+
 def clean_answer(item: Item, raw: str) -> tuple[int | None, str | None]:
     """(number, text) for storage, or InvalidInput with a hint for this item's type."""
     value = raw.strip()
