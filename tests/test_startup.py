@@ -13,6 +13,9 @@ from tests.harness import TOKEN
 
 # Nothing listens there: the bot must fail on the setting before it ever polls.
 NO_TELEGRAM = "http://127.0.0.1:9"
+# Each start costs seconds of imports: a few at once, and room for a busy machine.
+AT_ONCE = 3
+EXIT_WITHIN = 180
 
 
 async def run_module(cwd: Path, *args: str, **env: str) -> tuple[int, str]:
@@ -28,11 +31,13 @@ async def run_module(cwd: Path, *args: str, **env: str) -> tuple[int, str]:
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+        _, stderr = await asyncio.wait_for(process.communicate(), EXIT_WITHIN)
     except TimeoutError:
         process.kill()
         await process.wait()
-        raise AssertionError(f"python -m {' '.join(args)} did not exit within 60 s") from None
+        raise AssertionError(
+            f"python -m {' '.join(args)} did not exit within {EXIT_WITHIN} s ({env})"
+        ) from None
     assert process.returncode is not None
     return process.returncode, stderr.decode(errors="replace")
 
@@ -83,9 +88,13 @@ async def test_every_wrong_setting_is_one_clear_line(tmp_path: Path) -> None:
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         "REDIS_URL": "",
     }
-    results = await asyncio.gather(
-        *(run_module(tmp_path, "bot", **{**defaults, **env}) for env, _ in cases.values())
-    )
+    turns = asyncio.Semaphore(AT_ONCE)
+
+    async def start(env: dict[str, str]) -> tuple[int, str]:
+        async with turns:
+            return await run_module(tmp_path, "bot", **{**defaults, **env})
+
+    results = await asyncio.gather(*(start(env) for env, _ in cases.values()))
     for (what, (_, expected)), (code, stderr) in zip(cases.items(), results, strict=True):
         line = one_error_line(what, code, stderr)
         for fragment in expected:
