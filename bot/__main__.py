@@ -15,6 +15,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.factory import Application, create_application, create_bot
 from bot.jobs import create_jobs
 from bot.services.catalog import CatalogError
+from bot.services.matching import MatchingError
 from bot.services.questionnaires import QuestionnaireError
 from bot.storage.fsm import expire_dialog_state
 from bot.storage.migrate import upgrade_async
@@ -66,6 +67,8 @@ async def run(settings: Settings) -> None:
         raise StartupError(f"a questionnaire file is invalid: {exc}") from None
     except CatalogError as exc:
         raise StartupError(f"EXTRA_FORMS_FILE is invalid ({exc})") from None
+    except MatchingError as exc:
+        raise StartupError(f"MATCHING_FILE is invalid ({exc})") from None
     except OSError as exc:  # the SQLite file's folder cannot be made
         raise database_problem(settings.database_url, exc) from None
     try:

@@ -46,14 +46,16 @@ async def register_chat_commands(
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "admin": ("organisations",),
-    "curator": ("programmes", "participants", "surveys"),
+    "curator": ("programmes", "participants", "pairs", "plan", "surveys"),
+    "mentor": ("plan",),
+    "mentee": ("plan",),
 }
 
 
 def commands_for_roles(roles: set[str]) -> tuple[str, ...]:
     """The base commands plus those of each role the person has, without repeats."""
     names = list(BASE_COMMANDS)
-    for role in ("admin", "curator"):
+    for role in ("admin", "curator", "mentor", "mentee"):
         if role in roles:
             names += [n for n in ROLE_COMMANDS[role] if n not in names]
     if roles & {"mentor", "mentee", "curator"}:

@@ -67,6 +67,7 @@ class Settings(DatabaseSettings):
     extra_forms_file: Path | None = None
     # A folder of questionnaire files used instead of the shipped bot/catalog/questionnaires.
     questionnaires_dir: Path | None = None
+    matching_file: Path | None = None
     invite_ttl_days: int = Field(default=30, ge=1, le=365)
     # Delivery: messages per second overall (Telegram allows about 30) and the sweep interval.
     send_rate_per_second: float = Field(default=25, gt=0, le=1000)
@@ -82,7 +83,7 @@ class Settings(DatabaseSettings):
             raise ValueError("malformed")
         return SecretStr(token)
 
-    @field_validator("extra_forms_file")
+    @field_validator("extra_forms_file", "matching_file")
     @classmethod
     def _forms_file_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():

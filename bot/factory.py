@@ -24,15 +24,18 @@ from bot.dialogs.guardian import guardian_dialog
 from bot.dialogs.language import language_dialog
 from bot.dialogs.main_menu import main_menu_dialog
 from bot.dialogs.my_data import my_data_dialog
+from bot.dialogs.my_pair import my_pair_dialog
 from bot.dialogs.organisations import organisations_dialog
+from bot.dialogs.pairs import pairs_dialog
 from bot.dialogs.participant_category import participant_category_dialog
 from bot.dialogs.participants import participants_dialog
+from bot.dialogs.plan import plan_dialog
 from bot.dialogs.programmes import programmes_dialog
 from bot.dialogs.questionnaire import questionnaire_dialog
 from bot.dialogs.quiet_hours import quiet_hours_dialog
 from bot.dialogs.registration import registration_dialog
 from bot.dialogs.surveys import surveys_dialog
-from bot.handlers import errors, fallback, joining, personal_data, start
+from bot.handlers import errors, fallback, joining, pairs, personal_data, start
 from bot.i18n import create_i18n_middleware
 from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
@@ -40,6 +43,7 @@ from bot.middlewares.user import UserMiddleware
 from bot.services.catalog import load_catalog
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.hub import ServiceSettings
+from bot.services.matching import load_rules
 from bot.services.questionnaires import load_questionnaires
 from bot.storage.database import create_engine, create_session_factory
 from bot.storage.fsm import SQLStorage
@@ -85,6 +89,7 @@ def service_settings(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Service
         invite_ttl_days=settings.invite_ttl_days,
         catalog=load_catalog(settings.extra_forms_file),
         questionnaires=load_questionnaires(settings.questionnaires_dir),
+        matching=load_rules(settings.matching_file),
         clock=clock,
     )
 
@@ -143,6 +148,7 @@ def create_dispatcher(
         joining.router(),
         start.router(),
         personal_data.router(),
+        pairs.router(),
         main_menu_dialog(),
         language_dialog(),
         registration_dialog(),
@@ -153,6 +159,9 @@ def create_dispatcher(
         participants_dialog(),
         questionnaire_dialog(),
         surveys_dialog(),
+        pairs_dialog(),
+        my_pair_dialog(),
+        plan_dialog(),
         participant_category_dialog(),
         quiet_hours_dialog(),
     )

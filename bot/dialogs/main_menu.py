@@ -10,12 +10,14 @@ from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo
 from aiogram_dialog.widgets.text import List
 from markupsafe import Markup
 
+from bot.dialogs.my_pair import menu_lines as pair_lines
 from bot.dialogs.paging import Pager, shorten
 from bot.dialogs.states import (
     Guardian,
     Language,
     MainMenu,
     MyData,
+    MyPair,
     Organisations,
     Participants,
     Programmes,
@@ -62,6 +64,8 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
                     mentees=sum(s.mentees for s in schools),
                 )
             )
+        if roles & {"mentor", "mentee"}:
+            lines += await pair_lines(dialog_manager)
     return {
         "roles_text": Markup("\n").join(lines),
         "has_pending": pending is not None,
@@ -152,6 +156,7 @@ def main_menu_dialog() -> Dialog:
             Start(
                 T("staff-menu-surveys"), id="surveys", state=Surveys.programmes, when="is_curator"
             ),
+            Start(T("pairs-menu-button"), id="my_pair", state=MyPair.main, when="is_participant"),
             Start(T("menu-mydata"), id="mydata", state=MyData.main),
             Start(T("menu-language"), id="language", state=Language.choose),
             buttons_only(),

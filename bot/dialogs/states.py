@@ -104,3 +104,44 @@ class ParticipantCategory(StatesGroup):
     """Curator: set a mentee's category (students never label themselves)."""
 
     choose = State()
+
+
+class Pairs(StatesGroup):
+    """Curator: the programme's people, suggestions, pairs and groups, the order, the stage."""
+
+    programme = State()
+    people = State()
+    categories = State()
+    person = State()
+    pick_mentor = State()
+    pick_mentees = State()
+    offer = State()
+    confirm = State()
+    pairs = State()
+    pair = State()
+    end_reason = State()
+    end_note = State()
+    replace = State()
+    order_pick = State()
+    order_input = State()
+    stage = State()
+
+
+class MyPair(StatesGroup):
+    """A participant: their pairs, the agreement, contacts, the choice of a mentor."""
+
+    main = State()
+    pair = State()
+    choice = State()
+    answer = State()
+    decline_reason = State()
+
+
+class Plan(StatesGroup):
+    """The individual development plan."""
+
+    choose = State()
+    main = State()
+    item = State()
+    title = State()
+    due = State()

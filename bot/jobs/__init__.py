@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.jobs.pairs import add_pair_jobs
 from bot.jobs.render import Renderer
 from bot.jobs.scheduler import create_scheduler
 from bot.jobs.sender import Sender
@@ -79,4 +80,5 @@ def create_jobs(
     )
     scheduler = create_scheduler(sender, settings.scheduler_tick_seconds)
     add_survey_job(scheduler, sessions, settings, clock)
+    add_pair_jobs(scheduler, sessions, clock, settings)
     return Jobs(sender=sender, scheduler=scheduler)

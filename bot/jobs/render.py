@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from bot.i18n import pick_locale
 from bot.services.outbox import Delivery, Item
+from bot.services.pair_notices import MESSAGES as PAIR_MESSAGES
 
 # kind -> the Fluent message of a single notification.
 MESSAGES = {
@@ -18,6 +19,7 @@ MESSAGES = {
     "withdrawn-goodbye": "consent-withdrawn-child-told",
     "survey-invite": "survey-invite-message",
     "survey-reminder": "survey-reminder-message",
+    **PAIR_MESSAGES,
 }
 SUMMARY_NAMES_MAX = 30
 

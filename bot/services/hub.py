@@ -14,11 +14,14 @@ from bot.services.catalog import Catalog, load_catalog
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.consent import ConsentService
 from bot.services.invites import InviteService
+from bot.services.matching import MatchingRules, MatchingService, load_rules
 from bot.services.memberships import MembershipService
 from bot.services.organisations import OrganisationService
 from bot.services.outbox import Outbox
+from bot.services.pairs import PairService
 from bot.services.participants import ParticipantService
 from bot.services.personal_data import PersonalDataService
+from bot.services.plan import PlanService
 from bot.services.programmes import ProgrammeService
 from bot.services.questionnaires import QuestionnaireCatalog, load_questionnaires
 from bot.services.quiet import QuietHoursService
@@ -35,6 +38,7 @@ class ServiceSettings:
     invite_ttl_days: int = 30
     catalog: Catalog = field(default_factory=load_catalog)
     questionnaires: QuestionnaireCatalog = field(default_factory=load_questionnaires)
+    matching: MatchingRules = field(default_factory=load_rules)
     clock: Clock = SYSTEM_CLOCK
 
 
@@ -116,3 +120,23 @@ class ServiceHub:
     @cached_property
     def quiet_hours(self) -> QuietHoursService:
         return QuietHoursService(self.session, self.access, self.audit)
+
+    @cached_property
+    def matching(self) -> MatchingService:
+        return MatchingService(self.session, self.access, self.catalog, self.settings.matching)
+
+    @cached_property
+    def pairs(self) -> PairService:
+        return PairService(
+            self.session,
+            self.access,
+            self.audit,
+            self.consent,
+            self.catalog,
+            self.settings.matching,
+            self.outbox,
+        )
+
+    @cached_property
+    def plan(self) -> PlanService:
+        return PlanService(self.session, self.access, self.audit, self.pairs)

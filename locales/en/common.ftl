@@ -17,10 +17,12 @@ help-curator =
     <b>Curator</b>
     /programmes — the school's programmes, invitations, list upload
     /participants — participants and their consents, paper consents
-help-mentor = <b>Mentor</b>: I will write when the curator forms your pair. Your data and consent — /mydata.
+    /pairs — pairs and groups: suggested mentors, the order, the programme's stage
+    /plan — the pairs' development plans
+help-mentor = <b>Mentor</b>: I will write when the curator forms your pair; your pair is under «🤝 My pair» in the menu, the development plan — /plan. Your data and consent — /mydata.
 help-mentee = { $young ->
-    [yes] <b>Mentee</b>: I will write when the curator finds you a mentor. Your data and consent — /mydata.
-   *[other] <b>Mentee</b>: I will write when the curator finds you a mentor. Your data and consent — /mydata.
+    [yes] <b>Mentee</b>: I will write when the curator finds you a mentor; your pair is under «🤝 My pair» in the menu, your plan — /plan. Your data and consent — /mydata.
+   *[other] <b>Mentee</b>: I will write when the curator finds you a mentor; your pair is under «🤝 My pair» in the menu, the development plan — /plan. Your data and consent — /mydata.
 }
 cancelled = OK, the action is cancelled.
 menu-title = <b>Main menu</b>

@@ -8,7 +8,7 @@ from bot.storage.models.invite import Invite
 from bot.storage.models.membership import Membership
 from bot.storage.models.notification import Notification
 from bot.storage.models.organisation import Organisation
-from bot.storage.models.pair import Pair, PairMentee
+from bot.storage.models.pair import Candidate, Pair, PairMentee, PairMentorTerm, PlanItem
 from bot.storage.models.programme import Programme
 from bot.storage.models.survey import SurveyAnswer, SurveyPulse, SurveyResponse, SurveyWave
 from bot.storage.models.user import User
@@ -16,6 +16,7 @@ from bot.storage.models.user import User
 __all__ = [
     "AuditEntry",
     "Base",
+    "Candidate",
     "Consent",
     "DialogState",
     "GuardianLink",
@@ -25,6 +26,8 @@ __all__ = [
     "Organisation",
     "Pair",
     "PairMentee",
+    "PairMentorTerm",
+    "PlanItem",
     "Programme",
     "SurveyAnswer",
     "SurveyPulse",

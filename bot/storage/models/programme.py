@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base, utcnow
@@ -22,6 +22,8 @@ class Programme(Base):
     period_start: Mapped[date] = mapped_column()
     period_end: Mapped[date] = mapped_column()
     stage: Mapped[str] = mapped_column(String(32), default="preparation")
+    # Whether pair members get a button that opens each other's chat.
+    contact_sharing: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )

@@ -1,0 +1,56 @@
+"""The pairs' own job: a chosen mentor who did not answer in three days returns the
+mentee to the curator (both are told through the outbox)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.services.clock import Clock
+from bot.services.outbox import wake_after_commit
+
+log = logging.getLogger(__name__)
+
+EXPIRE_EVERY = timedelta(minutes=15)
+
+
+async def expire_choices(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock, settings: Settings
+) -> int:
+    """One pass: expire the overdue choices, commit, wake the sender; returns how many."""
+    from bot.factory import service_settings  # the factory imports the dialogs: import late
+    from bot.services.hub import ServiceHub
+
+    async with sessions() as session:
+        hub = ServiceHub(session, service_settings(settings, clock))
+        expired = await hub.pairs.expire_overdue()
+        await session.commit()
+        wake_after_commit(session)
+    if expired:
+        log.info("pairs: %s unanswered choices returned to curators", expired)
+    return expired
+
+
+def add_pair_jobs(
+    scheduler: AsyncIOScheduler,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    async def run() -> None:
+        await expire_choices(sessions, clock, settings)
+
+    scheduler.add_job(
+        run,
+        "interval",
+        seconds=EXPIRE_EVERY.total_seconds(),
+        id="pairs-expire-choices",
+        coalesce=True,
+        max_instances=1,
+        next_run_time=datetime.now(UTC),
+        misfire_grace_time=None,
+    )

@@ -1,0 +1,105 @@
+"""What pairs and the mentee's choice tell people: every such message goes through the
+outbox (a `notification` row written in the acting update's transaction, rendered at send
+time in the recipient's language). This is the ONE place the pairs feature queues them.
+
+Each kind maps to a Fluent message in locales/*/pairs.ftl (`MESSAGES`, read by the
+renderer). Arguments are stored raw; `young` ("yes"/"no") lets the text speak to a child
+with «ты»."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.outbox import Outbox, curators_of
+from bot.storage.models import Notification, User
+
+# kind -> Fluent message
+MESSAGES = {
+    "pair-proposed": "pairs-notice-proposed",
+    "pair-active": "pairs-notice-active",
+    "pair-ended": "pairs-notice-ended",
+    "pair-mentor-new": "pairs-notice-mentor-new",
+    "pair-mentor-removed": "pairs-notice-mentor-removed",
+    "pair-mentor-replaced": "pairs-notice-mentor-replaced",
+    "choice-offered": "pairs-notice-choice-offered",
+    "choice-chosen": "pairs-notice-choice-chosen",
+    "choice-reminder": "pairs-notice-choice-reminder",
+    "choice-accepted": "pairs-notice-choice-accepted",
+    "choice-accepted-curator": "pairs-notice-choice-accepted-curator",
+    "choice-declined": "pairs-notice-choice-declined",
+    "choice-declined-curator": "pairs-notice-choice-declined-curator",
+    "choice-expired": "pairs-notice-choice-expired",
+    "choice-expired-curator": "pairs-notice-choice-expired-curator",
+    "choice-others-curator": "pairs-notice-choice-others-curator",
+}
+
+
+class PairNotices:
+    def __init__(self, session: AsyncSession, outbox: Outbox | None = None) -> None:
+        self.session = session
+        self.outbox = outbox or Outbox(session)
+        self.clock = self.outbox.clock
+
+    async def tell(
+        self,
+        kind: str,
+        *,
+        subject: str,
+        recipients: Iterable[User],
+        organisation_id: int,
+        args: dict[str, Any],
+        period: str = "",
+        delay: timedelta = timedelta(0),
+        expires_at: datetime | None = None,
+        exclude_user_id: int | None = None,
+    ) -> int:
+        """Queue `kind` for each recipient (not the person acting); returns how many."""
+        assert kind in MESSAGES, kind
+        queued = 0
+        for user in recipients:
+            if user.id == exclude_user_id or user.anonymised_at is not None:
+                continue
+            queued += await self.outbox.enqueue(
+                kind=kind,
+                subject=subject,
+                recipient_user_id=user.id,
+                args={**args, "young": "yes" if user.is_minor else "no"},
+                period=period or self.clock.now().isoformat(timespec="seconds"),
+                organisation_id=organisation_id,
+                delay=delay,
+                expires_at=expires_at,
+            )
+        return queued
+
+    async def tell_curators(
+        self,
+        kind: str,
+        *,
+        subject: str,
+        organisation_id: int,
+        args: dict[str, Any],
+        exclude_user_id: int | None = None,
+    ) -> int:
+        ids = await curators_of(self.session, organisation_id, exclude_user_id=exclude_user_id)
+        users = [u for u in [await self.session.get(User, i) for i in ids] if u is not None]
+        return await self.tell(
+            kind, subject=subject, recipients=users, organisation_id=organisation_id, args=args
+        )
+
+    async def cancel(self, kind: str, subject: str) -> None:
+        """A reminder that is no longer needed (the mentor answered) is not sent."""
+        await self.session.execute(
+            update(Notification)
+            .where(
+                Notification.kind == kind,
+                Notification.subject == subject,
+                Notification.status == "pending",
+            )
+            .values(status="skipped", reason="answered", finished_at=self.clock.now())
+            .execution_options(synchronize_session=False)
+        )
