@@ -16,6 +16,7 @@ from bot.factory import Application, create_application, create_bot
 from bot.jobs import create_jobs
 from bot.services.catalog import CatalogError
 from bot.services.matching import MatchingError
+from bot.services.questionnaires import QuestionnaireError
 from bot.storage.fsm import expire_dialog_state
 from bot.storage.migrate import upgrade_async
 
@@ -62,6 +63,8 @@ def database_problem(url: str, exc: Exception) -> StartupError:
 async def run(settings: Settings) -> None:
     try:
         app = create_application(settings)  # reads the catalog; connects to nothing yet
+    except QuestionnaireError as exc:
+        raise StartupError(f"a questionnaire file is invalid: {exc}") from None
     except CatalogError as exc:
         raise StartupError(f"EXTRA_FORMS_FILE is invalid ({exc})") from None
     except MatchingError as exc:

@@ -17,6 +17,7 @@ from bot.services.access import Actor
 log = logging.getLogger(__name__)
 
 BASE_COMMANDS = ("start", "help", "mydata", "language", "cancel")
+PARTICIPANT_COMMANDS = ("survey",)
 
 
 def build_commands(core: BaseCore[object], locale: str, names: tuple[str, ...]) -> list[BotCommand]:
@@ -46,7 +47,7 @@ async def register_chat_commands(
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "admin": ("organisations",),
-    "curator": ("programmes", "participants", "pairs", "plan", "meeting"),
+    "curator": ("programmes", "participants", "pairs", "plan", "meeting", "surveys"),
     "mentor": ("plan", "meeting"),
     "mentee": ("plan", "meeting"),
 }
@@ -58,6 +59,8 @@ def commands_for_roles(roles: set[str]) -> tuple[str, ...]:
     for role in ("admin", "curator", "mentor", "mentee"):
         if role in roles:
             names += [n for n in ROLE_COMMANDS[role] if n not in names]
+    if roles & {"mentor", "mentee", "curator"}:
+        names += [n for n in PARTICIPANT_COMMANDS if n not in names]
     return tuple(names)
 
 

@@ -65,6 +65,8 @@ class Settings(DatabaseSettings):
     default_locale: str = "ru"
     log_level: str = "INFO"
     extra_forms_file: Path | None = None
+    # A folder of questionnaire files used instead of the shipped bot/catalog/questionnaires.
+    questionnaires_dir: Path | None = None
     matching_file: Path | None = None
     invite_ttl_days: int = Field(default=30, ge=1, le=365)
     # Delivery: messages per second overall (Telegram allows about 30) and the sweep interval.

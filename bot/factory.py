@@ -32,8 +32,10 @@ from bot.dialogs.participant_category import participant_category_dialog
 from bot.dialogs.participants import participants_dialog
 from bot.dialogs.plan import plan_dialog
 from bot.dialogs.programmes import programmes_dialog
+from bot.dialogs.questionnaire import questionnaire_dialog
 from bot.dialogs.quiet_hours import quiet_hours_dialog
 from bot.dialogs.registration import registration_dialog
+from bot.dialogs.surveys import surveys_dialog
 from bot.handlers import errors, fallback, joining, meetings, pairs, personal_data, start
 from bot.i18n import create_i18n_middleware
 from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
@@ -43,6 +45,7 @@ from bot.services.catalog import load_catalog
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.hub import ServiceSettings
 from bot.services.matching import load_rules
+from bot.services.questionnaires import load_questionnaires
 from bot.storage.database import create_engine, create_session_factory
 from bot.storage.fsm import SQLStorage
 
@@ -86,6 +89,7 @@ def service_settings(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Service
         default_locale=settings.default_locale,
         invite_ttl_days=settings.invite_ttl_days,
         catalog=load_catalog(settings.extra_forms_file),
+        questionnaires=load_questionnaires(settings.questionnaires_dir),
         matching=load_rules(settings.matching_file),
         clock=clock,
     )
@@ -155,6 +159,8 @@ def create_dispatcher(
         organisations_dialog(),
         programmes_dialog(),
         participants_dialog(),
+        questionnaire_dialog(),
+        surveys_dialog(),
         pairs_dialog(),
         my_pair_dialog(),
         plan_dialog(),

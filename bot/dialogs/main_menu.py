@@ -21,7 +21,9 @@ from bot.dialogs.states import (
     Organisations,
     Participants,
     Programmes,
+    Questionnaire,
     Registration,
+    Surveys,
 )
 from bot.dialogs.widgets import Html, T, buttons_only, i18n_of, services_of
 from bot.services.access import Actor
@@ -73,6 +75,7 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "is_coordinator": "coordinator" in roles,
         "is_participant": bool(roles & {"mentor", "mentee"}),
         "has_no_role": not roles and pending is None and not children,
+        "open_surveys": await services.surveys.open_count(person.id) if person else 0,
     }
 
 
@@ -149,6 +152,15 @@ def main_menu_dialog() -> Dialog:
                 id="participants",
                 state=Participants.list,
                 when="is_curator",
+            ),
+            Start(
+                T("menu-surveys"),
+                id="surveys_open",
+                state=Questionnaire.choose,
+                when="open_surveys",
+            ),
+            Start(
+                T("staff-menu-surveys"), id="surveys", state=Surveys.programmes, when="is_curator"
             ),
             Start(T("pairs-menu-button"), id="my_pair", state=MyPair.main, when="is_participant"),
             Button(

@@ -79,6 +79,27 @@ class Guardian(StatesGroup):
     confirm_full = State()
 
 
+class Questionnaire(StatesGroup):
+    """A participant answers a questionnaire."""
+
+    choose = State()
+    answer = State()
+    done = State()
+
+
+class Surveys(StatesGroup):
+    """Curator: questionnaire waves of a programme, who answered, results."""
+
+    programmes = State()
+    programme = State()
+    launch = State()
+    scope = State()  # the whole programme or chosen pairs
+    pairs = State()
+    deadline = State()
+    wave = State()
+    results = State()
+
+
 class ParticipantCategory(StatesGroup):
     """Curator: set a mentee's category (students never label themselves)."""
 

@@ -11,7 +11,14 @@ from aiogram_i18n import I18nContext
 from markupsafe import Markup
 
 from bot.commands import refresh_commands
-from bot.dialogs.states import Language, MainMenu, Organisations, Participants, Programmes
+from bot.dialogs.states import (
+    Language,
+    MainMenu,
+    Organisations,
+    Participants,
+    Programmes,
+    Surveys,
+)
 from bot.services.access import Actor
 from bot.services.hub import ServiceHub
 from bot.services.users import Person
@@ -125,6 +132,18 @@ async def on_participants(message: Message, dialog_manager: DialogManager) -> No
     )
 
 
+async def on_survey(message: Message, dialog_manager: DialogManager) -> None:
+    from bot.dialogs.questionnaire import open_questionnaires
+
+    await open_questionnaires(dialog_manager)
+
+
+async def on_surveys(message: Message, dialog_manager: DialogManager) -> None:
+    await dialog_manager.start(
+        Surveys.programmes, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+    )
+
+
 def router() -> Router:
     r = Router(name="start")
     r.message.register(on_start, CommandStart())
@@ -135,4 +154,6 @@ def router() -> Router:
     r.message.register(on_organisations, Command("organisations"))
     r.message.register(on_programmes, Command("programmes"))
     r.message.register(on_participants, Command("participants"))
+    r.message.register(on_survey, Command("survey"))
+    r.message.register(on_surveys, Command("surveys"))
     return r

@@ -21,6 +21,7 @@ from bot.jobs.pairs import add_pair_jobs
 from bot.jobs.render import Renderer
 from bot.jobs.scheduler import create_scheduler
 from bot.jobs.sender import Sender
+from bot.jobs.surveys import add_survey_job
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.outbox import DeliveryQueue
 
@@ -90,5 +91,6 @@ def create_jobs(
         max_instances=1,
         misfire_grace_time=None,
     )
+    add_survey_job(scheduler, sessions, settings, clock)
     add_pair_jobs(scheduler, sessions, clock, settings)
     return Jobs(sender=sender, scheduler=scheduler)

@@ -18,6 +18,8 @@ MESSAGES = {
     "paper-consent": "consent-paper-marked",
     "withdrawal": "curator-participant-withdrew",
     "withdrawn-goodbye": "consent-withdrawn-child-told",
+    "survey-invite": "survey-invite-message",
+    "survey-reminder": "survey-reminder-message",
     **PAIR_MESSAGES,
 }
 MESSAGES.update(MEETING_MESSAGES)  # bot/services/meetings.py queues these kinds

@@ -24,8 +24,10 @@ from bot.services.participants import ParticipantService
 from bot.services.personal_data import PersonalDataService
 from bot.services.plan import PlanService
 from bot.services.programmes import ProgrammeService
+from bot.services.questionnaires import QuestionnaireCatalog, load_questionnaires
 from bot.services.quiet import QuietHoursService
 from bot.services.registration import RegistrationService
+from bot.services.surveys import SurveyService
 from bot.services.users import UserService
 
 
@@ -36,6 +38,7 @@ class ServiceSettings:
     default_locale: str = "ru"
     invite_ttl_days: int = 30
     catalog: Catalog = field(default_factory=load_catalog)
+    questionnaires: QuestionnaireCatalog = field(default_factory=load_questionnaires)
     matching: MatchingRules = field(default_factory=load_rules)
     clock: Clock = SYSTEM_CLOCK
 
@@ -98,6 +101,18 @@ class ServiceHub:
     @cached_property
     def memberships(self) -> MembershipService:
         return MembershipService(self.session, self.consent)
+
+    @cached_property
+    def surveys(self) -> SurveyService:
+        return SurveyService(
+            self.session,
+            self.access,
+            self.audit,
+            self.catalog,
+            self.settings.questionnaires,
+            notifier=self.outbox,
+            now=self.settings.clock.now,
+        )
 
     @cached_property
     def outbox(self) -> Outbox:

@@ -347,6 +347,11 @@ class PersonalDataService:
         if telegram_id is not None and clear_dialog_state:
             await self.forget_dialog_state(telegram_id)
 
+        # Questionnaires: typed answers and anything unsubmitted go; numbers stay unnamed.
+        from bot.services.surveys import forget_survey_answers
+
+        await forget_survey_answers(self.session, user.id)
+
         user.full_name = None
         user.telegram_id = None
         user.locale = None

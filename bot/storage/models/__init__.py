@@ -11,6 +11,7 @@ from bot.storage.models.notification import Notification
 from bot.storage.models.organisation import Organisation
 from bot.storage.models.pair import Candidate, Pair, PairMentee, PairMentorTerm, PlanItem
 from bot.storage.models.programme import Programme
+from bot.storage.models.survey import SurveyAnswer, SurveyPulse, SurveyResponse, SurveyWave
 from bot.storage.models.user import User
 
 __all__ = [
@@ -32,6 +33,10 @@ __all__ = [
     "PairMentorTerm",
     "PlanItem",
     "Programme",
+    "SurveyAnswer",
+    "SurveyPulse",
+    "SurveyResponse",
+    "SurveyWave",
     "User",
     "utcnow",
 ]

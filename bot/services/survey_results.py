@@ -1,0 +1,337 @@
+"""What questionnaires show: entry → exit per item and per participant, completion, the
+0–100 satisfaction index; an XLSX with the raw answers and the comparison; a PNG chart.
+
+Only submitted responses count. A missing questionnaire is missing: it is left out of
+every mean and shows in the completion rate, never as a zero.
+
+Satisfaction index (0–100), per wave: for each submitted response, the mean over its
+answered items marked `satisfaction = true` of (answer − 1) / (scale max − 1) × 100;
+the index is the mean of those per-response values, rounded. No such answers: no index.
+
+Services layer: no aiogram here. The chart renders with matplotlib's Agg backend; call it
+off the event loop (`asyncio.to_thread`).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.services.questionnaires import Item
+
+Key = tuple[int, str]  # (user id, role)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemComparison:
+    role: str
+    key: str
+    question: str
+    max: int
+    entry: tuple[int, ...]
+    exit: tuple[int, ...]
+
+    @staticmethod
+    def _mean(values: tuple[int, ...]) -> float | None:
+        return round(sum(values) / len(values), 2) if values else None
+
+    @property
+    def entry_mean(self) -> float | None:
+        return self._mean(self.entry)
+
+    @property
+    def exit_mean(self) -> float | None:
+        return self._mean(self.exit)
+
+    @property
+    def change(self) -> float | None:
+        if self.entry_mean is None or self.exit_mean is None:
+            return None
+        return round(self.exit_mean - self.entry_mean, 2)
+
+    def distribution(self, which: str) -> dict[int, int]:
+        counts = Counter(self.entry if which == "entry" else self.exit)
+        return {v: counts.get(v, 0) for v in range(1, self.max + 1)}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonChange:
+    user_id: int
+    name: str
+    role: str
+    key: str
+    entry: int | None
+    exit: int | None
+
+    @property
+    def change(self) -> int | None:
+        return None if self.entry is None or self.exit is None else self.exit - self.entry
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    kind: str
+    deadline: datetime
+    invited: int
+    submitted: int
+    closed: bool
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.submitted / self.invited) if self.invited else 0
+
+    @property
+    def missing(self) -> int:
+        """After the deadline: who never submitted (before it they are still «waiting»)."""
+        return self.invited - self.submitted if self.closed else 0
+
+
+@dataclass(frozen=True, slots=True)
+class RawAnswer:
+    wave_kind: str
+    name: str
+    role: str
+    item_key: str
+    question: str
+    value: str
+    submitted_at: datetime | None
+
+
+@dataclass
+class ProgrammeResults:
+    programme: str
+    items: list[ItemComparison] = field(default_factory=list)
+    people: list[PersonChange] = field(default_factory=list)
+    completion: list[Completion] = field(default_factory=list)
+    index_entry: int | None = None
+    index_exit: int | None = None
+    raw: list[RawAnswer] = field(default_factory=list)
+
+
+def satisfaction_index(
+    responses: Iterable[Mapping[str, int]], items: Mapping[str, Item]
+) -> int | None:
+    """0–100 over submitted responses (see the module's docstring)."""
+    per_response = []
+    for answers in responses:
+        scores = [
+            (value - 1) / (items[key].max - 1) * 100
+            for key, value in answers.items()
+            if key in items and items[key].satisfaction and items[key].type == "scale"
+        ]
+        if scores:
+            per_response.append(sum(scores) / len(scores))
+    if not per_response:
+        return None
+    return round(sum(per_response) / len(per_response))
+
+
+def compare(
+    entry: Mapping[Key, Mapping[str, int]],
+    exit_: Mapping[Key, Mapping[str, int]],
+    items: Mapping[str, list[Item]],
+    names: Mapping[int, str],
+    question: Callable[[Item], str],
+) -> tuple[list[ItemComparison], list[PersonChange]]:
+    """Per role and scale item: every entry and exit value; per person: entry → exit."""
+    comparisons = []
+    people = []
+    for role, role_items in items.items():
+        for item in role_items:
+            if item.type != "scale":
+                continue
+            entry_values = tuple(
+                a[item.key] for (_, r), a in entry.items() if r == role and item.key in a
+            )
+            exit_values = tuple(
+                a[item.key] for (_, r), a in exit_.items() if r == role and item.key in a
+            )
+            if not entry_values and not exit_values:
+                continue
+            comparisons.append(
+                ItemComparison(role, item.key, question(item), item.max, entry_values, exit_values)
+            )
+            for user_id, r in sorted(set(entry) | set(exit_)):
+                if r != role:
+                    continue
+                before = entry.get((user_id, r), {}).get(item.key)
+                after = exit_.get((user_id, r), {}).get(item.key)
+                if before is None and after is None:
+                    continue
+                people.append(
+                    PersonChange(user_id, names.get(user_id, "—"), role, item.key, before, after)
+                )
+    return comparisons, people
+
+
+def _fmt(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:+.1f}" if value < 0 else f"{value:.1f}"
+    return str(value)
+
+
+def build_results_xlsx(results: ProgrammeResults, text: Callable[[str], str]) -> bytes:
+    """Sheets: the comparison per item, entry → exit per participant, completion, and
+    every raw answer. `text` translates the column keys."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+
+    def header(ws: object, keys: list[str]) -> None:
+        ws.append([text(k) for k in keys])  # type: ignore[attr-defined]
+        for cell in ws[1]:  # type: ignore[index]
+            cell.font = Font(bold=True)
+
+    sheet.title = text("surveys-xlsx-sheet-items")[:31]
+    header(
+        sheet,
+        [
+            "surveys-xlsx-role",
+            "surveys-xlsx-item",
+            "surveys-xlsx-question",
+            "surveys-xlsx-entry-n",
+            "surveys-xlsx-entry-mean",
+            "surveys-xlsx-exit-n",
+            "surveys-xlsx-exit-mean",
+            "surveys-xlsx-change",
+            "surveys-xlsx-entry-dist",
+            "surveys-xlsx-exit-dist",
+        ],
+    )
+    for c in results.items:
+        sheet.append(
+            [
+                text(f"surveys-role-{c.role}"),
+                c.key,
+                c.question,
+                len(c.entry),
+                c.entry_mean,
+                len(c.exit),
+                c.exit_mean,
+                c.change,
+                " ".join(f"{v}:{n}" for v, n in c.distribution("entry").items()),
+                " ".join(f"{v}:{n}" for v, n in c.distribution("exit").items()),
+            ]
+        )
+    sheet.append([])
+    sheet.append([text("surveys-xlsx-index-entry"), results.index_entry])
+    sheet.append([text("surveys-xlsx-index-exit"), results.index_exit])
+
+    people = workbook.create_sheet(text("surveys-xlsx-sheet-people")[:31])
+    header(
+        people,
+        [
+            "surveys-xlsx-name",
+            "surveys-xlsx-role",
+            "surveys-xlsx-item",
+            "surveys-xlsx-entry",
+            "surveys-xlsx-exit",
+            "surveys-xlsx-change",
+        ],
+    )
+    for p in results.people:
+        people.append([p.name, text(f"surveys-role-{p.role}"), p.key, p.entry, p.exit, p.change])
+
+    completion = workbook.create_sheet(text("surveys-xlsx-sheet-completion")[:31])
+    header(
+        completion,
+        [
+            "surveys-xlsx-wave",
+            "surveys-xlsx-deadline",
+            "surveys-xlsx-invited",
+            "surveys-xlsx-submitted",
+            "surveys-xlsx-missing",
+            "surveys-xlsx-rate",
+        ],
+    )
+    for w in results.completion:
+        completion.append(
+            [
+                text(f"surveys-kind-{w.kind}"),
+                w.deadline.strftime("%Y-%m-%d"),
+                w.invited,
+                w.submitted,
+                w.missing if w.closed else None,
+                w.rate,
+            ]
+        )
+
+    raw = workbook.create_sheet(text("surveys-xlsx-sheet-raw")[:31])
+    header(
+        raw,
+        [
+            "surveys-xlsx-wave",
+            "surveys-xlsx-name",
+            "surveys-xlsx-role",
+            "surveys-xlsx-item",
+            "surveys-xlsx-question",
+            "surveys-xlsx-answer",
+            "surveys-xlsx-submitted-at",
+        ],
+    )
+    for a in results.raw:
+        raw.append(
+            [
+                text(f"surveys-kind-{a.wave_kind}"),
+                a.name,
+                text(f"surveys-role-{a.role}"),
+                a.item_key,
+                a.question,
+                _safe_cell(a.value),
+                a.submitted_at.strftime("%Y-%m-%d %H:%M") if a.submitted_at else None,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _safe_cell(value: str) -> str:
+    """Typed text must not become a spreadsheet formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def render_chart(results: ProgrammeResults, title: str, entry_label: str, exit_label: str) -> bytes:
+    """A PNG: per scale item, the mean at entry and at exit (items on a 1–10 scale)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    items = [c for c in results.items if c.max == 10]
+    labels = [f"{c.key} ({c.role[:6]})" for c in items]
+    figure = Figure(figsize=(10, max(3.0, 0.45 * len(items) + 1.5)), dpi=100)
+    axes = figure.subplots()
+    positions = list(range(len(items)))
+    height = 0.4
+    axes.barh(
+        [p - height / 2 for p in positions],
+        [c.entry_mean or 0 for c in items],
+        height=height,
+        label=entry_label,
+        color="#9db4d0",
+    )
+    axes.barh(
+        [p + height / 2 for p in positions],
+        [c.exit_mean or 0 for c in items],
+        height=height,
+        label=exit_label,
+        color="#2f6db3",
+    )
+    axes.set_yticks(positions, labels)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 10)
+    axes.set_title(title)
+    axes.legend(loc="lower right")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

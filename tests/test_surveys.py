@@ -1,0 +1,550 @@
+"""Questionnaire waves: reminders by a controlled clock, missing is never zero, the pulse
+schedule, the entry → exit comparison and the 0–100 index, and who may see what."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.errors import AccessDenied
+from bot.services.hub import ServiceHub, ServiceSettings
+from bot.services.questionnaires import load_questionnaires
+from bot.services.survey_results import build_results_xlsx, compare, satisfaction_index
+from bot.services.surveys import SurveyService
+from tests.harness import ADMIN_ID, Running
+from tests.seed import admin_actor
+from tests.survey_seed import Recorder, add_person, at, launch, school_with, survey_service
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def __call__(self) -> datetime:
+        return self.current
+
+
+async def answer_all(
+    sessions: async_sessionmaker[AsyncSession],
+    user_id: int,
+    values: dict[str, str],
+    now: Clock | None = None,
+    *,
+    default_scale: str = "5",
+) -> None:
+    """Answer the person's open questionnaire (values by key, defaults otherwise), submit."""
+    async with sessions() as session:
+        surveys = survey_service(session, now=now)
+        [open_] = await surveys.open_for(user_id)
+        for _ in range(60):
+            screen = await surveys.screen(user_id, open_.response_id)
+            item = screen.current
+            if item is None:
+                break
+            value = values.get(item.key)
+            if item.type == "multi":
+                await surveys.toggle(user_id, open_.response_id, item.key, item.options[0].key)
+                await surveys.next(user_id, open_.response_id, item.key)
+                continue
+            if value is None:
+                value = {
+                    "scale": default_scale,
+                    "yes_no": "no",
+                    "text": "текст",
+                    "single": item.options[0].key if item.options else "",
+                }[item.type]
+            await surveys.answer(user_id, open_.response_id, item.key, value)
+        assert await surveys.submit(user_id, open_.response_id)
+        await session.commit()
+
+
+async def scene(session_factory: async_sessionmaker[AsyncSession]) -> tuple[int, int, int, int]:
+    school, programme_id = await school_with(session_factory, "teacher_teacher")
+    mentor = await add_person(
+        session_factory,
+        4001,
+        "Мария Наставник",
+        school_id=school.school_id,
+        role="mentor",
+        programme_id=programme_id,
+    )
+    mentee = await add_person(
+        session_factory,
+        4002,
+        "Иван Молодой",
+        school_id=school.school_id,
+        role="mentee",
+        programme_id=programme_id,
+    )
+    return school.school_id, programme_id, mentor, mentee
+
+
+async def test_reminders_three_days_before_and_on_the_day(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    _, programme_id, mentor, mentee = await scene(session_factory)
+    clock = Clock(at(2026, 12, 1, 9))
+    recorder = Recorder()
+    await launch(
+        session_factory, programme_id, "exit", date(2026, 12, 10), recorder=recorder, now=clock
+    )
+    assert sorted(q["recipient_user_id"] for q in recorder.queued) == sorted([mentor, mentee])
+    assert {q["kind"] for q in recorder.queued} == {"survey-invite"}
+    invite = recorder.queued[0]
+    assert invite["args"]["deadline"] == "10.12.2026" and invite["args"]["wave"] == "exit"
+    assert invite["expires_at"] is not None
+    recorder.queued.clear()
+    await answer_all(session_factory, mentor, {}, clock)
+
+    async def tick() -> list[int]:
+        async with session_factory() as session:
+            await survey_service(session, recorder, clock).tick()
+            await session.commit()
+        reminded = [q["recipient_user_id"] for q in recorder.queued]
+        recorder.queued.clear()
+        return reminded
+
+    clock.current = at(2026, 12, 5, 9)  # five days before: nothing yet
+    assert await tick() == []
+    clock.current = at(2026, 12, 7, 9)  # three days before (Moscow): the missing one
+    assert await tick() == [mentee]
+    assert await tick() == []  # once
+    clock.current = at(2026, 12, 9, 9)
+    assert await tick() == []
+    clock.current = at(2026, 12, 10, 6)  # the day itself
+    reminded = await tick()
+    assert reminded == [mentee]
+    assert await tick() == []
+    clock.current = at(2026, 12, 11, 6)  # after the deadline: missing, not reminded
+    assert await tick() == []
+    async with session_factory() as session:
+        hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+        surveys = survey_service(session, recorder, clock)
+        admin = await admin_actor(hub)
+        [wave] = await surveys.waves(admin, programme_id)
+        statuses = {s.user_id: s.status for s in await surveys.statuses(admin, wave.id)}
+        assert statuses == {mentor: "submitted", mentee: "missing"}
+        assert await surveys.open_for(mentee) == []  # closed for answering too
+        results = await surveys.results(admin, programme_id, "ru")
+        [completion] = results.completion
+        assert (completion.invited, completion.submitted, completion.missing) == (2, 1, 1)
+        # The missing mentee is not a zero: the mentor's 5s are the whole mean.
+        item = next(c for c in results.items if c.key == "effectiveness" and c.role == "mentor")
+        assert item.exit == (5,) and item.exit_mean == 5.0
+        assert all(c.role != "mentee" for c in results.items)
+
+
+async def test_pulse_day_30_then_every_60_days(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    _, programme_id, _mentor, _mentee = await scene(session_factory)  # starts 1 Sep 2026
+    clock = Clock(at(2026, 9, 20))
+    recorder = Recorder()
+    async with session_factory() as session:
+        hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+        await survey_service(session, recorder, clock).set_pulse(
+            await admin_actor(hub), programme_id, True
+        )
+        await session.commit()
+
+    async def tick_at(when: datetime) -> int:
+        clock.current = when
+        async with session_factory() as session:
+            await survey_service(session, recorder, clock).tick()
+            await session.commit()
+        invites = [q for q in recorder.queued if q["kind"] == "survey-invite"]
+        recorder.queued.clear()
+        return len(invites)
+
+    assert await tick_at(at(2026, 9, 30)) == 0  # day 29
+    assert await tick_at(at(2026, 10, 1)) == 2  # day 30: both participants
+    assert await tick_at(at(2026, 10, 2)) == 0
+    assert await tick_at(at(2026, 11, 29)) == 0  # day 89
+    assert await tick_at(at(2026, 11, 30)) == 2  # day 90
+    async with session_factory() as session:
+        hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+        waves = await survey_service(session, recorder, clock).waves(
+            await admin_actor(hub), programme_id
+        )
+    assert [w.kind for w in waves] == ["pulse", "pulse"]
+    assert {w.deadline_local for w in waves} == {date(2026, 10, 8), date(2026, 12, 7)}
+
+
+def test_index_and_comparison_on_prepared_answers() -> None:
+    catalog = load_questionnaires()
+    exit_q = catalog.get("mentee_exit")
+    assert exit_q is not None
+    items = {i.key: i for i in exit_q.items}
+    # effectiveness, comfort, satisfaction, expectations are the index items (1–10).
+    one = {"effectiveness": 10, "comfort": 10, "satisfaction": 10, "expectations": 10}
+    two = {"effectiveness": 1, "comfort": 1, "satisfaction": 1, "expectations": 1}
+    three = {"effectiveness": 7, "task_clarity": 2}  # only one index item answered
+    assert satisfaction_index([one], items) == 100
+    assert satisfaction_index([two], items) == 0
+    assert satisfaction_index([three], items) == round(6 / 9 * 100)  # 67
+    assert satisfaction_index([one, two, three], items) == round((100 + 0 + 6 / 9 * 100) / 3)
+    assert satisfaction_index([], items) is None
+    assert satisfaction_index([{"task_clarity": 9}], items) is None  # not an index item
+
+    entry = {(1, "mentee"): {"comfort": 4, "effectiveness": 6}, (2, "mentee"): {"comfort": 6}}
+    exit_ = {(1, "mentee"): {"comfort": 8, "effectiveness": 9}}  # 2 is missing at exit
+    comparisons, people = compare(
+        entry, exit_, {"mentee": list(exit_q.items)}, {1: "А", 2: "Б"}, lambda i: i.key
+    )
+    comfort = next(c for c in comparisons if c.key == "comfort")
+    assert comfort.entry == (4, 6) and comfort.exit == (8,)
+    assert (comfort.entry_mean, comfort.exit_mean, comfort.change) == (5.0, 8.0, 3.0)
+    assert comfort.distribution("entry")[4] == 1 and comfort.distribution("exit")[8] == 1
+    assert sum(comfort.distribution("exit").values()) == 1  # the missing one is not a 0
+    by_person = {(p.user_id, p.key): p for p in people}
+    assert by_person[(1, "comfort")].change == 4
+    assert by_person[(2, "comfort")].exit is None and by_person[(2, "comfort")].change is None
+    assert (2, "effectiveness") not in by_person
+
+
+async def test_entry_to_exit_results_and_files(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    _, programme_id, mentor, mentee = await scene(session_factory)
+    clock = Clock(at(2026, 9, 10))
+    await launch(session_factory, programme_id, "entry", date(2026, 9, 20), now=clock)
+    await answer_all(
+        session_factory, mentee, {"comfort": "4", "expect_text": "=HYPERLINK(1)"}, clock
+    )
+    await answer_all(session_factory, mentor, {}, clock, default_scale="6")
+    clock.current = at(2027, 5, 1)
+    await launch(session_factory, programme_id, "exit", date(2027, 5, 20), now=clock)
+    await answer_all(session_factory, mentee, {"comfort": "9"}, clock, default_scale="8")
+    clock.current = at(2027, 5, 25)  # the mentor never answered the exit one
+    async with session_factory() as session:
+        hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+        surveys = survey_service(session, now=clock)
+        results = await surveys.results(await admin_actor(hub), programme_id, "ru")
+    comfort = next(c for c in results.items if c.key == "comfort" and c.role == "mentee")
+    assert (comfort.entry_mean, comfort.exit_mean, comfort.change) == (4.0, 9.0, 5.0)
+    mentor_comfort = next(c for c in results.items if c.key == "comfort" and c.role == "mentor")
+    assert mentor_comfort.exit == () and mentor_comfort.change is None
+    person = next(p for p in results.people if p.user_id == mentee and p.key == "comfort")
+    assert (person.entry, person.exit, person.change) == (4, 9, 5)
+    # The teacher–teacher extra is compared too.
+    assert any(c.key == "settle_in" for c in results.items)
+    assert [(w.kind, w.submitted, w.invited, w.missing) for w in results.completion] == [
+        ("entry", 2, 2, 0),
+        ("exit", 1, 2, 1),
+    ]
+    assert results.index_exit is not None and results.index_entry is not None
+    assert results.index_exit > results.index_entry
+
+    content = build_results_xlsx(results, lambda key: key)
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == [
+        "surveys-xlsx-sheet-items",
+        "surveys-xlsx-sheet-people",
+        "surveys-xlsx-sheet-completion",
+        "surveys-xlsx-sheet-raw",
+    ]
+    raw = [row for row in book["surveys-xlsx-sheet-raw"].iter_rows(values_only=True)]
+    assert any(row[5] == "'=HYPERLINK(1)" for row in raw)  # no formula from typed text
+    items = list(book["surveys-xlsx-sheet-items"].iter_rows(values_only=True))
+    comfort_row = next(r for r in items if r[1] == "comfort" and r[0] == "surveys-role-mentee")
+    assert comfort_row[4] == 4.0 and comfort_row[6] == 9.0 and comfort_row[7] == 5.0
+
+
+async def test_mentor_cannot_see_results_or_statuses(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    _, programme_id, mentor, _mentee = await scene(session_factory)
+    wave_id = await launch(session_factory, programme_id, "entry", date.today() + timedelta(days=5))
+    async with session_factory() as session:
+        hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+        person = await hub.users.get(mentor)
+        assert person is not None
+        actor = await hub.access.actor(person)
+        surveys: SurveyService = hub.surveys
+        with pytest.raises(AccessDenied):
+            await surveys.results(actor, programme_id, "ru")
+        with pytest.raises(AccessDenied):
+            await surveys.statuses(actor, wave_id)
+        with pytest.raises(AccessDenied):
+            await surveys.launch(actor, programme_id, "exit", date.today())
+        assert await surveys.programmes(actor) == []
+
+
+async def test_curator_runs_a_wave_in_the_bot(tg: Running) -> None:
+    sessions = tg.app.session_factory
+    school, programme_id = await school_with(sessions, "teacher_teacher")
+    await add_person(sessions, 4101, "Ольга Куратор", school_id=school.school_id, role="curator")
+    await add_person(
+        sessions,
+        4102,
+        "Мария <Наставник>",
+        school_id=school.school_id,
+        role="mentor",
+        programme_id=programme_id,
+    )
+    mentee = await add_person(
+        sessions,
+        4103,
+        "Иван Молодой",
+        school_id=school.school_id,
+        role="mentee",
+        programme_id=programme_id,
+    )
+    olga = tg.fake.user(4101, "Ольга")
+    await olga.send("/surveys")
+    await olga.press("Программа teacher_teacher")
+    assert "Анкет пока не было" in olga.last.body
+    await olga.press("➕ Запустить анкету")
+    await olga.press("Входная (наставники и наставляемые)")
+    assert "Срок ответа" in olga.last.body
+    await olga.send("31.02.2026")
+    assert "Напишите дату как" in olga.texts()[-2]
+    await olga.press("14 дн.")
+    assert any("приглашено 2" in t for t in olga.texts())
+    body = olga.last.body
+    assert "Ответили: 0 из 2" in body
+    assert "Мария &lt;Наставник&gt;" in body  # escaped, shown as typed
+    assert "⏳" in body
+    assert "🔔 Напомнить не ответившим" in olga.last.buttons()
+    await olga.press("🔔 Напомнить не ответившим")
+    assert "Напоминание отправлено" in olga.callback_answers[-1]["text"]
+    # Ivan answers; the curator sees it.
+    await answer_all(sessions, mentee, {"comfort": "3"})
+    await olga.press("← Назад")
+    await olga.press("📊 Итоги: вход → выход")
+    body = olga.last.body
+    assert "Входная: ответили 1 из 2 (50%)" in body
+    assert "Индекс удовлетворённости" in body
+    await olga.press("📄 Файл XLSX")
+    sent = [m for m in olga.messages if m.document is not None]
+    assert sent and sent[-1].document is not None
+    assert sent[-1].document[0] == "questionnaires.xlsx"
+    book = load_workbook(io.BytesIO(sent[-1].document[1]))
+    assert book.sheetnames == ["Сравнение", "Участники", "Заполнение", "Ответы"]
+    await olga.press("📈 График")
+    photos = [m for m in olga.messages if m.photo is not None]
+    assert photos and photos[-1].photo is not None and photos[-1].photo[:4] == b"\x89PNG"
+    # Pulse switch.
+    await olga.press("← Назад")
+    await olga.press("🔁 Включить пульс")
+    assert "Пульс включён" in olga.callback_answers[-1]["text"]
+    assert "⏹ Выключить пульс" in olga.last.buttons()
+    # A mentor opening /surveys sees no programme, no answers.
+    maria = tg.fake.user(4102, "Мария")
+    await maria.send("/surveys")
+    assert "Программ, где вы куратор, нет" in maria.last.body
+    assert all("Иван" not in t for t in maria.texts())
+
+
+async def test_answers_are_final_own_and_current(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    from bot.services.errors import InvalidInput, NotFound
+
+    _, programme_id, mentor, mentee = await scene(session_factory)
+    clock = Clock(at(2026, 10, 1))
+    await launch(session_factory, programme_id, "entry", date(2026, 10, 5), now=clock)
+    async with session_factory() as session:
+        surveys = survey_service(session, now=clock)
+        [own] = await surveys.open_for(mentee)
+        # Another person's questionnaire does not exist for her.
+        with pytest.raises(NotFound):
+            await surveys.screen(mentor, own.response_id)
+        # A button of an earlier screen (another item) changes nothing.
+        with pytest.raises(InvalidInput) as stale:
+            await surveys.answer(mentee, own.response_id, "comfort", "5")
+        assert stale.value.code == "survey-stale"
+        # A required item cannot be skipped.
+        with pytest.raises(InvalidInput) as required:
+            await surveys.skip(mentee, own.response_id, "met_before")
+        assert required.value.code == "survey-required"
+        # Submit with something unanswered moves to it instead.
+        assert not await surveys.submit(mentee, own.response_id)
+        await session.commit()
+    await answer_all(session_factory, mentee, {}, clock)
+    async with session_factory() as session:
+        surveys = survey_service(session, now=clock)
+        with pytest.raises(InvalidInput) as final:
+            await surveys.back(mentee, own.response_id)
+        assert final.value.code == "survey-submitted"
+        [mentor_open] = await surveys.open_for(mentor)
+    clock.current = at(2026, 10, 6)  # after the deadline (Moscow): closed
+    async with session_factory() as session:
+        surveys = survey_service(session, now=clock)
+        with pytest.raises(InvalidInput) as closed:
+            await surveys.answer(mentor, mentor_open.response_id, "met_before", "yes")
+        assert closed.value.code == "survey-closed"
+        screen = await surveys.screen(mentor, mentor_open.response_id)
+        assert screen.closed and not screen.submitted
+
+
+async def test_curator_launches_for_chosen_pairs(tg: Running) -> None:
+    from sqlalchemy import select
+
+    from bot.storage.models import Membership, Pair, PairMentee, SurveyResponse
+
+    sessions = tg.app.session_factory
+    school, programme_id = await school_with(sessions, "teacher_teacher")
+    await add_person(sessions, 4201, "Ольга Куратор", school_id=school.school_id, role="curator")
+    people = {}
+    for telegram_id, name, role in (
+        (4202, "Анна Наставник", "mentor"),
+        (4203, "Борис Молодой", "mentee"),
+        (4204, "Вера Наставник", "mentor"),
+        (4205, "Глеб Молодой", "mentee"),
+    ):
+        people[name] = await add_person(
+            sessions,
+            telegram_id,
+            name,
+            school_id=school.school_id,
+            role=role,
+            programme_id=programme_id,
+        )
+    async with sessions() as session:
+        memberships = {m.user_id: m.id for m in await session.scalars(select(Membership))}
+        for mentor, mentee in (
+            ("Анна Наставник", "Борис Молодой"),
+            ("Вера Наставник", "Глеб Молодой"),
+        ):
+            pair = Pair(
+                organisation_id=school.school_id,
+                programme_id=programme_id,
+                mentor_membership_id=memberships[people[mentor]],
+                status="active",
+            )
+            session.add(pair)
+            await session.flush()
+            session.add(
+                PairMentee(pair_id=pair.id, mentee_membership_id=memberships[people[mentee]])
+            )
+        await session.commit()
+    olga = tg.fake.user(4201, "Ольга")
+    await olga.send("/surveys")
+    await olga.press("Программа teacher_teacher")
+    await olga.press("➕ Запустить анкету")
+    await olga.press("Итоговая (участники)")
+    assert "Кому отправить" in olga.last.body
+    await olga.press("🔗 Выбрать пары")
+    await olga.press("Готово →")
+    assert "хотя бы одну пару" in olga.callback_answers[-1]["text"]
+    await olga.press("Вера Наставник — Глеб Молодой")
+    assert "✅ Вера Наставник — Глеб Молодой" in olga.last.buttons()
+    await olga.press("Готово →")
+    await olga.press("7 дн.")
+    assert any("приглашено 2" in t for t in olga.texts())
+    async with sessions() as session:
+        invited = set(await session.scalars(select(SurveyResponse.user_id)))
+    assert invited == {people["Вера Наставник"], people["Глеб Молодой"]}
+
+
+async def test_invitations_and_reminders_reach_participants_in_their_language(
+    tg: Running,
+) -> None:
+    from bot.jobs.surveys import survey_tick
+    from bot.services.hub import ServiceSettings as Prepared
+    from tests.clock import DAYTIME
+
+    sessions = tg.app.session_factory
+    school, programme_id = await school_with(sessions, "student_student")
+    await add_person(sessions, 4301, "Ольга Куратор", school_id=school.school_id, role="curator")
+    await add_person(
+        sessions,
+        4302,
+        "Петя",
+        school_id=school.school_id,
+        role="mentee",
+        programme_id=programme_id,
+        minor=True,
+    )
+    await add_person(
+        sessions,
+        4303,
+        "John",
+        school_id=school.school_id,
+        role="mentor",
+        programme_id=programme_id,
+        locale="en",
+    )
+    await add_person(
+        sessions,
+        4304,
+        "Анна",
+        school_id=school.school_id,
+        role="mentor",
+        programme_id=programme_id,
+    )
+    petya, john, anna = (
+        tg.fake.user(i, n) for i, n in ((4302, "Петя"), (4303, "John"), (4304, "Анна"))
+    )
+    olga = tg.fake.user(4301, "Ольга")
+    await olga.send("/surveys")
+    await olga.press("Программа student_student")
+    await olga.press("➕ Запустить анкету")
+    await olga.press("Входная (наставники и наставляемые)")
+    await olga.press("7 дн.")
+    deadline = (DAYTIME.date() + timedelta(days=7)).strftime("%d.%m.%Y")
+    assert f"Новая анкета: входная. Ответь до {deadline}" in petya.texts()[-1]
+    assert "/survey" in petya.texts()[-1]
+    assert f"A new questionnaire: at the start. Please answer by {deadline}" in john.texts()[-1]
+    assert f"Ответить до {deadline}" in anna.texts()[-1]
+    # Anna answers at once; four days later the others get a reminder, she does not.
+    await anna.send("/survey")
+    while "Вопрос" in anna.last.body:
+        buttons = anna.last.buttons()
+        if "7" in buttons:
+            await anna.press("7")
+        elif "Да" in buttons:
+            await anna.press("Нет")
+        else:
+            await anna.send("Жду встреч")
+    await anna.press("✅ Отправить")
+    anna_seen = len(anna.texts())
+    prepared = Prepared(admin_ids=frozenset({ADMIN_ID}), clock=tg.clock)
+    tg.clock.advance(days=4)
+    await survey_tick(sessions, prepared)
+    await tg.deliver()
+    assert "Напоминание" in petya.texts()[-1] and deadline in petya.texts()[-1]
+    assert "Reminder" in john.texts()[-1]
+    assert len(anna.texts()) == anna_seen
+
+
+async def test_withdrawal_keeps_only_unnamed_numbers(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    from sqlalchemy import select
+
+    from bot.storage.models import SurveyAnswer, SurveyResponse, User
+
+    _, programme_id, mentor, mentee = await scene(session_factory)
+    clock = Clock(at(2026, 10, 1))
+    await launch(session_factory, programme_id, "entry", date(2026, 10, 20), now=clock)
+    await answer_all(session_factory, mentee, {"expect_text": "Хочу освоиться"}, clock)
+    await launch(session_factory, programme_id, "intermediate", date(2026, 10, 20), now=clock)
+    async with session_factory() as session:
+        hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+        await hub.personal_data.withdraw(mentee, by_user_id=mentee)
+        await session.commit()
+    async with session_factory() as session:
+        responses = list(
+            await session.scalars(select(SurveyResponse).where(SurveyResponse.user_id == mentee))
+        )
+        assert (
+            len(responses) == 1 and responses[0].submitted_at is not None
+        )  # the unsubmitted one went
+        answers = list(
+            await session.scalars(
+                select(SurveyAnswer).where(SurveyAnswer.response_id == responses[0].id)
+            )
+        )
+        assert answers and all(a.number is not None and a.text is None for a in answers)
+        user = await session.get(User, mentee)
+        assert user is not None and user.full_name is None
+        # The mentor's own questionnaire is untouched.
+        assert await session.scalar(
+            select(SurveyResponse.id).where(SurveyResponse.user_id == mentor)
+        )
