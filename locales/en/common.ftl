@@ -20,10 +20,11 @@ help-curator =
     /pairs — pairs and groups: suggested mentors, the order, the programme's stage
     /plan — the pairs' development plans
     /meeting — log a pair's meeting from a paper diary, fix a record
-help-mentor = <b>Mentor</b>: I will write when the curator forms your pair; your pair is under «🤝 My pair» in the menu, the development plan — /plan, meetings — /meeting (log one in three taps, plan the next). Your data and consent — /mydata.
+    /surveys — questionnaires: entry and exit waves, the pulse, results and the comparison
+help-mentor = <b>Mentor</b>: I will write when the curator forms your pair; your pair is under «🤝 My pair» in the menu, the development plan — /plan, meetings — /meeting (log one in three taps, plan the next). Your data and consent — /mydata. Questionnaires — /survey.
 help-mentee = { $young ->
-    [yes] <b>Mentee</b>: I will write when the curator finds you a mentor; your pair is under «🤝 My pair» in the menu, your plan — /plan, meetings — /meeting. Your data and consent — /mydata.
-   *[other] <b>Mentee</b>: I will write when the curator finds you a mentor; your pair is under «🤝 My pair» in the menu, the development plan — /plan, meetings — /meeting. Your data and consent — /mydata.
+    [yes] <b>Mentee</b>: I will write when the curator finds you a mentor; your pair is under «🤝 My pair» in the menu, your plan — /plan, meetings — /meeting. Your data and consent — /mydata. Questionnaires — /survey.
+   *[other] <b>Mentee</b>: I will write when the curator finds you a mentor; your pair is under «🤝 My pair» in the menu, the development plan — /plan, meetings — /meeting. Your data and consent — /mydata. Questionnaires — /survey.
 }
 cancelled = OK, the action is cancelled.
 menu-title = <b>Main menu</b>
