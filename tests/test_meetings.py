@@ -19,7 +19,7 @@ from bot.services.meetings import (
     reminder_moment,
     suggest_kind,
 )
-from bot.storage.models import AuditEntry, Meeting, MeetingAttendance, Organisation
+from bot.storage.models import AuditEntry, Meeting, MeetingAttendance, Membership, Organisation
 from tests.meetings_world import (
     Clock,
     actor_of,
@@ -224,7 +224,36 @@ async def test_a_disputed_meeting_is_flagged_to_the_curator(session: AsyncSessio
     [flag] = await notes(session, "meeting-disputed")
     assert flag.recipient_user_id == scene.curator.id
     assert flag.args["mentee"] == "Ученик a" and flag.args["mentor"] == "Наставник m"
-    assert (await service.view(mentor, view.id)).confirmation == "disputed"
+    # What the mentee says goes to the curator, not to the mentor: the mentor still waits.
+    assert (await service.view(mentor, view.id)).confirmation == "waiting"
+    curator = await actor(session, scene.curator)
+    assert (await service.view(curator, view.id)).confirmation == "disputed"
+
+
+async def test_a_curator_who_mentors_the_pair_is_not_told_what_the_mentee_said(
+    session: AsyncSession,
+) -> None:
+    scene = await make_scene(session)
+    pair = await make_pair(session, scene, "m", ["a"])
+    mentor_user = scene.users["m"]
+    session.add(
+        Membership(
+            user_id=mentor_user.id,
+            organisation_id=scene.school.id,
+            role="curator",
+            status="active",
+        )
+    )
+    await session.flush()
+    service = meetings_of(session, noon())
+    mentor = await actor_of(session, scene, "m")
+    mentee = await actor_of(session, scene, "a")
+    view = await service.log(
+        mentor, pair.id, day=TODAY, kind="regular", duration_min=45, format="offline"
+    )
+    await service.confirm(mentee, view.id, happened=False)
+    recipients = {n.recipient_user_id for n in await notes(session, "meeting-disputed")}
+    assert recipients == {scene.curator.id}
 
 
 async def test_fit_question_after_the_first_meeting(session: AsyncSession) -> None:

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handlers.notify import notify_withdrawal
 from bot.services.errors import AccessDenied, DomainError, InvalidInput, NotFound
 from bot.services.pairs import agreement_text
 from bot.storage.models import (
@@ -248,6 +249,33 @@ async def test_the_mentee_chooses_and_the_mentor_accepts(session: AsyncSession) 
     accepted = await notices(session, "choice-accepted-curator")
     assert [r for _, r, _ in accepted] == [scene.curator.id]
     assert [r for _, r, _ in await notices(session, "choice-accepted")] == [scene.users["kolya"].id]
+
+
+async def test_a_withdrawal_closes_the_choice_and_nothing_more_is_said_of_the_child(
+    session: AsyncSession,
+) -> None:
+    scene = await scene_with_people(session)
+    curator = await actor(session, scene.curator)
+    hub = hub_of(session)
+    offered = await hub.pairs.offer(curator, scene.members["kolya"].id, ids(scene, "anna", "boris"))
+    kolya = await actor(session, scene.users["kolya"])
+    await hub.pairs.choose(kolya, offered[1].id)
+    withdrawal = await hub.personal_data.withdraw(
+        scene.users["kolya"].id, by_user_id=scene.users["kolya"].id, clear_dialog_state=False
+    )
+    await notify_withdrawal(hub, withdrawal, "Коля Петров")
+    await session.flush()
+    # The delayed «Коля chose you» reminder to Boris is not sent, and keeps no name.
+    reminder = (
+        await session.scalars(select(Notification).where(Notification.kind == "choice-reminder"))
+    ).one()
+    await session.refresh(reminder)
+    assert reminder.status == "skipped" and reminder.reason == "withdrew"
+    assert reminder.args == {}
+    candidate = await session.get(Candidate, offered[1].id)
+    assert candidate is not None and candidate.answer == "withdrawn"
+    boris = await actor(session, scene.users["boris"])
+    assert await hub.pairs.waiting(boris) == []
 
 
 async def test_a_decline_returns_the_mentee_to_the_curator_with_the_reason(

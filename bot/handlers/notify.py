@@ -59,7 +59,8 @@ async def notify_withdrawal(
 ) -> None:
     """Tell the curators that a participant withdrew consent (one message per curator);
     whatever was still to be said about the participant is dropped."""
-    await services.outbox.forget_subject(f"user:{withdrawal.subject_user_id}")
+    for subject in (f"user:{withdrawal.subject_user_id}", *withdrawal.subjects):
+        await services.outbox.forget_subject(subject)
     schools: dict[int, list[str]] = {}
     for curator in withdrawal.curators:
         schools.setdefault(curator.user_id, []).append(curator.organisation_name)

@@ -611,8 +611,9 @@ class MeetingService:
                     membership_id=row.mentee_membership_id,
                     name=person.name if person else "—",
                     present=row.present,
-                    confirmed=row.confirmed,
-                    disputed=row.disputed,
+                    # The mentee told the curator, not the mentor: the mentor sees no answer yet.
+                    disputed=row.disputed and ctx.side != "mentor",
+                    confirmed=None if row.disputed and ctx.side == "mentor" else row.confirmed,
                     rating=row.rating if curator or own else None,
                     comment=row.comment if curator or own or shared else None,
                 )
@@ -913,6 +914,7 @@ class MeetingService:
                 "meeting-disputed",
                 subject=f"meeting:{meeting.id}",
                 organisation_id=ctx.organisation_id,
+                mentor_user_id=ctx.mentor.user_id,
                 args={
                     "mentee": me.name if me else "—",
                     "mentor": ctx.mentor.name,
@@ -995,6 +997,7 @@ class MeetingService:
                 "pair-fit-no",
                 subject=f"pair:{pair_id}",
                 organisation_id=ctx.organisation_id,
+                mentor_user_id=ctx.mentor.user_id,
                 args={"mentee": me.name, "mentor": ctx.mentor.name},
                 period=f"mentee:{me.membership_id}",
             )
@@ -1090,10 +1093,13 @@ class MeetingNotices:
         organisation_id: int,
         args: dict[str, Any],
         period: str = "",
+        mentor_user_id: int | None = None,
     ) -> int:
+        """The school's curators, except the pair's own mentor when they are a curator too:
+        what a mentee says about the mentor never reaches the mentor."""
         from bot.services.outbox import curators_of
 
-        ids = await curators_of(self.session, organisation_id)
+        ids = await curators_of(self.session, organisation_id, exclude_user_id=mentor_user_id)
         return await self.tell(
             kind,
             subject=subject,

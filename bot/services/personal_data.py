@@ -22,9 +22,11 @@ from bot.services.errors import AccessDenied, NotFound
 from bot.services.users import Person
 from bot.storage.models import (
     AuditEntry,
+    Candidate,
     Consent,
     DialogState,
     GuardianLink,
+    Meeting,
     Membership,
     Organisation,
     Pair,
@@ -62,6 +64,9 @@ class Withdrawal:
     ended_pairs: int
     curators: tuple[CuratorToNotify, ...]
     organisation_ids: tuple[int, ...]
+    # Outbox subjects whose pending messages would still speak of the person (their
+    # mentee requests, their mentor choices, the pairs that ended and their meetings).
+    subjects: tuple[str, ...] = ()
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -315,7 +320,9 @@ class PersonalDataService:
             sorted({m.organisation_id for m in memberships if m.status != "withdrawn"})
         )
         curators = await self._curators(organisation_ids, exclude_user_id=user.id)
-        ended_pairs = await self._end_pairs([m.id for m in memberships], now)
+        membership_ids = [m.id for m in memberships]
+        ended_pairs, terminated = await self._end_pairs(membership_ids, now)
+        subjects = await self._subjects_about(membership_ids, terminated, now)
 
         for consent in await self.session.scalars(
             select(Consent).where(Consent.subject_user_id == user.id)
@@ -369,7 +376,33 @@ class PersonalDataService:
             ended_pairs=ended_pairs,
             curators=curators,
             organisation_ids=organisation_ids,
+            subjects=subjects,
         )
+
+    async def _subjects_about(
+        self, membership_ids: list[int], terminated: set[int], now: datetime
+    ) -> tuple[str, ...]:
+        """Close the person's open mentor offers and name what the outbox must forget."""
+        subjects = [f"mentee:{mid}" for mid in membership_ids]
+        if not membership_ids:
+            return ()
+        for candidate in await self.session.scalars(
+            select(Candidate).where(
+                Candidate.mentee_membership_id.in_(membership_ids)
+                | Candidate.mentor_membership_id.in_(membership_ids)
+            )
+        ):
+            subjects.append(f"candidate:{candidate.id}")
+            if candidate.answer in (None, "chosen"):
+                candidate.answer = "withdrawn"
+                candidate.answered_at = now
+        subjects += [f"pair:{pair_id}" for pair_id in sorted(terminated)]
+        if terminated:
+            meetings = await self.session.scalars(
+                select(Meeting.id).where(Meeting.pair_id.in_(terminated))
+            )
+            subjects += [f"meeting:{meeting_id}" for meeting_id in meetings]
+        return tuple(subjects)
 
     async def _curators(
         self, organisation_ids: tuple[int, ...], *, exclude_user_id: int
@@ -396,17 +429,20 @@ class PersonalDataService:
             if tid is not None
         )
 
-    async def _end_pairs(self, membership_ids: list[int], now: datetime) -> int:
-        """End the subject's open pairs; in a group they only leave. Returns how many ended."""
+    async def _end_pairs(self, membership_ids: list[int], now: datetime) -> tuple[int, set[int]]:
+        """End the subject's open pairs; in a group they only leave. Returns how many ended
+        (or lost them) and the ids of the pairs that ended altogether."""
         if not membership_ids:
-            return 0
+            return 0, set()
         ended: set[int] = set()
+        terminated: set[int] = set()
 
         def terminate(pair: Pair) -> None:
             pair.status = "terminated"
             pair.end_reason = END_REASON
             pair.ended_at = now
             ended.add(pair.id)
+            terminated.add(pair.id)
 
         for pair in await self.session.scalars(
             select(Pair).where(
@@ -444,7 +480,7 @@ class PersonalDataService:
             else:
                 terminate(pair)
         await self.session.flush()
-        return len(ended)
+        return len(ended), terminated
 
     async def forget_dialog_state(self, telegram_id: int) -> int:
         """Delete this Telegram user's FSM and dialog rows (they may hold what the person
