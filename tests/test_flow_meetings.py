@@ -228,6 +228,27 @@ async def test_the_mentee_confirms_rates_and_answers_the_fit_question(tg: Runnin
     assert "Оценка" not in mentor.last.plain and "Было интересно" not in mentor.last.plain
 
 
+async def test_the_mentee_may_answer_later_or_skip_the_rating(tg: Running) -> None:
+    await world(tg, [("m", ["a"])], minor=True)
+    mentor = tg.fake.user(MENTOR_TG, "Наставник")
+    mentee = tg.fake.user(MENTEE_TG, "Ученик")
+    await mentor.send("/meeting")
+    await mentor.press("Сегодня")
+    await mentor.press("✅ Организационная · 45 мин · очно")
+    await mentee.send("/meeting")
+    assert "Она была?" in mentee.last.plain
+    # Not now: back to the menu; /meeting asks again later.
+    await mentee.press("⏭ Позже, в меню")
+    assert "Главное меню" in mentee.last.plain
+    await mentee.send("/meeting")
+    assert "Она была?" in mentee.last.plain
+    await mentee.press("✅ Была")
+    assert "Оцени от 1 до 5" in mentee.last.plain
+    await mentee.press("Пропустить")  # a rating is never required
+    assert "Оцени" not in mentee.last.plain
+    assert mentee.last.buttons(), mentee.last.describe()
+
+
 async def test_a_mentee_says_it_did_not_happen(tg: Running) -> None:
     w = await world(tg, [("m", ["a"])])
     mentor = tg.fake.user(MENTOR_TG, "Наставник")

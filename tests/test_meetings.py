@@ -336,6 +336,27 @@ async def test_planning_with_accept_and_counter_proposal(session: AsyncSession) 
         await service.propose(mentor, pair.id, day=date(2026, 11, 22), at=time(15, 0))
 
 
+async def test_a_meeting_with_a_child_is_not_planned_at_night(session: AsyncSession) -> None:
+    scene = await make_scene(session)
+    pair = await make_pair(session, scene, "m", ["a"], minor_mentees=True)
+    service = meetings_of(session, noon())
+    mentor = await actor_of(session, scene, "m")
+    mentee = await actor_of(session, scene, "a")
+    for late in (time(21, 30), time(6, 30)):
+        with pytest.raises(InvalidInput) as refused:
+            await service.propose(mentor, pair.id, day=date(2026, 11, 25), at=late)
+        assert refused.value.code == "meeting-plan-night"
+    proposal = await service.propose(mentor, pair.id, day=date(2026, 11, 25), at=time(16, 0))
+    with pytest.raises(InvalidInput):
+        await service.counter(mentee, proposal.id, day=date(2026, 11, 26), at=time(22, 0))
+    # An adult pair may meet in the evening.
+    adults = await make_pair(session, scene, "n", ["b"])
+    evening = await service.propose(
+        await actor_of(session, scene, "n"), adults.id, day=date(2026, 11, 25), at=time(21, 30)
+    )
+    assert evening.starts_local is not None and evening.starts_local.hour == 21
+
+
 @pytest.mark.parametrize(
     ("timezone", "local_start", "want_24h", "want_1h"),
     [

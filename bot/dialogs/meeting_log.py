@@ -499,7 +499,10 @@ async def planned_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
 
 
 async def on_accept(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    await svc(manager).accept(actor_of(manager), int(data(manager)["open_id"]))
+    open_id = data(manager).get("open_id")
+    if open_id is None:  # a stale button: the proposal was answered or is gone
+        raise NotFound()
+    await svc(manager).accept(actor_of(manager), int(open_id))
     await callback.answer(plain_text_of(manager, "meetings-accepted"))
 
 
@@ -623,6 +626,12 @@ async def young_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
 async def on_rating(callback: CallbackQuery, _w: Any, manager: DialogManager, value: int) -> None:
     data(manager)["rating"] = int(value)
     await manager.switch_to(MeetingLog.comment)
+
+
+async def on_no_rating(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """A rating is welcome, never required: the meeting stays confirmed without one."""
+    data(manager).pop("rating", None)
+    await _after_answer(manager)
 
 
 async def on_comment(message: Message, manager: DialogManager, value: str) -> None:
@@ -921,6 +930,7 @@ def meeting_log_dialog() -> Dialog:
                 Button(T("meetings-button-happened"), id="happened", on_click=on_happened),
                 Button(T("meetings-button-not-happened"), id="not_happened", on_click=on_happened),
             ),
+            Button(T("meetings-button-later"), id="later", on_click=to_menu),
             buttons_only(),
             state=MeetingLog.ask,
             getter=ask_getter,
@@ -937,6 +947,7 @@ def meeting_log_dialog() -> Dialog:
                     on_click=on_rating,
                 )
             ),
+            Button(T("meetings-button-skip"), id="no_rating", on_click=on_no_rating),
             buttons_only(),
             state=MeetingLog.rate,
             getter=young_getter,

@@ -52,6 +52,9 @@ COMMENT_MAX = 1000
 EDIT_WINDOW = timedelta(hours=48)
 LOG_DAYS_BACK = 366
 PLAN_DAYS_AHEAD = 120
+# No meeting with a minor is planned between these hours (local time).
+MINOR_NIGHT_START = time(21, 0)
+MINOR_NIGHT_END = time(7, 0)
 FIT_ANSWERS = ("fits", "unsure", "no")
 DEFAULT_QUIET_DAYS = 14
 QUIET_CHOICES = (7, 10, 14, 21, 30)
@@ -694,6 +697,11 @@ class MeetingService:
             raise InvalidInput("meeting-plan-past")
         if moment > now + timedelta(days=PLAN_DAYS_AHEAD):
             raise InvalidInput("meeting-plan-far")
+        if any(m.is_minor for m in ctx.mentees) and _quiet(
+            moment.astimezone(ctx.zone).time(), MINOR_NIGHT_START, MINOR_NIGHT_END
+        ):
+            # A child is not met (nor reminded) at night.
+            raise InvalidInput("meeting-plan-night")
 
     async def propose(
         self,

@@ -140,3 +140,5 @@ error-meeting-plan-far = You can plan at most 120 days ahead.
 error-meeting-plan-past = This time has passed. Pick a time in the future.
 error-meeting-rating = The rating is from 1 to 5.
 error-meeting-time = I did not understand the time. Type it like 15:30.
+error-meeting-plan-night = A meeting with a child is not planned between 21:00 and 07:00 — choose a daytime hour.
+meetings-button-later = ⏭ Later, to the menu

@@ -179,3 +179,5 @@ error-meeting-plan-far = Запланировать можно не дальше
 error-meeting-plan-past = Это время уже прошло. Выберите время в будущем.
 error-meeting-rating = Оценка — от 1 до 5.
 error-meeting-time = Не понял время. Напишите его так: 15:30.
+error-meeting-plan-night = С ребёнком встречу не назначают с 21:00 до 07:00 — выберите время днём.
+meetings-button-later = ⏭ Позже, в меню
