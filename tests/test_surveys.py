@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.errors import AccessDenied
@@ -15,6 +16,7 @@ from bot.services.hub import ServiceHub, ServiceSettings
 from bot.services.questionnaires import load_questionnaires
 from bot.services.survey_results import build_results_xlsx, compare, satisfaction_index
 from bot.services.surveys import SurveyService
+from bot.storage.models import Membership, Pair, PairMentee
 from tests.harness import ADMIN_ID, Running
 from tests.seed import admin_actor
 from tests.survey_seed import Recorder, add_person, at, launch, school_with, survey_service
@@ -548,3 +550,48 @@ async def test_withdrawal_keeps_only_unnamed_numbers(
         assert await session.scalar(
             select(SurveyResponse.id).where(SurveyResponse.user_id == mentor)
         )
+
+
+async def test_a_curator_who_mentors_does_not_read_their_mentees_words_about_them(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    school_id, programme_id, mentor, mentee = await scene(session_factory)
+    async with session_factory() as session:
+        memberships = {
+            m.user_id: m
+            for m in await session.scalars(
+                select(Membership).where(Membership.programme_id == programme_id)
+            )
+        }
+        pair = Pair(
+            organisation_id=school_id,
+            programme_id=programme_id,
+            mentor_membership_id=memberships[mentor].id,
+            status="active",
+        )
+        session.add(pair)
+        await session.flush()
+        session.add(PairMentee(pair_id=pair.id, mentee_membership_id=memberships[mentee].id))
+        # The mentor is also the school's curator.
+        session.add(
+            Membership(user_id=mentor, organisation_id=school_id, role="curator", status="active")
+        )
+        await session.commit()
+    clock = Clock(at(2027, 5, 1))
+    await launch(session_factory, programme_id, "exit", date(2027, 5, 20), now=clock)
+    await answer_all(session_factory, mentee, {"comfort": "3"}, clock, default_scale="8")
+
+    async with session_factory() as session:
+        hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+        surveys = survey_service(session, now=clock)
+        person = await hub.users.get(mentor)
+        assert person is not None
+        as_mentor = await surveys.results(await hub.access.actor(person), programme_id, "ru")
+        as_admin = await surveys.results(await admin_actor(hub), programme_id, "ru")
+    # Another curator (here the admin) reads the mentee's answer about the mentor...
+    assert any(p.user_id == mentee and p.key == "comfort" for p in as_admin.people)
+    assert any(r.item_key == "comfort" for r in as_admin.raw)
+    # ...the mentor, as a curator, does not: neither by person nor in the raw answers.
+    assert not any(p.user_id == mentee and p.key == "comfort" for p in as_mentor.people)
+    assert not any(r.item_key == "comfort" for r in as_mentor.raw)
+    assert any(r.item_key == "effectiveness" for r in as_mentor.raw)  # the rest is there

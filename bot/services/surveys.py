@@ -505,6 +505,18 @@ class SurveyService:
         )
         result = ProgrammeResults(programme=programme.name)
         now = self.now()
+        # A curator who also mentors in this programme does not read, person by person,
+        # what their own mentees said about their mentor.
+        mentor_of_pair = aliased(Membership)
+        own_mentees = set(
+            await self.session.scalars(
+                select(Membership.user_id)
+                .join(PairMentee, PairMentee.mentee_membership_id == Membership.id)
+                .join(Pair, Pair.id == PairMentee.pair_id)
+                .join(mentor_of_pair, mentor_of_pair.id == Pair.mentor_membership_id)
+                .where(Pair.programme_id == programme.id, mentor_of_pair.user_id == actor.user_id)
+            )
+        )
         names: dict[int, str] = {}
         per_wave: dict[int, dict[Key, dict[str, int]]] = {}
         for wave in waves:
@@ -526,6 +538,12 @@ class SurveyService:
                 names[response.user_id] = name or "—"
                 questionnaire = self.questionnaires.get(response.questionnaire)
                 answers = await self._answers(response.id)
+                if response.user_id in own_mentees and questionnaire is not None:
+                    answers = {
+                        k: a
+                        for k, a in answers.items()
+                        if not ((item := questionnaire.item(k)) and item.about_mentor)
+                    }
                 scales[(response.user_id, response.role)] = {
                     k: a.number for k, a in answers.items() if a.number is not None
                 }
