@@ -1081,24 +1081,11 @@ class PairService:
         mentee, mentee_user = people[candidate.mentee_membership_id]
         mentor, mentor_user = people[candidate.mentor_membership_id]
         candidate.answered_at = self.clock.now()
-        subject = f"candidate:{candidate.id}"
-        args = {"name": mentee_user.full_name or "", "partner": mentor_user.full_name or ""}
         if not accept:
             candidate.answer = "declined"
             candidate.reason = clean_text(reason, NOTE_MAX) if reason else None
-            await self.notices.tell(
-                "choice-declined",
-                subject=subject,
-                recipients=[mentee_user],
-                organisation_id=candidate.organisation_id,
-                args=args,
-                period="answer",
-            )
-            await self.notices.tell_curators(
-                "choice-declined-curator",
-                subject=subject,
-                organisation_id=candidate.organisation_id,
-                args={**args, "reason": candidate.reason or "-"},
+            await self._tell_outcome(
+                candidate, "declined", mentee_user, mentor_user, reason=candidate.reason or "-"
             )
             await self.audit.record(
                 actor.user_id,
@@ -1125,8 +1112,24 @@ class PairService:
             object_id=candidate.id,
             pair=pair.id,
         )
+        await self._tell_outcome(candidate, "accepted", mentee_user, mentor_user)
+        return await self._view(pair.id)
+
+    async def _tell_outcome(
+        self,
+        candidate: Candidate,
+        outcome: str,
+        mentee_user: User,
+        mentor_user: User,
+        *,
+        reason: str | None = None,
+    ) -> None:
+        """How the mentee's choice ended (accepted, declined, expired): the mentee is told,
+        and the school's curators (with the mentor's reason, when there is one)."""
+        subject = f"candidate:{candidate.id}"
+        args = {"name": mentee_user.full_name or "", "partner": mentor_user.full_name or ""}
         await self.notices.tell(
-            "choice-accepted",
+            f"choice-{outcome}",
             subject=subject,
             recipients=[mentee_user],
             organisation_id=candidate.organisation_id,
@@ -1134,12 +1137,11 @@ class PairService:
             period="answer",
         )
         await self.notices.tell_curators(
-            "choice-accepted-curator",
+            f"choice-{outcome}-curator",
             subject=subject,
             organisation_id=candidate.organisation_id,
-            args=args,
+            args=args if reason is None else {**args, "reason": reason},
         )
-        return await self._view(pair.id)
 
     async def expire_overdue(
         self, now: datetime | None = None, programme_id: int | None = None
@@ -1163,23 +1165,11 @@ class PairService:
             people = await self._members(
                 [candidate.mentee_membership_id, candidate.mentor_membership_id]
             )
-            mentee_user = people[candidate.mentee_membership_id][1]
-            mentor_user = people[candidate.mentor_membership_id][1]
-            args = {"name": mentee_user.full_name or "", "partner": mentor_user.full_name or ""}
-            subject = f"candidate:{candidate.id}"
-            await self.notices.tell(
-                "choice-expired",
-                subject=subject,
-                recipients=[mentee_user],
-                organisation_id=candidate.organisation_id,
-                args=args,
-                period="answer",
-            )
-            await self.notices.tell_curators(
-                "choice-expired-curator",
-                subject=subject,
-                organisation_id=candidate.organisation_id,
-                args=args,
+            await self._tell_outcome(
+                candidate,
+                "expired",
+                people[candidate.mentee_membership_id][1],
+                people[candidate.mentor_membership_id][1],
             )
         return len(overdue)
 
