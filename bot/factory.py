@@ -21,9 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.commands import register_default_commands
 from bot.config import Settings
 from bot.dialogs.guardian import guardian_dialog
+from bot.dialogs.headcounts import headcount_dialog
 from bot.dialogs.language import language_dialog
 from bot.dialogs.main_menu import main_menu_dialog
 from bot.dialogs.meeting_log import meeting_log_dialog
+from bot.dialogs.municipality import municipal_dialog
 from bot.dialogs.my_data import my_data_dialog
 from bot.dialogs.my_pair import my_pair_dialog
 from bot.dialogs.organisations import organisations_dialog
@@ -169,6 +171,8 @@ def create_dispatcher(
         meeting_log_dialog(),
         participant_category_dialog(),
         quiet_hours_dialog(),
+        headcount_dialog(),
+        municipal_dialog(),
     )
     dp.include_router(fallback.router())
     setup_dialogs(dp, events_isolation=isolation)

@@ -50,6 +50,7 @@ async def test_every_indicator_of_a_school_by_hand(session: AsyncSession) -> Non
     }
     # 2 held in October + 1 in November; not the disputed, the planned or August's.
     assert one.meetings_held == 3
+    assert (one.mentees, one.mentors) == (4, 3)  # s1, s2, y1, y2; A, T1, V
     # Exit: s1 (9, 9) → 88.9; s2 (10, 8) → (100 + 77.8) / 2 = 88.9; s3 did not submit.
     assert one.satisfaction == 89 and one.responses == 2
     # effectiveness 5 → (9 + 10) / 2 = +4.5; comfort 7 → (9 + 8) / 2 = +1.5; mean +3.0.

@@ -10,6 +10,7 @@ from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo
 from aiogram_dialog.widgets.text import List
 from markupsafe import Markup
 
+from bot.dialogs.municipality import municipal_button
 from bot.dialogs.my_pair import menu_lines as pair_lines
 from bot.dialogs.paging import Pager, shorten
 from bot.dialogs.states import (
@@ -135,6 +136,7 @@ def main_menu_dialog() -> Dialog:
                 state=MainMenu.schools,
                 when="is_coordinator",
             ),
+            municipal_button(when="is_coordinator"),
             Start(
                 T("staff-menu-organisations"),
                 id="organisations",

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.jobs.meetings import run_meeting_jobs
+from bot.jobs.municipality import add_municipality_jobs
 from bot.jobs.pairs import add_pair_jobs
 from bot.jobs.render import Renderer
 from bot.jobs.scheduler import create_scheduler
@@ -102,4 +103,5 @@ def create_jobs(
     )
     add_survey_job(scheduler, sessions, settings, clock)
     add_pair_jobs(scheduler, sessions, clock, settings)
+    add_municipality_jobs(scheduler, sessions, settings, clock)
     return Jobs(sender=sender, scheduler=scheduler)

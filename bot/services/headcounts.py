@@ -113,7 +113,7 @@ class HeadcountService:
         if year not in (current - 1, current, current + 1):
             raise InvalidInput("headcount-year")
         if young_teachers > teachers:
-            raise InvalidInput("headcount-young")
+            raise InvalidInput("headcount-young", teachers=teachers)
         row = await self.session.scalar(
             select(Headcount).where(Headcount.organisation_id == org.id, Headcount.year == year)
         )

@@ -108,6 +108,8 @@ class SchoolIndicators:
     student_mentors: Share
     young_teacher_mentees: Share
     teacher_mentors: Share
+    mentees: int = 0  # everyone involved as a mentee (any form, any category)
+    mentors: int = 0  # everyone involved as a mentor
     pairs_by_form: dict[str, int] = field(default_factory=dict)  # form key → pairs/groups
     mentors_by_category: dict[str, int] = field(default_factory=dict)  # category key → people
     meetings_held: int = 0
@@ -118,10 +120,6 @@ class SchoolIndicators:
     @property
     def pairs(self) -> int:
         return sum(self.pairs_by_form.values())
-
-    @property
-    def mentors(self) -> int:
-        return sum(self.mentors_by_category.values())
 
 
 @dataclass(slots=True)
@@ -141,6 +139,8 @@ class _Tally:
     student_mentors: set[int] = field(default_factory=set)
     young_teacher_mentees: set[int] = field(default_factory=set)
     teacher_mentors: set[int] = field(default_factory=set)
+    mentees: set[int] = field(default_factory=set)
+    mentors_all: set[int] = field(default_factory=set)
     pairs: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     mentors: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     meetings: int = 0
@@ -262,6 +262,7 @@ async def _participants(
         school, form_key = programmes[programme_id]
         form = catalog.form(form_key)
         tally = tallies[school]
+        tally.mentees.add(user_id)
         if form is not None and form.mentee_kind == "student":
             tally.student_mentees.add(user_id)
         elif (profile or {}).get("category") == YOUNG_TEACHER:
@@ -291,6 +292,7 @@ async def _participants(
         form = catalog.form(form_key)
         tally = tallies[school]
         tally.pairs[form_key].add(pair_id)
+        tally.mentors_all.add(user_id)
         category = (profile or {}).get("category")
         tally.mentors[category or NO_CATEGORY].add(user_id)
         mentor_kind = form.mentor_kind if form is not None else None
@@ -440,6 +442,8 @@ def _school(
         student_mentors=Share(len(tally.student_mentors), c.students_10_18),
         young_teacher_mentees=Share(len(tally.young_teacher_mentees), c.young_teachers),
         teacher_mentors=Share(len(tally.teacher_mentors), c.teachers),
+        mentees=len(tally.mentees),
+        mentors=len(tally.mentors_all),
         pairs_by_form={k: len(v) for k, v in sorted(tally.pairs.items())},
         mentors_by_category={k: len(v) for k, v in sorted(tally.mentors.items())},
         meetings_held=tally.meetings,
@@ -504,6 +508,8 @@ def _total(
         student_mentors=_sum_counts(rows, "student_mentors"),
         young_teacher_mentees=_sum_counts(rows, "young_teacher_mentees"),
         teacher_mentors=_sum_counts(rows, "teacher_mentors"),
+        mentees=sum(r.mentees for r in rows),
+        mentors=sum(r.mentors for r in rows),
         pairs_by_form=_merge(r.pairs_by_form for r in rows),
         mentors_by_category=_merge(r.mentors_by_category for r in rows),
         meetings_held=sum(r.meetings_held for r in rows),
