@@ -97,17 +97,14 @@ async def _may_see(session: AsyncSession, user_id: int, org: Organisation) -> bo
         return False
     if user.telegram_id is not None and user.telegram_id in CONFIG.admin_ids:
         return True
-    roles = set(
-        (
-            await session.execute(
-                select(Membership.organisation_id, Membership.role).where(
-                    Membership.user_id == user_id,
-                    Membership.status == "active",
-                    Membership.role.in_(("curator", "coordinator")),
-                )
-            )
-        ).tuples()
+    rows = await session.execute(
+        select(Membership.organisation_id, Membership.role).where(
+            Membership.user_id == user_id,
+            Membership.status == "active",
+            Membership.role.in_(("curator", "coordinator")),
+        )
     )
+    roles = {(org_id, role) for org_id, role in rows}
     if org.kind == "school":
         return (org.id, "curator") in roles or (org.parent_id, "coordinator") in roles
     return org.kind == "municipality" and (org.id, "coordinator") in roles
