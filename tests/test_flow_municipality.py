@@ -167,7 +167,7 @@ async def test_a_long_digest_splits_at_school_boundaries() -> None:
 
 
 async def test_deadline_reminders_7_and_1_day_before_with_the_report(tg: Running) -> None:
-    world = await seed(tg)
+    await seed(tg)
     coordinator = tg.fake.user(COORDINATOR, "Черкасова Мария")
     curator = tg.fake.user(CURATOR, "Кузнецова Вера")
     curator2 = tg.fake.user(CURATOR2, "Орлов Пётр")
