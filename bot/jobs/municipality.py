@@ -27,7 +27,7 @@ from bot.jobs.render import RenderContext, register_rich
 from bot.jobs.report_registry import ReportRequest, register_report
 from bot.services import indicators as ind
 from bot.services.catalog import Catalog, load_catalog
-from bot.services.charts import BarChart, Series, render_png
+from bot.services.charts import BarChart, Series, render_tall_png
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.municipality import (
     DIGEST_KIND,
@@ -377,7 +377,7 @@ async def build_digest(ctx: RenderContext, delivery: Delivery, locale: str) -> l
         return []
     week = str(args.get("week", ""))
     texts = split_blocks(digest_blocks(ctx, locale, scope, week))
-    chart = await off_loop(render_png, indicator_chart(ctx, locale, scope.data))
+    chart = await off_loop(render_tall_png, indicator_chart(ctx, locale, scope.data))
     book = await off_loop(write_workbook, indicator_sheets(ctx, locale, scope.data))
     return [
         *(Part(text=text) for text in texts),

@@ -72,3 +72,39 @@ def render_png(chart: BarChart) -> bytes:
     out = io.BytesIO()
     fig.savefig(out, format="png")
     return out.getvalue()
+
+
+ROW_IN = 0.32  # height per category of a tall horizontal chart
+
+
+def render_tall_png(chart: BarChart) -> bytes:
+    """Horizontal bars, one row per category, as tall as the categories need (a
+    municipality's 50 schools stay readable); series side by side in each row."""
+    rows = len(chart.categories)
+    height = max(HEIGHT_IN, ROW_IN * rows * max(len(chart.series), 1) / 2 + 1.5)
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    ax = fig.add_subplot()
+    ax.set_title(chart.title, fontsize=12)
+    if not any(v for s in chart.series for v in s.values):
+        ax.text(0.5, 0.5, chart.empty_note, ha="center", va="center", transform=ax.transAxes)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    else:
+        n = max(len(chart.series), 1)
+        width = 0.8 / n
+        positions = [float(p) for p in range(rows)]
+        for i, series in enumerate(chart.series):
+            where = [p - 0.4 + width * (i + 0.5) for p in positions]
+            values = [float(v) for v in series.values]
+            ax.barh(where, values, height=width, label=series.label, color=PALETTE[i % 6])
+        ax.set_yticks(positions, list(chart.categories), fontsize=8)
+        ax.set_ylim(rows - 0.5, -0.5)  # the first at the top, no empty margins
+        ax.set_xlabel(chart.y_label)
+        if len(chart.series) > 1:
+            ax.legend(fontsize=8, loc="lower right")
+        ax.grid(axis="x", alpha=0.3)
+        ax.set_axisbelow(True)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
