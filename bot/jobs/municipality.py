@@ -14,6 +14,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -27,7 +28,6 @@ from bot.jobs.render import RenderContext, register_rich
 from bot.jobs.report_registry import ReportRequest, register_report
 from bot.services import indicators as ind
 from bot.services.catalog import Catalog, load_catalog
-from bot.services.charts import BarChart, Series, render_tall_png
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.municipality import (
     DIGEST_KIND,
@@ -38,8 +38,11 @@ from bot.services.municipality import (
 from bot.services.offload import off_loop
 from bot.services.outbox import Delivery, wake_after_commit
 from bot.services.questionnaires import QuestionnaireCatalog, load_questionnaires
-from bot.services.workbook import Sheet, write_workbook
 from bot.storage.models import Membership, Organisation, User
+
+if TYPE_CHECKING:  # matplotlib and openpyxl load on the first digest, not at the bot's start
+    from bot.services.charts import BarChart
+    from bot.services.workbook import Sheet
 
 log = logging.getLogger(__name__)
 
@@ -274,6 +277,7 @@ def _percent(share: ind.Share) -> float | None:
 def indicator_sheets(ctx: RenderContext, locale: str, data: ind.Indicators) -> list[Sheet]:
     """The municipal monitoring table (seed 001's shape): the indicators by school, by
     form, and mentors by category; a «total» row closes each."""
+    from bot.services.workbook import Sheet
 
     def col(key: str) -> str:
         return ctx.plain(f"indicators-col-{key}", locale)
@@ -346,6 +350,8 @@ def indicator_sheets(ctx: RenderContext, locale: str, data: ind.Indicators) -> l
 
 
 def indicator_chart(ctx: RenderContext, locale: str, data: ind.Indicators) -> BarChart:
+    from bot.services.charts import BarChart, Series
+
     def short(name: str) -> str:
         return name if len(name) <= CHART_NAME_MAX else name[: CHART_NAME_MAX - 1] + "…"
 
@@ -376,6 +382,9 @@ async def build_digest(ctx: RenderContext, delivery: Delivery, locale: str) -> l
     if scope is None:  # no longer this municipality's coordinator: nothing is sent
         return []
     week = str(args.get("week", ""))
+    from bot.services.charts import render_tall_png
+    from bot.services.workbook import write_workbook
+
     texts = split_blocks(digest_blocks(ctx, locale, scope, week))
     chart = await off_loop(render_tall_png, indicator_chart(ctx, locale, scope.data))
     book = await off_loop(write_workbook, indicator_sheets(ctx, locale, scope.data))
@@ -395,6 +404,8 @@ async def build_monitoring_report(ctx: RenderContext, request: ReportRequest, lo
     scope = await _read(ctx, request.user_id, request.organisation_id)
     if scope is None:
         return Part(text=ctx.get("indicators-report-denied", locale))
+    from bot.services.workbook import write_workbook
+
     book = await off_loop(write_workbook, indicator_sheets(ctx, locale, scope.data))
     return Part(
         text=ctx.get(
