@@ -241,6 +241,10 @@ async def queue_deadline_reminders(session: AsyncSession, clock: Clock = SYSTEM_
     outbox = Outbox(session, clock)
     queued = 0
     for org, step, deadline in due:
+        # Not worth sending after the deadline day (a long outage).
+        expires = datetime.combine(
+            deadline + timedelta(days=1), time(0), tzinfo=ZoneInfo(org.timezone)
+        ).astimezone(UTC)
         recipients = [(org.id, user_id) for user_id in coordinators.get(org.id, [])]
         recipients += [(school, user) for school, parent, user in schools if parent == org.id]
         for report_org, user_id in recipients:
@@ -255,5 +259,6 @@ async def queue_deadline_reminders(session: AsyncSession, clock: Clock = SYSTEM_
                 },
                 period=f"{deadline.year}-d{step}",
                 organisation_id=report_org,
+                expires_at=expires,
             )
     return queued
