@@ -6,30 +6,42 @@ file; access is checked again when the file is built."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.commands import commands_for_roles
 from bot.jobs.report_registry import REPORTS
 from bot.services.errors import AccessDenied
 from bot.services.outbox import Outbox
-from bot.services.reports import ReportService
+from bot.services.reports import (
+    ReportService,
+    load_meetings,
+    load_people,
+    load_surveys,
+    report_scope,
+)
 from bot.storage.models import Membership, Notification
 from tests.fake_telegram import FakeUser
 from tests.fake_telegram.user import SentMessage
-from tests.harness import Running
-from tests.pairs_world import hub_of
+from tests.harness import ADMIN_ID, Running
+from tests.meetings_world import make_pair
+from tests.pairs_world import SETTINGS, hub_of
 from tests.reports_world import (
     COORDINATOR_TG,
     CURATOR_TG,
     MENTEE_TG,
     OTHER_CURATOR_TG,
     ReportsWorld,
+    at,
     make_world,
+    meeting,
 )
+from tests.test_load_statements import counting
 
 OUR_REPORTS = ("mentors", "mentees", "meetings", "surveys")
 TITLES = {
@@ -254,3 +266,46 @@ def test_report_is_in_the_staff_command_lists() -> None:
     assert "report" in commands_for_roles({"coordinator"})
     assert "report" not in commands_for_roles({"mentor", "mentee"})
     assert list(REPORTS)[:4] == list(OUR_REPORTS) or set(OUR_REPORTS) <= set(REPORTS)
+
+
+async def _statements(session: AsyncSession, world: ReportsWorld) -> int:
+    assert isinstance(session.bind, AsyncEngine)
+    scope = await report_scope(session, 0, True, world.municipality.id)
+    assert scope is not None
+    q, c = SETTINGS.questionnaires, SETTINGS.catalog
+    with counting(session.bind) as seen:
+        await load_people(session, scope, q, c, viewer_user_id=1)
+        await load_meetings(session, scope, q, c, viewer_user_id=1)
+        await load_surveys(session, scope, q, c, "ru", at(23), viewer_user_id=1)
+    return sum(seen.values())
+
+
+async def test_statements_do_not_grow_with_people_pairs_or_meetings(
+    session: AsyncSession,
+) -> None:
+    world = await make_world(session)
+    await session.flush()
+    before = await _statements(session, world)
+    scene = world.scene
+    for n in range(4):  # more pairs, mentees, meetings, ratings and answers
+        pair = await make_pair(session, scene, f"x{n}", [f"y{n}", f"z{n}"])
+        marks = [(scene.members[f"y{n}"], 4, "ok"), (scene.members[f"z{n}"], 5, None)]
+        await meeting(session, pair, date(2026, 11, 3), marks)
+        await meeting(session, pair, date(2026, 11, 10), marks)
+    await session.flush()
+    assert await _statements(session, world) == before
+
+
+async def test_an_admin_chooses_the_organisation_first(tg: Running) -> None:
+    await seed(tg)
+    admin = tg.fake.user(ADMIN_ID, "Админ")
+    await admin.send("/report")
+    assert admin.last is not None and "По какой организации" in admin.last.plain
+    assert "🏫 Лицей № 2" in admin.last.buttons()
+    await admin.press("🏫 Лицей № 2")
+    assert admin.last is not None and "Лицей № 2" in admin.last.plain
+    await admin.press("База наставников")
+    [document] = documents(admin)
+    [rows] = sheets(document).values()
+    assert [r["ФИО"] for r in table(rows)] == ["Сидорова Анна"]
+    await admin.press("◀️ В меню")
