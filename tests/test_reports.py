@@ -219,7 +219,7 @@ async def test_a_participant_is_refused_politely(tg: Running) -> None:
     mentee = tg.fake.user(MENTEE_TG, "Ученик")
     await mentee.send("/report")
     texts = [m.plain for m in mentee.messages]
-    assert any("кураторы школ и координаторы" in t for t in texts)
+    assert any("кураторы школ и координаторы. Твоя пара" in t for t in texts)  # «ты»: a child
     assert mentee.last is not None and mentee.last.buttons()  # the menu: a way on
     assert documents(mentee) == []
 

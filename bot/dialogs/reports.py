@@ -160,5 +160,7 @@ def reports_dialog() -> Dialog:
 
 
 async def refuse(message: Message, manager: DialogManager) -> None:
-    """A participant's /report: a polite word on what it is, and the menu."""
-    await message.answer(text_of(manager, "report-not-staff"))
+    """A participant's /report: a polite word on what it is (a child is told «ты»)."""
+    person = manager.middleware_data.get("person")
+    young = "yes" if person is not None and person.is_minor else "no"
+    await message.answer(text_of(manager, "report-not-staff", young=young))

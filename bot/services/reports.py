@@ -110,7 +110,7 @@ async def report_targets(session: AsyncSession, user_id: int, is_admin: bool) ->
         if not ids:
             return []
         query = query.where(Organisation.id.in_(ids))
-    orgs = await session.scalars(query.order_by(Organisation.kind.desc(), Organisation.name))
+    orgs = await session.scalars(query.order_by(Organisation.kind, Organisation.name))
     return [Target(o.id, o.name, o.kind) for o in orgs]
 
 

@@ -12,7 +12,10 @@ report-another = 📄 Another report
 report-caption = 📎 { $title } — { $place }, { $date }
 report-unknown = This report is no longer available. Open /report again.
 report-denied = The report was not prepared: you no longer have access to this organisation.
-report-not-staff = Reports (/report) are for school curators and municipal coordinators. If you are a mentor or a mentee, your meetings and plan are in the main menu.
+report-not-staff = { $young ->
+    [yes] Reports (/report) are for school curators and coordinators. Your pair, meetings and plan are in the main menu.
+   *[no] Reports (/report) are for school curators and municipal coordinators. If you are a mentor or a mentee, your meetings and plan are in the main menu.
+}
 error-report-unknown = There is no such report. Please choose one with a button.
 report-anonymous = (withdrawn participant)
 report-age-minor = under 18
