@@ -46,8 +46,9 @@ async def register_chat_commands(
 
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "admin": ("organisations",),
-    "curator": ("programmes", "participants", "pairs", "plan", "meeting", "surveys"),
+    "admin": ("organisations", "report"),
+    "coordinator": ("report",),
+    "curator": ("programmes", "participants", "pairs", "plan", "meeting", "surveys", "report"),
     "mentor": ("plan", "meeting"),
     "mentee": ("plan", "meeting"),
 }
@@ -56,7 +57,7 @@ ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
 def commands_for_roles(roles: set[str]) -> tuple[str, ...]:
     """The base commands plus those of each role the person has, without repeats."""
     names = list(BASE_COMMANDS)
-    for role in ("admin", "curator", "mentor", "mentee"):
+    for role in ("admin", "coordinator", "curator", "mentor", "mentee"):
         if role in roles:
             names += [n for n in ROLE_COMMANDS[role] if n not in names]
     if roles & {"mentor", "mentee", "curator"}:

@@ -37,8 +37,19 @@ from bot.dialogs.programmes import programmes_dialog
 from bot.dialogs.questionnaire import questionnaire_dialog
 from bot.dialogs.quiet_hours import quiet_hours_dialog
 from bot.dialogs.registration import registration_dialog
+from bot.dialogs.reports import reports_dialog
 from bot.dialogs.surveys import surveys_dialog
-from bot.handlers import errors, fallback, joining, meetings, pairs, personal_data, start
+from bot.handlers import (
+    errors,
+    fallback,
+    joining,
+    meetings,
+    pairs,
+    personal_data,
+    recognition,
+    reports,
+    start,
+)
 from bot.handlers import open as open_buttons
 from bot.i18n import create_i18n_middleware
 from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
@@ -155,6 +166,8 @@ def create_dispatcher(
         personal_data.router(),
         pairs.router(),
         meetings.router(),
+        reports.router(),
+        recognition.router(),
         main_menu_dialog(),
         language_dialog(),
         registration_dialog(),
@@ -169,6 +182,7 @@ def create_dispatcher(
         my_pair_dialog(),
         plan_dialog(),
         meeting_log_dialog(),
+        reports_dialog(),
         participant_category_dialog(),
         quiet_hours_dialog(),
         headcount_dialog(),

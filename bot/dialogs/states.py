@@ -176,3 +176,11 @@ class MeetingLog(StatesGroup):
     fit = State()
     thanks = State()
     nothing = State()
+
+
+class Reports(StatesGroup):
+    """/report: the school or municipality (when several), the report, «Готовлю файл…»."""
+
+    target = State()
+    pick = State()
+    queued = State()

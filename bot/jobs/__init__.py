@@ -16,9 +16,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.jobs import reports as _reports  # noqa: F401  (registers the "report" kind)
 from bot.jobs.meetings import run_meeting_jobs
 from bot.jobs.municipality import add_municipality_jobs
 from bot.jobs.pairs import add_pair_jobs
+from bot.jobs.recognition import add_recognition_job
 from bot.jobs.render import Renderer
 from bot.jobs.scheduler import create_scheduler
 from bot.jobs.sender import Sender
@@ -71,7 +73,10 @@ def create_jobs(
     clock: Clock = SYSTEM_CLOCK,
     per_chat_interval: float = 1.0,
 ) -> Jobs:
+    from bot.factory import service_settings  # the factory imports dialogs that import jobs
+
     offload.configure(settings.render_workers)
+    services = service_settings(settings, clock)
     queue = DeliveryQueue(
         sessions, worker=worker_name(), clock=clock, default_timezone=settings.default_timezone
     )
@@ -84,6 +89,7 @@ def create_jobs(
             sessions=sessions,
             clock=clock,
             default_timezone=settings.default_timezone,
+            settings=services,
         ),
         rate=settings.send_rate_per_second,
         per_chat_interval=per_chat_interval,
@@ -104,4 +110,5 @@ def create_jobs(
     add_survey_job(scheduler, sessions, settings, clock)
     add_pair_jobs(scheduler, sessions, clock, settings)
     add_municipality_jobs(scheduler, sessions, settings, clock)
+    add_recognition_job(scheduler, sessions, clock, services.questionnaires, services.catalog)
     return Jobs(sender=sender, scheduler=scheduler)

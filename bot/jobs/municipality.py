@@ -445,7 +445,7 @@ async def build_reminder(ctx: RenderContext, delivery: Delivery, locale: str) ->
 
 register_rich(DIGEST_KIND, build_digest)
 register_rich(REMINDER_KIND, build_reminder)
-register_report("monitoring", build_monitoring_report)
+register_report("monitoring", build_monitoring_report, first=True)
 
 
 # --- the scheduler job ---------------------------------------------------------------------

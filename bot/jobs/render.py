@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram_i18n.cores.base import BaseCore
@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import pick_locale, plain_text
 from bot.jobs.parts import Button, Part
 from bot.services.clock import SYSTEM_CLOCK, Clock
+from bot.services.hub import ServiceSettings
 from bot.services.meetings import MESSAGES as MEETING_MESSAGES
 from bot.services.outbox import Delivery, Item
 from bot.services.pair_notices import MESSAGES as PAIR_MESSAGES
+from bot.services.recognition import MESSAGES as RECOGNITION_MESSAGES
 
 # kind -> the Fluent message of a single notification.
 MESSAGES = {
@@ -28,6 +30,7 @@ MESSAGES = {
     **PAIR_MESSAGES,
 }
 MESSAGES.update(MEETING_MESSAGES)  # bot/services/meetings.py queues these kinds
+MESSAGES.update(RECOGNITION_MESSAGES)  # bot/services/recognition.py
 SUMMARY_NAMES_MAX = 30
 # A notification's arguments may ask for buttons under this key:
 # [[{"label": "<fluent key>", "open": "<target>", "id": <int>}, ...], ...] — one list per row.
@@ -44,6 +47,8 @@ class RenderContext:
     clock: Clock
     core: BaseCore[Any]
     default_timezone: str
+    # Who is an admin, the catalog and the questionnaires (reports re-check access with it).
+    settings: ServiceSettings = field(default_factory=ServiceSettings)
 
     def get(self, key: str, locale: str, **args: Any) -> str:
         return self.core.get(key, locale, **args)
@@ -74,10 +79,13 @@ class Renderer:
         sessions: async_sessionmaker[AsyncSession] | None = None,
         clock: Clock = SYSTEM_CLOCK,
         default_timezone: str = "Europe/Moscow",
+        settings: ServiceSettings | None = None,
     ) -> None:
         self.core = core
         self.default_locale = default_locale
-        self.context = RenderContext(sessions, clock, core, default_timezone)
+        self.context = RenderContext(
+            sessions, clock, core, default_timezone, settings or ServiceSettings()
+        )
 
     def locale_of(self, delivery: Delivery) -> str:
         return pick_locale(delivery.locale, delivery.telegram_locale, self.default_locale)

@@ -26,5 +26,12 @@ ReportBuilder = Callable[[RenderContext, ReportRequest, str], Awaitable[Part]]
 REPORTS: dict[str, ReportBuilder] = {}
 
 
-def register_report(key: str, builder: ReportBuilder) -> None:
-    REPORTS[key] = builder
+def register_report(key: str, builder: ReportBuilder, *, first: bool = False) -> None:
+    """`first`: listed before the others (the municipal monitoring report)."""
+    if first:
+        others = {k: v for k, v in REPORTS.items() if k != key}
+        REPORTS.clear()
+        REPORTS[key] = builder
+        REPORTS.update(others)
+    else:
+        REPORTS[key] = builder

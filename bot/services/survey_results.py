@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -178,15 +178,26 @@ def _fmt(value: float | int | None) -> str:
 def build_results_xlsx(results: ProgrammeResults, text: Callable[[str], str]) -> bytes:
     """Sheets: the comparison per item, entry → exit per participant, completion, and
     every raw answer. `text` translates the column keys."""
+    return build_results_book([((), results)], text)
+
+
+def build_results_book(
+    programmes: Sequence[tuple[Sequence[str], ProgrammeResults]],
+    text: Callable[[str], str],
+    place_columns: Sequence[str] = (),
+) -> bytes:
+    """The same four sheets for several programmes in one file: each row starts with the
+    programme's place (e.g. school and programme), under the `place_columns` headers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
+    places = [text(k) for k in place_columns]
 
     def header(ws: object, keys: list[str]) -> None:
-        ws.append([text(k) for k in keys])  # type: ignore[attr-defined]
+        ws.append([*places, *(text(k) for k in keys)])  # type: ignore[attr-defined]
         for cell in ws[1]:  # type: ignore[index]
             cell.font = Font(bold=True)
 
@@ -206,24 +217,27 @@ def build_results_xlsx(results: ProgrammeResults, text: Callable[[str], str]) ->
             "surveys-xlsx-exit-dist",
         ],
     )
-    for c in results.items:
-        sheet.append(
-            [
-                text(f"surveys-role-{c.role}"),
-                c.key,
-                c.question,
-                len(c.entry),
-                c.entry_mean,
-                len(c.exit),
-                c.exit_mean,
-                c.change,
-                " ".join(f"{v}:{n}" for v, n in c.distribution("entry").items()),
-                " ".join(f"{v}:{n}" for v, n in c.distribution("exit").items()),
-            ]
-        )
-    sheet.append([])
-    sheet.append([text("surveys-xlsx-index-entry"), results.index_entry])
-    sheet.append([text("surveys-xlsx-index-exit"), results.index_exit])
+    for place, results in programmes:
+        for c in results.items:
+            sheet.append(
+                [
+                    *place,
+                    text(f"surveys-role-{c.role}"),
+                    c.key,
+                    c.question,
+                    len(c.entry),
+                    c.entry_mean,
+                    len(c.exit),
+                    c.exit_mean,
+                    c.change,
+                    " ".join(f"{v}:{n}" for v, n in c.distribution("entry").items()),
+                    " ".join(f"{v}:{n}" for v, n in c.distribution("exit").items()),
+                ]
+            )
+    for place, results in programmes:
+        sheet.append([])
+        sheet.append([*place, text("surveys-xlsx-index-entry"), results.index_entry])
+        sheet.append([*place, text("surveys-xlsx-index-exit"), results.index_exit])
 
     people = workbook.create_sheet(text("surveys-xlsx-sheet-people")[:31])
     header(
@@ -237,8 +251,11 @@ def build_results_xlsx(results: ProgrammeResults, text: Callable[[str], str]) ->
             "surveys-xlsx-change",
         ],
     )
-    for p in results.people:
-        people.append([p.name, text(f"surveys-role-{p.role}"), p.key, p.entry, p.exit, p.change])
+    for place, results in programmes:
+        for p in results.people:
+            people.append(
+                [*place, p.name, text(f"surveys-role-{p.role}"), p.key, p.entry, p.exit, p.change]
+            )
 
     completion = workbook.create_sheet(text("surveys-xlsx-sheet-completion")[:31])
     header(
@@ -252,17 +269,19 @@ def build_results_xlsx(results: ProgrammeResults, text: Callable[[str], str]) ->
             "surveys-xlsx-rate",
         ],
     )
-    for w in results.completion:
-        completion.append(
-            [
-                text(f"surveys-kind-{w.kind}"),
-                w.deadline.strftime("%Y-%m-%d"),
-                w.invited,
-                w.submitted,
-                w.missing if w.closed else None,
-                w.rate,
-            ]
-        )
+    for place, results in programmes:
+        for w in results.completion:
+            completion.append(
+                [
+                    *place,
+                    text(f"surveys-kind-{w.kind}"),
+                    w.deadline.strftime("%Y-%m-%d"),
+                    w.invited,
+                    w.submitted,
+                    w.missing if w.closed else None,
+                    w.rate,
+                ]
+            )
 
     raw = workbook.create_sheet(text("surveys-xlsx-sheet-raw")[:31])
     header(
@@ -277,18 +296,20 @@ def build_results_xlsx(results: ProgrammeResults, text: Callable[[str], str]) ->
             "surveys-xlsx-submitted-at",
         ],
     )
-    for a in results.raw:
-        raw.append(
-            [
-                text(f"surveys-kind-{a.wave_kind}"),
-                a.name,
-                text(f"surveys-role-{a.role}"),
-                a.item_key,
-                a.question,
-                _safe_cell(a.value),
-                a.submitted_at.strftime("%Y-%m-%d %H:%M") if a.submitted_at else None,
-            ]
-        )
+    for place, results in programmes:
+        for a in results.raw:
+            raw.append(
+                [
+                    *place,
+                    text(f"surveys-kind-{a.wave_kind}"),
+                    a.name,
+                    text(f"surveys-role-{a.role}"),
+                    a.item_key,
+                    a.question,
+                    _safe_cell(a.value),
+                    a.submitted_at.strftime("%Y-%m-%d %H:%M") if a.submitted_at else None,
+                ]
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -12,7 +12,8 @@ help-common =
 help-admin =
     <b>Administrator</b>
     /organisations — municipalities and schools, invitations for coordinators and curators
-help-coordinator = <b>Coordinator</b>: the summary of your municipality's schools is in the main menu (/start).
+    /report — files: the bases of mentors and mentees, the meetings log, questionnaire results
+help-coordinator = <b>Coordinator</b>: the summary of your municipality's schools is in the main menu (/start). Files across the schools — /report.
 help-curator =
     <b>Curator</b>
     /programmes — the school's programmes, invitations, list upload
@@ -21,6 +22,7 @@ help-curator =
     /plan — the pairs' development plans
     /meeting — log a pair's meeting from a paper diary, fix a record
     /surveys — questionnaires: entry and exit waves, the pulse, results and the comparison
+    /report — files: the bases of mentors and mentees, the meetings log, questionnaire results
 help-mentor = <b>Mentor</b>: I will write when the curator forms your pair; your pair is under «🤝 My pair» in the menu, the development plan — /plan, meetings — /meeting (log one in three taps, plan the next). Your data and consent — /mydata. Questionnaires — /survey.
 help-mentee = { $young ->
     [yes] <b>Mentee</b>: I will write when the curator finds you a mentor; your pair is under «🤝 My pair» in the menu, your plan — /plan, meetings — /meeting. Your data and consent — /mydata. Questionnaires — /survey.
