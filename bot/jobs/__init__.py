@@ -16,6 +16,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.jobs import digest_render  # noqa: F401  (registers the "curator-digest" builder)
+from bot.jobs.digests import add_digest_job
 from bot.jobs.meetings import run_meeting_jobs
 from bot.jobs.pairs import add_pair_jobs
 from bot.jobs.render import Renderer
@@ -102,4 +104,5 @@ def create_jobs(
     )
     add_survey_job(scheduler, sessions, settings, clock)
     add_pair_jobs(scheduler, sessions, clock, settings)
+    add_digest_job(scheduler, sessions, clock, settings.scheduler_tick_seconds)
     return Jobs(sender=sender, scheduler=scheduler)
