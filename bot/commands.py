@@ -46,8 +46,8 @@ async def register_chat_commands(
 
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "admin": ("organisations",),
-    "curator": ("programmes", "participants", "pairs", "plan", "meeting", "surveys"),
+    "admin": ("organisations", "digest"),
+    "curator": ("programmes", "participants", "pairs", "plan", "meeting", "surveys", "digest"),
     "mentor": ("plan", "meeting"),
     "mentee": ("plan", "meeting"),
 }

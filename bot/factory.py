@@ -36,7 +36,7 @@ from bot.dialogs.questionnaire import questionnaire_dialog
 from bot.dialogs.quiet_hours import quiet_hours_dialog
 from bot.dialogs.registration import registration_dialog
 from bot.dialogs.surveys import surveys_dialog
-from bot.handlers import errors, fallback, joining, meetings, pairs, personal_data, start
+from bot.handlers import digest, errors, fallback, joining, meetings, pairs, personal_data, start
 from bot.handlers import open as open_buttons
 from bot.i18n import create_i18n_middleware
 from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
@@ -153,6 +153,7 @@ def create_dispatcher(
         personal_data.router(),
         pairs.router(),
         meetings.router(),
+        digest.router(),
         main_menu_dialog(),
         language_dialog(),
         registration_dialog(),

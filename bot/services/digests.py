@@ -23,6 +23,7 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.services.access import AccessService, Actor
 from bot.services.meetings import DEFAULT_QUIET_DAYS
 from bot.services.outbox import Outbox
 from bot.storage.models import (
@@ -190,9 +191,38 @@ class DigestService:
     """Computing reads only (a short session, closed before rendering); queueing writes
     outbox rows in the caller's transaction."""
 
-    def __init__(self, session: AsyncSession, outbox: Outbox | None = None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        outbox: Outbox | None = None,
+        access: AccessService | None = None,
+    ) -> None:
         self.session = session
         self.outbox = outbox
+        self.access = access
+
+    async def schools_for(self, actor: Actor) -> list[tuple[int, str]]:
+        """The schools whose digest the person may ask for: a curator's own, every school
+        for an admin (by name)."""
+        query = select(Organisation.id, Organisation.name).where(Organisation.kind == "school")
+        if not actor.is_admin:
+            query = query.where(
+                Organisation.id.in_({r.organisation_id for r in actor.active("curator")})
+            )
+        rows = await self.session.execute(query.order_by(Organisation.name, Organisation.id))
+        return [(org_id, name) for org_id, name in rows]
+
+    async def ask(self, actor: Actor, organisation_id: int, now: datetime) -> bool:
+        """`/digest`: the school's digest for this person now (a curator of the school or
+        an admin; any other id is refused the same way, whether the school exists or not)."""
+        assert self.access is not None, "DigestService(..., access) checks who asks"
+        org = await self.session.get(Organisation, organisation_id)
+        school = org.id if org is not None and org.kind == "school" else None
+        await self.access.require_curator(
+            actor, school, "digest.ask", object_type="organisation", object_id=organisation_id
+        )
+        assert school is not None
+        return await self.queue_now(school, actor.user_id, now)
 
     async def queue_weekly(self, now: datetime) -> int:
         """Queue this week's digest for every curator of every school whose moment came.
