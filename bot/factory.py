@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import register_default_commands
 from bot.config import Settings
+from bot.dialogs.digest_schedule import digest_schedule_dialog
 from bot.dialogs.guardian import guardian_dialog
 from bot.dialogs.language import language_dialog
 from bot.dialogs.main_menu import main_menu_dialog
@@ -170,6 +171,7 @@ def create_dispatcher(
         meeting_log_dialog(),
         participant_category_dialog(),
         quiet_hours_dialog(),
+        digest_schedule_dialog(),
     )
     dp.include_router(fallback.router())
     setup_dialogs(dp, events_isolation=isolation)

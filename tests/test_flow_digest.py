@@ -11,16 +11,21 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
 from bot.jobs.digest_render import Block, pack
 from bot.jobs.digests import queue_digests
-from bot.storage.models import Membership, Programme, User
+from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.hub import ServiceHub, ServiceSettings
+from bot.storage.models import AuditEntry, Membership, Organisation, Programme, User
 from tests.clock import FakeClock
 from tests.databases import sqlite_url
 from tests.digest_world import make_digest_world
 from tests.fake_telegram import FakeTelegram
 from tests.harness import ADMIN_ID, Running, running_bot
 from tests.pairs_world import add_participant
+from tests.seed import make_school
+from tests.test_flow_delivery import add_curator
 
 CURATOR_TG = 7001
 OTHER_CURATOR_TG = 7002
@@ -196,3 +201,34 @@ async def test_the_admin_chooses_the_school_and_a_forged_one_is_refused(tg: Runn
     answers = two.callback_answers[-2:]
     assert answers[0]["text"] == answers[1]["text"]
     assert len(two.messages) == before
+
+
+async def test_a_curator_sets_the_digest_day_and_hour(tg: Running) -> None:
+    school = await make_school(tg.app.session_factory, name="Школа Калининграда")
+    await add_curator(tg, 3400, school.school_id)
+    curator = tg.fake.user(3400)
+    await curator.send("/start")
+    await curator.press("📋 Программы")
+    await curator.press("📊 День сводки")
+    assert "понедельник, 9:00" in curator.last.plain if curator.last else False
+    await curator.press("Пт")
+    await curator.press("15")
+    assert curator.last is not None and "пятница, 15:00" in curator.last.plain
+    assert "✅ Пт" in curator.last.buttons() and "✅ 15" in curator.last.buttons()
+    assert "Сводка будет приходить: пятница, 15:00" in curator.callback_answers[-1]["text"]
+    # Values outside the presets are refused by the service, like typed text.
+    async with tg.app.session_factory() as session:
+        org = await session.get(Organisation, school.school_id)
+        assert org is not None and (org.digest_weekday, org.digest_hour) == (4, 15)
+        changes = await session.scalar(
+            select(func.count()).where(AuditEntry.action == "digest.schedule.set")
+        )
+        assert changes == 2
+        hub = ServiceHub(session, ServiceSettings())
+        actor = await hub.access.actor(await hub.users.touch(3400, "ru"))
+        with pytest.raises(InvalidInput):
+            await hub.digests.set_schedule(actor, school.school_id, weekday=4, hour=23)
+        with pytest.raises(InvalidInput):
+            await hub.digests.set_schedule(actor, school.school_id, weekday=7, hour=9)
+        with pytest.raises(AccessDenied):
+            await hub.digests.set_schedule(actor, school.school_id + 100, weekday=1, hour=9)

@@ -21,6 +21,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup, escape
 
+from bot.dialogs.digest_schedule import digest_schedule_button
 from bot.dialogs.paging import back_to_menu, shorten
 from bot.dialogs.quiet_hours import quiet_hours_button
 from bot.dialogs.states import Organisations
@@ -296,6 +297,7 @@ def organisations_dialog() -> Dialog:
                 when="invites_curator",
             ),
             quiet_hours_button("org_id", when="invites_curator"),
+            digest_schedule_button("org_id", when="invites_curator"),
             SwitchTo(T("button-back"), id="back", state=Organisations.list),
             buttons_only(),
             state=Organisations.view,

@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.services.access import AccessService, Actor
+from bot.services.audit import AuditService
+from bot.services.errors import InvalidInput
 from bot.services.meetings import DEFAULT_QUIET_DAYS
 from bot.services.outbox import Outbox
 from bot.storage.models import (
@@ -64,6 +66,7 @@ SURVEY_WARN_BEFORE = timedelta(days=3)
 CHART_WEEKS = 8
 OPEN_PAIR = ("proposed", "active")
 NO_NAME = "—"
+DIGEST_HOURS = range(7, 21)  # the hours a school may choose (local)
 KIND = "curator-digest"  # built at send time by bot/jobs/digest_render.py
 
 
@@ -166,6 +169,15 @@ def end_of_week(timezone: str, now: datetime) -> datetime:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestSchedule:
+    organisation_id: int
+    name: str
+    timezone: str
+    weekday: int  # 0 = Monday
+    hour: int
+
+
+@dataclass(frozen=True, slots=True)
 class DueSchool:
     organisation_id: int
     week: str  # the school's local ISO week
@@ -196,10 +208,49 @@ class DigestService:
         session: AsyncSession,
         outbox: Outbox | None = None,
         access: AccessService | None = None,
+        audit: AuditService | None = None,
     ) -> None:
         self.session = session
         self.outbox = outbox
         self.access = access
+        self.audit = audit
+
+    async def _school(self, actor: Actor, organisation_id: int, action: str) -> Organisation:
+        assert self.access is not None, "DigestService(..., access) checks who asks"
+        org = await self.session.get(Organisation, organisation_id)
+        school = org.id if org is not None and org.kind == "school" else None
+        await self.access.require_curator(
+            actor, school, action, object_type="organisation", object_id=organisation_id
+        )
+        assert org is not None
+        return org
+
+    async def schedule(self, actor: Actor, organisation_id: int) -> DigestSchedule:
+        org = await self._school(actor, organisation_id, "digest.schedule.view")
+        return DigestSchedule(org.id, org.name, org.timezone, org.digest_weekday, org.digest_hour)
+
+    async def set_schedule(
+        self, actor: Actor, organisation_id: int, *, weekday: int, hour: int
+    ) -> DigestSchedule:
+        """A curator (or the admin) moves the school's digest; the values are checked here
+        like typed text, whatever button they came from."""
+        org = await self._school(actor, organisation_id, "digest.schedule.set")
+        if weekday not in range(7) or hour not in DIGEST_HOURS:
+            raise InvalidInput("digest-schedule")
+        org.digest_weekday = weekday
+        org.digest_hour = hour
+        await self.session.flush()
+        assert self.audit is not None
+        await self.audit.record(
+            actor.user_id,
+            "digest.schedule.set",
+            organisation_id=org.id,
+            object_type="organisation",
+            object_id=org.id,
+            weekday=weekday,
+            hour=hour,
+        )
+        return DigestSchedule(org.id, org.name, org.timezone, weekday, hour)
 
     async def schools_for(self, actor: Actor) -> list[tuple[int, str]]:
         """The schools whose digest the person may ask for: a curator's own, every school
@@ -215,14 +266,8 @@ class DigestService:
     async def ask(self, actor: Actor, organisation_id: int, now: datetime) -> bool:
         """`/digest`: the school's digest for this person now (a curator of the school or
         an admin; any other id is refused the same way, whether the school exists or not)."""
-        assert self.access is not None, "DigestService(..., access) checks who asks"
-        org = await self.session.get(Organisation, organisation_id)
-        school = org.id if org is not None and org.kind == "school" else None
-        await self.access.require_curator(
-            actor, school, "digest.ask", object_type="organisation", object_id=organisation_id
-        )
-        assert school is not None
-        return await self.queue_now(school, actor.user_id, now)
+        org = await self._school(actor, organisation_id, "digest.ask")
+        return await self.queue_now(org.id, actor.user_id, now)
 
     async def queue_weekly(self, now: datetime) -> int:
         """Queue this week's digest for every curator of every school whose moment came.

@@ -149,4 +149,4 @@ class ServiceHub:
 
     @cached_property
     def digests(self) -> DigestService:
-        return DigestService(self.session, self.outbox, self.access)
+        return DigestService(self.session, self.outbox, self.access, self.audit)
