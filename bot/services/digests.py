@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -428,42 +428,57 @@ class _Computation:
         ):
             mentees[pair_id].append((membership_id, name or NO_NAME))
 
-        # Held meetings per pair: all, and by local week (this and the last one).
-        week_of = {org: monday_of(day) for org, day in today.items()}
-        this_monday_min = min(week_of.values(), default=now.date())
         held = Meeting.status == "held"
-        meeting_rows = (
-            await s.execute(
+        attended = MeetingAttendance.meeting_id == Meeting.id
+        # Per pair, one pass over the meetings and their attendance: meetings held, the
+        # last one, the mentees' mean rating, disputed and long-unconfirmed attendances.
+        stale = now - UNCONFIRMED_AFTER
+        logged = func.coalesce(Meeting.logged_at, Meeting.created_at)
+        per_pair = {
+            pair_id: (int(n), last, avg, int(disputed or 0), int(unconfirmed or 0))
+            for pair_id, n, last, avg, disputed, unconfirmed in await s.execute(
                 select(
                     Meeting.pair_id,
-                    func.count(Meeting.id),
+                    func.count(distinct(Meeting.id)),
                     func.max(Meeting.day),
+                    func.avg(MeetingAttendance.rating),
+                    func.sum(case((MeetingAttendance.disputed.is_(True), 1), else_=0)),
+                    func.sum(
+                        case(
+                            (
+                                and_(
+                                    MeetingAttendance.confirmed.is_(None),
+                                    MeetingAttendance.present.is_(True),
+                                    logged < stale,
+                                ),
+                                1,
+                            ),
+                            else_=0,
+                        )
+                    ),
                 )
+                .outerjoin(MeetingAttendance, attended)
                 .where(Meeting.organisation_id.in_(ids), held)
                 .group_by(Meeting.pair_id)
             )
-        ).all()
-        per_pair_meetings = {pair_id: (int(n), last) for pair_id, n, last in meeting_rows}
+        }
 
-        # Per school and day within the chart's window: meetings held, and confirmed.
-        confirmed_any = exists().where(
-            MeetingAttendance.meeting_id == Meeting.id, MeetingAttendance.confirmed.is_(True)
-        )
+        # Per school, programme and day within the chart's window: held, and confirmed by
+        # at least one mentee (rows: programmes × days, however many pairs).
+        week_of = {org: monday_of(day) for org, day in today.items()}
         by_day = (
             await s.execute(
                 select(
                     Meeting.organisation_id,
-                    Meeting.pair_id,
+                    Pair.programme_id,
                     Meeting.day,
-                    func.count(Meeting.id),
-                    func.sum(case((confirmed_any, 1), else_=0)),
+                    func.count(distinct(Meeting.id)),
+                    func.count(distinct(case((MeetingAttendance.confirmed.is_(True), Meeting.id)))),
                 )
-                .where(
-                    Meeting.organisation_id.in_(ids),
-                    held,
-                    Meeting.day >= min(window_start, this_monday_min - timedelta(days=7)),
-                )
-                .group_by(Meeting.organisation_id, Meeting.pair_id, Meeting.day)
+                .join(Pair, Pair.id == Meeting.pair_id)
+                .outerjoin(MeetingAttendance, attended)
+                .where(Meeting.organisation_id.in_(ids), held, Meeting.day >= window_start)
+                .group_by(Meeting.organisation_id, Pair.programme_id, Meeting.day)
             )
         ).all()
 
@@ -495,36 +510,6 @@ class _Computation:
             .order_by(ranked.c.pair_id, ranked.c.mentee, ranked.c.n)
         ):
             recent[(pair_id, mentee)].append(int(rating))
-
-        # Per pair: mean rating, disputed and long-unconfirmed attendances.
-        stale = now - UNCONFIRMED_AFTER
-        logged = func.coalesce(Meeting.logged_at, Meeting.created_at)
-        attendance = {
-            pair_id: (avg, int(disputed or 0), int(unconfirmed or 0))
-            for pair_id, avg, disputed, unconfirmed in await s.execute(
-                select(
-                    Meeting.pair_id,
-                    func.avg(MeetingAttendance.rating),
-                    func.sum(case((MeetingAttendance.disputed.is_(True), 1), else_=0)),
-                    func.sum(
-                        case(
-                            (
-                                and_(
-                                    MeetingAttendance.confirmed.is_(None),
-                                    MeetingAttendance.present.is_(True),
-                                    logged < stale,
-                                ),
-                                1,
-                            ),
-                            else_=0,
-                        )
-                    ),
-                )
-                .join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
-                .where(Meeting.organisation_id.in_(ids), held)
-                .group_by(Meeting.pair_id)
-            )
-        }
 
         fits: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for pair_id, mentee, answer in await s.execute(
@@ -639,17 +624,13 @@ class _Computation:
             org: {week_of[org] - timedelta(weeks=k): [0, 0] for k in range(CHART_WEEKS - 1, -1, -1)}
             for org in zones
         }
-        pair_programme = {p.id: p.programme_id for p in pairs}
-        for org, pair_id, day, n, confirmed in by_day:
+        for org, programme_id, day, n, confirmed in by_day:
             if org not in zones:
                 continue
             monday = monday_of(day)
             if monday in weeks[org]:
                 weeks[org][monday][0] += int(n)
                 weeks[org][monday][1] += int(confirmed or 0)
-            programme_id = pair_programme.get(pair_id)
-            if programme_id is None:
-                continue
             if monday == week_of[org]:
                 programme_week[programme_id] += int(n)
             elif monday == week_of[org] - timedelta(weeks=1):
@@ -663,7 +644,7 @@ class _Computation:
             label = f"{pair.full_name or NO_NAME} — " + ", ".join(
                 name for _m, name in mentees[pair.id]
             )
-            count, last = per_pair_meetings.get(pair.id, (0, None))
+            count, last, avg, disputed, unconfirmed = per_pair.get(pair.id, (0, None, None, 0, 0))
             programme_total[pair.programme_id] += count
             done, total = plans.get(pair.id, (0, 0))
             is_open = pair.status in OPEN_PAIR
@@ -694,7 +675,6 @@ class _Computation:
                     flags.append("low-rating")
                 if falling:
                     flags.append("falling-rating")
-            avg, disputed, unconfirmed = attendance.get(pair.id, (None, 0, 0))
             if is_open and disputed:
                 flags.append("disputed")
             if is_open and unconfirmed:
