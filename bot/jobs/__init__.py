@@ -104,5 +104,5 @@ def create_jobs(
     )
     add_survey_job(scheduler, sessions, settings, clock)
     add_pair_jobs(scheduler, sessions, clock, settings)
-    add_digest_job(scheduler, sessions, clock, settings.scheduler_tick_seconds)
+    add_digest_job(scheduler, sessions, clock)
     return Jobs(sender=sender, scheduler=scheduler)

@@ -17,6 +17,11 @@ from bot.services.outbox import Outbox, wake_after_commit
 
 log = logging.getLogger(__name__)
 
+# Checked at start and then every five minutes: a digest due at 09:00 goes out by 09:05.
+# (Every 30-second tick would cost the same one statement, but a test's fake Monday morning
+# would then drop digests into the chats of unrelated tests that run longer than a tick.)
+DIGEST_TICK_SECONDS = 300.0
+
 
 async def queue_digests(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> int:
     """One run: returns how many digests were queued."""
@@ -33,7 +38,7 @@ def add_digest_job(
     scheduler: AsyncIOScheduler,
     sessions: async_sessionmaker[AsyncSession],
     clock: Clock,
-    seconds: float,
+    seconds: float = DIGEST_TICK_SECONDS,
 ) -> None:
     async def run() -> None:
         try:
