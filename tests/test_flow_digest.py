@@ -232,3 +232,35 @@ async def test_a_curator_sets_the_digest_day_and_hour(tg: Running) -> None:
             await hub.digests.set_schedule(actor, school.school_id, weekday=7, hour=9)
         with pytest.raises(AccessDenied):
             await hub.digests.set_schedule(actor, school.school_id + 100, weekday=1, hour=9)
+
+
+async def test_a_curator_whose_role_ended_before_sending_gets_nothing(tg: Running) -> None:
+    await seed(tg)
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    other = tg.fake.user(OTHER_CURATOR_TG, "Олег")
+    async with tg.app.session_factory() as session:
+        membership = await session.scalar(
+            select(Membership).where(Membership.role == "curator").order_by(Membership.id)
+        )
+        assert membership is not None
+        membership.status = "withdrawn"
+        await session.commit()
+    assert await queue_digests(tg.app.session_factory, tg.clock) == 1  # the other school's
+    async with tg.app.session_factory() as session:
+        membership = await session.scalar(
+            select(Membership).where(Membership.role == "curator").order_by(Membership.id)
+        )
+        assert membership is not None
+        membership.status = "active"  # queued now, ended again before it is sent
+        await session.commit()
+    assert await queue_digests(tg.app.session_factory, tg.clock) == 1
+    async with tg.app.session_factory() as session:
+        membership = await session.scalar(
+            select(Membership).where(Membership.role == "curator").order_by(Membership.id)
+        )
+        assert membership is not None
+        membership.status = "withdrawn"
+        await session.commit()
+    await tg.deliver()
+    assert curator.messages == []
+    assert other.messages  # the other school's curator got theirs
