@@ -9,6 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import create_core
+from bot.jobs.digest_render import digest_texts
+from bot.jobs.render import RenderContext
 from bot.services.digests import (
     KIND,
     Attention,
@@ -203,3 +206,20 @@ async def test_a_school_moves_its_day_and_hour(session: AsyncSession) -> None:
     service = DigestService(session, Outbox(session, FakeClock(NOW)))
     assert await service.queue_weekly(NOW + timedelta(days=4, hours=5)) == 0  # 11:30 UTC
     assert await service.queue_weekly(NOW + timedelta(days=4, hours=6)) == 1
+
+
+async def test_the_text_in_english_escapes_every_name(session: AsyncSession) -> None:
+    world = await make_digest_world(session)
+    world.scene.users["E7"].full_name = "<b>Tom</b> & Jerry"
+    await session.flush()
+    [digest] = await DigestService(session).schools([world.scene.school.id], NOW)
+    core = create_core("ru")
+    await core.startup()
+    ctx = RenderContext(None, FakeClock(NOW), core, "Europe/Moscow")
+    [text] = digest_texts(ctx, digest, "en")
+    assert text.startswith("📊 <b>Digest of “Школа № 7”</b>, week 2026-W48")
+    assert "🧍 Mentees without a pair: 1\n<i>&lt;b&gt;Tom&lt;/b&gt; &amp; Jerry</i>" in text
+    assert "💤 No meetings for a long time: 2 pairs" in text
+    assert "Meetings: 1 this week, 3 last week, 14 in all" in text
+    assert "Questionnaire (intermediate): 1 of 3, due 25.11" in text
+    assert "<b>Tom</b>" not in text

@@ -68,6 +68,7 @@ async def test_the_curator_gets_the_digest_on_monday_at_nine(early: Running) -> 
     assert text.index("Требует внимания") < text.index("📚 Ученик — ученику")
     assert "💤 Давно без встреч: 2 пары" in text
     assert "Наставник M2 — Ученик E2, Ученик E3" in text
+    assert "<i>" not in text and "&lt;" not in texts[0].body  # names in italics, once escaped
     assert "🧍 Наставляемые без пары: 1" in text and "Ученик E7" in text
     assert "Активных пар: 4" in text
     assert "Анкета (промежуточная): 1 из 3, срок 25.11" in text

@@ -49,9 +49,10 @@ def pack(blocks: Sequence[Block], limit: int = MESSAGE_MAX) -> list[str]:
     messages: list[str] = []
     current = ""
     for block in blocks:
-        pieces = [block.text]
-        if len(block.text) > limit:
-            pieces = _lines(block.text, limit)
+        text = str(block.text)  # HTML already: a `Markup` here would escape what is added
+        pieces = [text]
+        if len(text) > limit:
+            pieces = _lines(text, limit)
         for n, piece in enumerate(pieces):
             gap = block.gap if n == 0 else "\n"
             if current and len(current) + len(gap) + len(piece) <= limit:
@@ -76,8 +77,9 @@ def _lines(text: str, limit: int) -> list[str]:
 
 
 def digest_texts(ctx: RenderContext, digest: SchoolDigest, locale: str) -> list[str]:
+    """The digest's messages (HTML: every name went through the i18n core's escaping)."""
     if digest.empty:
-        return [ctx.get("digest-nothing-yet", locale, school=digest.name)]
+        return [str(ctx.get("digest-nothing-yet", locale, school=digest.name))]
     blocks = [Block(ctx.get("digest-title", locale, school=digest.name, week=digest.week), "")]
     if digest.attention:
         blocks.append(Block(ctx.get("digest-attention-title", locale), "\n\n"))
