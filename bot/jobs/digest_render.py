@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from bot.jobs.parts import Part
 from bot.jobs.render import RenderContext, register_rich
 from bot.services import offload
-from bot.services.charts import BarChart, Series, render_png
 from bot.services.digests import KIND, DigestService, PairRow, ProgrammeDigest, SchoolDigest
 from bot.services.outbox import Delivery
-from bot.services.workbook import Sheet, write_workbook
 from bot.storage.models import Membership
+
+if TYPE_CHECKING:  # matplotlib and openpyxl load on first use, not at the bot's start
+    from bot.services.charts import BarChart
+    from bot.services.workbook import Sheet
 
 MESSAGE_MAX = 4000  # Telegram's limit is 4096; room for what the HTML parser adds nothing
 COLUMNS = (
@@ -132,6 +135,8 @@ def _programme_text(ctx: RenderContext, p: ProgrammeDigest, locale: str) -> str:
 
 
 def digest_chart(ctx: RenderContext, digest: SchoolDigest, locale: str) -> BarChart:
+    from bot.services.charts import BarChart, Series
+
     return BarChart(
         title=ctx.plain("digest-chart-title", locale),
         categories=[w.monday.strftime("%d.%m") for w in digest.weeks],
@@ -146,6 +151,8 @@ def digest_chart(ctx: RenderContext, digest: SchoolDigest, locale: str) -> BarCh
 
 
 def digest_sheet(ctx: RenderContext, digest: SchoolDigest, locale: str) -> Sheet:
+    from bot.services.workbook import Sheet
+
     def row(p: PairRow) -> list[object]:
         return [
             p.programme,
@@ -200,6 +207,9 @@ async def build_digest(ctx: RenderContext, delivery: Delivery, locale: str) -> l
     parts = [Part(text=text) for text in digest_texts(ctx, digest, locale)]
     if digest.empty:
         return parts
+    from bot.services.charts import render_png
+    from bot.services.workbook import write_workbook
+
     chart = await offload.off_loop(render_png, digest_chart(ctx, digest, locale))
     book = await offload.off_loop(write_workbook, [digest_sheet(ctx, digest, locale)])
     parts.append(
