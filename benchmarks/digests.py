@@ -20,8 +20,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import pickle
 import random
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -405,8 +408,13 @@ def _mb(kilobytes: int) -> float:
 
 
 def peak_rss_kb(hold: float = 0.0) -> int:
-    """Run in a worker: its own peak RSS (held a moment so that each worker gets one)."""
+    """The process's own peak RSS (VmHWM: unlike ru_maxrss, not inherited from the process
+    that forked it). Held a moment in a worker so that each worker answers once."""
     time.sleep(hold)
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
@@ -422,8 +430,38 @@ async def build_apart(url: str, sizes: tuple[int, int, int, int]) -> World:
         return await asyncio.get_running_loop().run_in_executor(pool, _build_sync, url, sizes)
 
 
+# A render worker as the bot starts it (`python -m bot`: the pool does not import the bot's
+# __main__ again, unlike this script's workers, which import this file and with it aiogram).
+WORKER_PROBE = """
+import pickle, sys
+from bot.services.charts import render_png
+from bot.services.workbook import write_workbook
+chart, sheet = pickle.load(open(sys.argv[1], "rb"))
+render_png(chart)
+write_workbook([sheet])
+print([l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM:")][0])
+"""
+
+
+def bot_worker_peak_kb(folder: str, digest: SchoolDigest, ctx: RenderContext) -> int:
+    path = Path(folder) / "largest.pickle"
+    path.write_bytes(
+        pickle.dumps((digest_chart(ctx, digest, "ru"), digest_sheet(ctx, digest, "ru")))
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_PROBE, str(path)], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout.strip())
+
+
+def rss_now_kb() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() // 1024
+
+
 async def run(args: argparse.Namespace) -> None:
     rows: list[tuple[str, str]] = []
+    imported_kb = rss_now_kb()
     results: dict[str, dict[str, Measured]] = {}
     worlds: dict[str, World] = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -474,16 +512,26 @@ async def run(args: argparse.Namespace) -> None:
             offload.shutdown()
         _current, traced_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        core = create_core("ru")
+        await core.startup()
+        largest = max(digests, key=lambda d: len(d.pairs))
+        bot_worker = _mb(
+            bot_worker_peak_kb(folder, largest, RenderContext(None, SYSTEM_CLOCK, core, "UTC"))
+        )
     rows.append(
         (f"render all texts, charts, workbooks ({args.workers} workers) (s)", f"{render_s:.2f}")
     )
     rows.append(("process pool started (s)", f"{pool_s:.1f}"))
     rows.append(("messages / files (MB)", f"{messages} / {file_bytes / 2**20:.1f}"))
-    self_peak = _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    self_peak = _mb(peak_rss_kb())
     child_peak = _mb(max(workers_kb))
     rows.append(
-        ("peak RSS: this process / largest worker (MB)", f"{self_peak:.0f} / {child_peak:.0f}")
+        (
+            "peak RSS: this process (after imports) / this script's worker (MB)",
+            f"{self_peak:.0f} ({_mb(imported_kb):.0f}) / {child_peak:.0f}",
+        )
     )
+    rows.append(("peak RSS: a render worker of the bot, largest school (MB)", f"{bot_worker:.0f}"))
     rows.append(("Python allocations while rendering, peak (MB)", f"{traced_peak / 2**20:.1f}"))
 
     width = max(len(name) for name, _ in rows)
@@ -500,7 +548,8 @@ async def run(args: argparse.Namespace) -> None:
         f"{full.meetings} meetings on SQLite: all curator digests' data {at_once.seconds:.2f} s "
         f"in {at_once.statements} SQL statements (target < 2 s; statements "
         f"{'GROW' if grows else 'do not grow'} with pairs); rendered in {render_s:.1f} s, "
-        f"peak {max(self_peak, child_peak):.0f} MB (target < 300 MB)"
+        f"peak {self_peak:.0f} MB in this process, {bot_worker:.0f} MB per bot render worker "
+        f"(target < 300 MB)"
     )
 
 
