@@ -6,7 +6,6 @@ when the bot is up again — within the same local week only (the row expires at
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,9 +16,10 @@ from bot.services.outbox import Outbox, wake_after_commit
 
 log = logging.getLogger(__name__)
 
-# Checked at start and then every five minutes: a digest due at 09:00 goes out by 09:05.
-# (Every 30-second tick would cost the same one statement, but a test's fake Monday morning
-# would then drop digests into the chats of unrelated tests that run longer than a tick.)
+# Checked every five minutes, the first time five minutes after the start: a digest due at
+# 09:00 goes out by 09:05, one missed while the bot was down five minutes after it is up.
+# (Every 30-second tick would cost the same one statement, but the tests' fake Monday
+# morning would then drop digests into the chats of unrelated tests.)
 DIGEST_TICK_SECONDS = 300.0
 
 
@@ -53,6 +53,5 @@ def add_digest_job(
         id="digests-weekly",
         coalesce=True,
         max_instances=1,
-        next_run_time=datetime.now(UTC),
         misfire_grace_time=None,
     )
