@@ -366,7 +366,9 @@ class Measured:
     result: Any
 
 
-async def measure(url: str, world: World, step: Step) -> Measured:
+async def measure_steps(url: str, world: World, runs: int = 3) -> dict[str, Measured]:
+    """Each step on one engine, as the bot keeps its engine: the best of `runs` (the first
+    warms SQLite's page cache and SQLAlchemy's compiled statements)."""
     engine = create_engine(url)
     sessions = create_session_factory(engine)
     seen = [0]
@@ -375,14 +377,23 @@ async def measure(url: str, world: World, step: Step) -> Measured:
         seen[0] += 1
 
     event.listen(engine.sync_engine, "before_cursor_execute", count)
+    measured: dict[str, Measured] = {}
     try:
-        async with sessions() as session:
-            started = time.perf_counter()
-            result = await step.fn(session, world, NOW)
-            elapsed = time.perf_counter() - started
+        for step in STEPS:
+            for _ in range(runs):
+                async with sessions() as session:
+                    before = seen[0]
+                    started = time.perf_counter()
+                    result = await step.fn(session, world, NOW)
+                    elapsed = time.perf_counter() - started
+                if step is not STEPS[0]:
+                    result = None  # only the first step's digests are rendered afterwards
+                best = measured.get(step.name)
+                if best is None or elapsed < best.seconds:
+                    measured[step.name] = Measured(elapsed, seen[0] - before, result)
     finally:
         await engine.dispose()
-    return Measured(elapsed, seen[0], result)
+    return measured
 
 
 async def render_all(digests: list[SchoolDigest]) -> tuple[float, int, int]:
@@ -473,10 +484,7 @@ async def run(args: argparse.Namespace) -> None:
             url = f"sqlite+aiosqlite:///{Path(folder) / f'{size}.sqlite3'}"
             world = await build_apart(url, (schools, pairs, meetings, answers))
             worlds[size] = world
-            results[size] = {}
-            for step in STEPS:
-                await measure(url, world, step)  # warm the file cache and the compilers
-                results[size][step.name] = await measure(url, world, step)
+            results[size] = await measure_steps(url, world)
 
         full = worlds["full"]
         rows.append(("world built (s)", f"{full.built_s:.1f}"))
@@ -496,6 +504,10 @@ async def run(args: argparse.Namespace) -> None:
                 )
             )
         digests: list[SchoolDigest] = results["full"][STEPS[0].name].result
+        for size in results:  # nothing but the digests to render stays in memory
+            results[size] = {
+                name: Measured(m.seconds, m.statements, None) for name, m in results[size].items()
+            }
         offload.configure(args.workers)
         tracemalloc.start()
         try:
