@@ -22,10 +22,11 @@ from bot.services.digests import (
     due_moment,
 )
 from bot.services.outbox import Outbox
-from bot.storage.models import Membership, Notification, Organisation, User
+from bot.storage.models import Membership, Notification, Organisation, Programme, User
 from tests.clock import FakeClock
 from tests.digest_world import NOW, d, make_digest_world, meeting
 from tests.meetings_world import make_pair
+from tests.pairs_world import add_participant
 from tests.test_load_statements import counting
 
 
@@ -223,3 +224,37 @@ async def test_the_text_in_english_escapes_every_name(session: AsyncSession) -> 
     assert "Meetings: 1 this week, 3 last week, 14 in all" in text
     assert "Questionnaire (intermediate): 1 of 3, due 25.11" in text
     assert "<b>Tom</b>" not in text
+
+
+async def test_namesakes_count_as_two_people_and_one_person_in_two_programmes_once(
+    session: AsyncSession,
+) -> None:
+    world = await make_digest_world(session)
+    namesake = await add_participant(
+        session, world.scene, "M3bis", "mentor", {}, name="Наставник M3"
+    )
+    world.scene.users["M3bis"].reachable = False
+    # M3 also mentors in a second programme of the school: still one person.
+    second = Programme(
+        organisation_id=world.scene.school.id,
+        form_key="student_student",
+        name="Второй поток",
+        period_start=date(2026, 9, 1),
+        period_end=date(2027, 5, 31),
+    )
+    session.add(second)
+    await session.flush()
+    session.add(
+        Membership(
+            user_id=world.scene.users["M3"].id,
+            organisation_id=world.scene.school.id,
+            programme_id=second.id,
+            role="mentor",
+            status="active",
+        )
+    )
+    await session.flush()
+    assert namesake.id
+    [digest] = await DigestService(session).schools([world.scene.school.id], NOW)
+    unreachable = next(a for a in digest.attention if a.key == "unreachable")
+    assert unreachable == Attention("unreachable", 2, ("Наставник M3", "Наставник M3"))

@@ -579,6 +579,7 @@ class _Computation:
                     Membership.id,
                     Membership.role,
                     Membership.status,
+                    User.id,
                     User.full_name,
                     User.reachable,
                     User.telegram_id.is_not(None),
@@ -718,16 +719,16 @@ class _Computation:
             if org in zones:
                 attention[org]["survey-missing"].add(name or NO_NAME)
 
-        seen: dict[str, set[tuple[int, str | None]]] = defaultdict(set)
-        for org, membership_id, role, status, name, reachable, has_chat, waiting in people:
+        seen: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for org, membership_id, role, status, user_id, name, reachable, has_chat, waiting in people:
             if org not in zones:
                 continue
             # One person with two memberships (two programmes) counts once per school.
-            if not reachable and has_chat and (org, name) not in seen["unreachable"]:
-                seen["unreachable"].add((org, name))
+            if not reachable and has_chat and (org, user_id) not in seen["unreachable"]:
+                seen["unreachable"].add((org, user_id))
                 attention[org]["unreachable"].add(name or NO_NAME)
-            if waiting and (org, name) not in seen["guardian"]:
-                seen["guardian"].add((org, name))
+            if waiting and (org, user_id) not in seen["guardian"]:
+                seen["guardian"].add((org, user_id))
                 attention[org]["guardian"].add(name or NO_NAME)
             if role == "mentee" and status == "active" and membership_id not in paired_mentees:
                 attention[org]["unpaired"].add(name or NO_NAME)
