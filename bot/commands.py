@@ -46,9 +46,18 @@ async def register_chat_commands(
 
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "admin": ("organisations", "report"),
+    "admin": ("organisations", "digest", "report"),
     "coordinator": ("report",),
-    "curator": ("programmes", "participants", "pairs", "plan", "meeting", "surveys", "report"),
+    "curator": (
+        "programmes",
+        "participants",
+        "pairs",
+        "plan",
+        "meeting",
+        "surveys",
+        "digest",
+        "report",
+    ),
     "mentor": ("plan", "meeting"),
     "mentee": ("plan", "meeting"),
 }

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import register_default_commands
 from bot.config import Settings
+from bot.dialogs.digest_schedule import digest_schedule_dialog
 from bot.dialogs.guardian import guardian_dialog
 from bot.dialogs.headcounts import headcount_dialog
 from bot.dialogs.language import language_dialog
@@ -40,6 +41,7 @@ from bot.dialogs.registration import registration_dialog
 from bot.dialogs.reports import reports_dialog
 from bot.dialogs.surveys import surveys_dialog
 from bot.handlers import (
+    digest,
     errors,
     fallback,
     joining,
@@ -168,6 +170,7 @@ def create_dispatcher(
         meetings.router(),
         reports.router(),
         recognition.router(),
+        digest.router(),
         main_menu_dialog(),
         language_dialog(),
         registration_dialog(),
@@ -187,6 +190,7 @@ def create_dispatcher(
         quiet_hours_dialog(),
         headcount_dialog(),
         municipal_dialog(),
+        digest_schedule_dialog(),
     )
     dp.include_router(fallback.router())
     setup_dialogs(dp, events_isolation=isolation)

@@ -21,6 +21,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup, escape
 
+from bot.dialogs.digest_schedule import digest_schedule_button
 from bot.dialogs.headcounts import headcount_button
 from bot.dialogs.municipality import municipal_button
 from bot.dialogs.paging import back_to_menu, shorten
@@ -300,6 +301,7 @@ def organisations_dialog() -> Dialog:
             quiet_hours_button("org_id", when="invites_curator"),
             headcount_button("org_id", when="invites_curator"),
             municipal_button("org_id", when="invites_coordinator"),
+            digest_schedule_button("org_id", when="invites_curator"),
             SwitchTo(T("button-back"), id="back", state=Organisations.list),
             buttons_only(),
             state=Organisations.view,

@@ -21,6 +21,7 @@ from aiogram_dialog.widgets.kbd import (
 )
 from aiogram_dialog.widgets.text import Format
 
+from bot.dialogs.digest_schedule import digest_schedule_button
 from bot.dialogs.headcounts import headcount_button
 from bot.dialogs.organisations import format_date, invite_getter, show_invite
 from bot.dialogs.paging import back_to_menu, shorten, to_menu
@@ -350,6 +351,7 @@ def programmes_dialog() -> Dialog:
             SwitchTo(T("staff-prog-add"), id="add", state=Programmes.new_name),
             quiet_hours_button("school_id"),
             headcount_button("school_id"),
+            digest_schedule_button("school_id"),
             Button(T("button-back"), id="back", on_click=on_list_back),
             buttons_only(),
             state=Programmes.list,

@@ -16,7 +16,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.jobs import digest_render  # noqa: F401  (registers the "curator-digest" builder)
 from bot.jobs import reports as _reports  # noqa: F401  (registers the "report" kind)
+from bot.jobs.digests import add_digest_job
 from bot.jobs.meetings import run_meeting_jobs
 from bot.jobs.municipality import add_municipality_jobs
 from bot.jobs.pairs import add_pair_jobs
@@ -111,4 +113,5 @@ def create_jobs(
     add_pair_jobs(scheduler, sessions, clock, settings)
     add_municipality_jobs(scheduler, sessions, settings, clock)
     add_recognition_job(scheduler, sessions, clock, services.questionnaires, services.catalog)
+    add_digest_job(scheduler, sessions, clock)
     return Jobs(sender=sender, scheduler=scheduler)

@@ -13,6 +13,7 @@ from bot.services.bulk_import import BulkImportService
 from bot.services.catalog import Catalog, load_catalog
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.consent import ConsentService
+from bot.services.digests import DigestService
 from bot.services.invites import InviteService
 from bot.services.matching import MatchingRules, MatchingService, load_rules
 from bot.services.meetings import MeetingService
@@ -145,3 +146,7 @@ class ServiceHub:
     @cached_property
     def meetings(self) -> MeetingService:
         return MeetingService(self.session, self.access, self.audit, self.settings.clock.now)
+
+    @cached_property
+    def digests(self) -> DigestService:
+        return DigestService(self.session, self.outbox, self.access, self.audit)

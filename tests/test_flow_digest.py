@@ -1,0 +1,267 @@
+"""The curator's weekly digest through the real bot and the fake Telegram: it comes on
+Monday at 09:00 local with its text, chart and workbook; a long one splits; a curator reads
+only their school; `/digest` asks for it now."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from bot.jobs.digest_render import Block, pack
+from bot.jobs.digests import queue_digests
+from bot.services.errors import AccessDenied, InvalidInput
+from bot.services.hub import ServiceHub, ServiceSettings
+from bot.storage.models import AuditEntry, Membership, Organisation, Programme, User
+from tests.clock import FakeClock
+from tests.databases import sqlite_url
+from tests.digest_world import make_digest_world
+from tests.fake_telegram import FakeTelegram
+from tests.harness import ADMIN_ID, Running, running_bot
+from tests.pairs_world import add_participant
+from tests.seed import make_school
+from tests.test_flow_delivery import add_curator
+
+CURATOR_TG = 7001
+OTHER_CURATOR_TG = 7002
+PNG = b"\x89PNG"
+# Monday 23 November 2026, 08:59 in Moscow.
+BEFORE_NINE = datetime(2026, 11, 23, 5, 59, tzinfo=UTC)
+
+
+@pytest.fixture
+async def early(fake: FakeTelegram, tmp_path: Path) -> AsyncIterator[Running]:
+    clock = FakeClock(BEFORE_NINE)
+    async with running_bot(fake, sqlite_url(tmp_path), delivery=True, clock=clock) as running:
+        yield running
+
+
+async def seed(tg: Running) -> None:
+    async with tg.app.session_factory() as session:
+        world = await make_digest_world(session)
+        world.scene.curator.telegram_id = CURATOR_TG
+        world.scene.other_curator.telegram_id = OTHER_CURATOR_TG
+        await session.commit()
+
+
+async def test_the_curator_gets_the_digest_on_monday_at_nine(early: Running) -> None:
+    tg = early
+    await seed(tg)
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    other = tg.fake.user(OTHER_CURATOR_TG, "Олег")
+    assert await queue_digests(tg.app.session_factory, tg.clock) == 0
+    await tg.deliver()
+    assert curator.messages == []
+    tg.clock.advance(minutes=1)  # 09:00 in Moscow
+    assert await queue_digests(tg.app.session_factory, tg.clock) == 2  # both schools' curators
+    await tg.deliver()
+
+    texts = [m for m in curator.messages if not m.is_media]
+    assert len(texts) == 1
+    text = texts[0].plain
+    assert text.startswith("📊 Сводка «Школа № 7», неделя 2026-W48")
+    assert text.index("Требует внимания") < text.index("📚 Ученик — ученику")
+    assert "💤 Давно без встреч: 2 пары" in text
+    assert "Наставник M2 — Ученик E2, Ученик E3" in text
+    assert "<i>" not in text and "&lt;" not in texts[0].body  # names in italics, once escaped
+    assert "🧍 Наставляемые без пары: 1" in text and "Ученик E7" in text
+    assert "Активных пар: 4" in text
+    assert "Анкета (промежуточная): 1 из 3, срок 25.11" in text
+    photo, document = curator.messages[-2], curator.messages[-1]
+    assert photo.photo is not None and photo.photo.startswith(PNG)
+    assert document.document is not None
+    name, content = document.document
+    assert name == "svodka-2026-W48.xlsx"
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == [
+        "Программа",
+        "Наставник",
+        "Наставляемые",
+        "Статус",
+        "С",
+        "Встреч",
+        "Последняя встреча",
+        "Средняя оценка",
+        "План (выполнено/всего)",
+        "Подходит ли пара",
+        "Внимание",
+    ]
+    assert len(rows) == 6  # five pairs
+    first = rows[1]
+    assert first[1:4] == ["Наставник M1", "Ученик E1", "работает"]
+    assert first[5] == 6 and first[7] == 3.3 and first[8] == "1/2"
+    assert first[9] == "подходит" and first[10] == "низкие оценки"
+    assert first[6] is not None and first[6].date() == date(2026, 11, 23)
+
+    # The other school's curator: their own school, which has nothing yet — no names from
+    # the first school, no files.
+    assert [m.is_media for m in other.messages] == [False]
+    assert "Школа № 9" in other.messages[0].plain
+    assert "пока нет ни одной программы" in other.messages[0].plain
+    assert "Ученик" not in other.messages[0].plain
+
+    # Later ticks this week queue nothing more.
+    tg.clock.advance(hours=5)
+    assert await queue_digests(tg.app.session_factory, tg.clock) == 0
+
+
+async def test_a_long_digest_splits_at_programme_boundaries(tg: Running) -> None:
+    async with tg.app.session_factory() as session:
+        world = await make_digest_world(session)
+        world.scene.curator.telegram_id = CURATOR_TG
+        for n in range(30):
+            session.add(
+                Programme(
+                    organisation_id=world.scene.school.id,
+                    form_key="student_student",
+                    name=f"Программа {n:02d} " + "очень длинное название " * 8,
+                    period_start=date(2026, 9, 1),
+                    period_end=date(2027, 5, 31),
+                )
+            )
+        for n in range(40):
+            await add_participant(
+                session, world.scene, f"L{n}", "mentee", {}, name=f"Ученик {n} " + "Я" * 150
+            )
+        await session.commit()
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/digest")
+    parts = [m for m in curator.messages if not m.is_media][1:]  # after «Собираю сводку…»
+    assert len(parts) >= 3 and "Сводка «Школа № 7»" in parts[0].plain
+    for part in parts:
+        assert len(part.body) <= 4096
+        # a programme never starts in one message and ends in another
+        assert part.plain.count("📚") == part.plain.count("Этап:")
+    whole = "\n".join(p.plain for p in parts)
+    assert whole.count("📚") == 31
+    assert "Наставляемые без пары: 41" in whole and "и ещё 36" in whole
+
+
+def test_packing_keeps_blocks_whole_and_cuts_only_a_giant() -> None:
+    blocks = [Block("a" * 10, ""), Block("b" * 10, "\n"), Block("c" * 10, "\n\n")]
+    assert pack(blocks, limit=22) == ["a" * 10 + "\n" + "b" * 10, "c" * 10]
+    giant = Block("x" * 30 + "\n" + "y" * 5, "")
+    assert pack([giant], limit=12) == ["x" * 12, "x" * 12, "x" * 6 + "\n" + "y" * 5]
+
+
+async def test_digest_now_for_a_curator_and_a_polite_no_for_others(tg: Running) -> None:
+    await seed(tg)
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/digest")
+    assert curator.messages[0].plain.startswith("⏳ Собираю сводку")
+    assert [m.is_media for m in curator.messages[1:]] == [False, True, True]
+    # Asked again a minute later: it comes again.
+    tg.clock.advance(minutes=1)
+    await curator.send("/digest")
+    assert len(curator.messages) == 8
+
+    stranger = tg.fake.user(7999, "Пётр")
+    await stranger.send("/start")
+    await stranger.send("/digest")
+    assert "Сводка по школе приходит кураторам" in stranger.last.plain if stranger.last else False
+    assert "/start" in stranger.last.plain if stranger.last else False
+
+
+async def test_the_admin_chooses_the_school_and_a_forged_one_is_refused(tg: Running) -> None:
+    await seed(tg)
+    admin = tg.fake.user(ADMIN_ID, "Админ")
+    await admin.send("/start")
+    await admin.send("/digest")
+    choice = admin.last
+    assert choice is not None and "Сводку какой школы" in choice.plain
+    assert "Школа № 7" in choice.buttons() and "Школа № 9" in choice.buttons()
+    await admin.press("Школа № 7", message=choice)
+    assert any(m.photo for m in admin.messages)
+    assert any("Сводка «Школа № 7»" in m.plain for m in admin.messages)
+
+    async with tg.app.session_factory() as session:
+        curator = User(telegram_id=7003, full_name="Куратор", is_minor=False, locale="ru")
+        session.add(curator)
+        await session.flush()
+        for school_id in (1, 2):
+            session.add(
+                Membership(
+                    user_id=curator.id, organisation_id=school_id, role="curator", status="active"
+                )
+            )
+        await session.commit()
+    two = tg.fake.user(7003, "Куратор")
+    await two.send("/digest")
+    menu = two.last
+    assert menu is not None and len(menu.buttons()) == 2
+    before = len(two.messages)
+    await two.press_data("digest:3", message=menu)  # the third school is not theirs
+    await two.press_data("digest:999", message=menu)  # no such school
+    answers = two.callback_answers[-2:]
+    assert answers[0]["text"] == answers[1]["text"]
+    assert len(two.messages) == before
+
+
+async def test_a_curator_sets_the_digest_day_and_hour(tg: Running) -> None:
+    school = await make_school(tg.app.session_factory, name="Школа Калининграда")
+    await add_curator(tg, 3400, school.school_id)
+    curator = tg.fake.user(3400)
+    await curator.send("/start")
+    await curator.press("📋 Программы")
+    await curator.press("📊 День сводки")
+    assert "понедельник, 9:00" in curator.last.plain if curator.last else False
+    await curator.press("Пт")
+    await curator.press("15")
+    assert curator.last is not None and "пятница, 15:00" in curator.last.plain
+    assert "✅ Пт" in curator.last.buttons() and "✅ 15" in curator.last.buttons()
+    assert "Сводка будет приходить: пятница, 15:00" in curator.callback_answers[-1]["text"]
+    # Values outside the presets are refused by the service, like typed text.
+    async with tg.app.session_factory() as session:
+        org = await session.get(Organisation, school.school_id)
+        assert org is not None and (org.digest_weekday, org.digest_hour) == (4, 15)
+        changes = await session.scalar(
+            select(func.count()).where(AuditEntry.action == "digest.schedule.set")
+        )
+        assert changes == 2
+        hub = ServiceHub(session, ServiceSettings())
+        actor = await hub.access.actor(await hub.users.touch(3400, "ru"))
+        with pytest.raises(InvalidInput):
+            await hub.digests.set_schedule(actor, school.school_id, weekday=4, hour=23)
+        with pytest.raises(InvalidInput):
+            await hub.digests.set_schedule(actor, school.school_id, weekday=7, hour=9)
+        with pytest.raises(AccessDenied):
+            await hub.digests.set_schedule(actor, school.school_id + 100, weekday=1, hour=9)
+
+
+async def test_a_curator_whose_role_ended_before_sending_gets_nothing(tg: Running) -> None:
+    await seed(tg)
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    other = tg.fake.user(OTHER_CURATOR_TG, "Олег")
+    async with tg.app.session_factory() as session:
+        membership = await session.scalar(
+            select(Membership).where(Membership.role == "curator").order_by(Membership.id)
+        )
+        assert membership is not None
+        membership.status = "withdrawn"
+        await session.commit()
+    assert await queue_digests(tg.app.session_factory, tg.clock) == 1  # the other school's
+    async with tg.app.session_factory() as session:
+        membership = await session.scalar(
+            select(Membership).where(Membership.role == "curator").order_by(Membership.id)
+        )
+        assert membership is not None
+        membership.status = "active"  # queued now, ended again before it is sent
+        await session.commit()
+    assert await queue_digests(tg.app.session_factory, tg.clock) == 1
+    async with tg.app.session_factory() as session:
+        membership = await session.scalar(
+            select(Membership).where(Membership.role == "curator").order_by(Membership.id)
+        )
+        assert membership is not None
+        membership.status = "withdrawn"
+        await session.commit()
+    await tg.deliver()
+    assert curator.messages == []
+    assert other.messages  # the other school's curator got theirs
