@@ -40,11 +40,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import create_core
 from bot.jobs.digest_render import digest_chart, digest_sheet, digest_texts
+from bot.jobs.municipality import indicator_chart, indicator_sheets
 from bot.jobs.render import RenderContext
+from bot.services import indicators as ind
 from bot.services import offload
-from bot.services.charts import render_png
+from bot.services.catalog import Catalog, load_catalog
+from bot.services.charts import render_png, render_tall_png
 from bot.services.clock import SYSTEM_CLOCK
 from bot.services.digests import DigestService, SchoolDigest
+from bot.services.questionnaires import QuestionnaireCatalog, load_questionnaires
 from bot.services.workbook import write_workbook
 from bot.storage.database import create_engine, create_session_factory
 from bot.storage.migrate import upgrade_async
@@ -353,10 +357,28 @@ async def curator_digests_one_by_one(session: AsyncSession, world: World, now: d
     return [await DigestService(session).schools([org], now) for org in world.school_ids]
 
 
+_CATALOGS: list[tuple[Catalog, QuestionnaireCatalog]] = []
+
+
+def catalogs() -> tuple[Catalog, QuestionnaireCatalog]:
+    if not _CATALOGS:
+        _CATALOGS.append((load_catalog(), load_questionnaires()))
+    return _CATALOGS[0]
+
+
+async def coordinator_indicators(session: AsyncSession, world: World, now: datetime) -> Any:
+    """The coordinator's digest and the monitoring report: every school and the total."""
+    catalog, questionnaires = catalogs()
+    year = ind.school_year_of(now.date())
+    return await ind.for_municipality(session, world.municipality_id, year, catalog, questionnaires)
+
+
 STEPS: list[Step] = [
     Step("curator digests, all schools in one call", curator_digests_at_once),
     Step("curator digests, one school at a time", curator_digests_one_by_one),
+    Step("coordinator's indicators, the municipality", coordinator_indicators),
 ]
+KEPT = {STEPS[0].name, STEPS[2].name}  # what is rendered afterwards
 
 
 @dataclass(frozen=True)
@@ -386,8 +408,8 @@ async def measure_steps(url: str, world: World, runs: int = 3) -> dict[str, Meas
                     started = time.perf_counter()
                     result = await step.fn(session, world, NOW)
                     elapsed = time.perf_counter() - started
-                if step is not STEPS[0]:
-                    result = None  # only the first step's digests are rendered afterwards
+                if step.name not in KEPT:
+                    result = None  # only what is rendered afterwards stays in memory
                 best = measured.get(step.name)
                 if best is None or elapsed < best.seconds:
                     measured[step.name] = Measured(elapsed, seen[0] - before, result)
@@ -396,8 +418,11 @@ async def measure_steps(url: str, world: World, runs: int = 3) -> dict[str, Meas
     return measured
 
 
-async def render_all(digests: list[SchoolDigest]) -> tuple[float, int, int]:
-    """Every school's text, chart and workbook (chart and workbook in the process pool)."""
+async def render_all(
+    digests: list[SchoolDigest], indicators: ind.Indicators
+) -> tuple[float, int, int]:
+    """Every school's text, chart and workbook (chart and workbook in the process pool),
+    and the coordinator's (text, tall chart, workbook)."""
     core = create_core("ru")
     await core.startup()
     ctx = RenderContext(None, SYSTEM_CLOCK, core, "Europe/Moscow")
@@ -410,6 +435,8 @@ async def render_all(digests: list[SchoolDigest]) -> tuple[float, int, int]:
             continue
         jobs.append(offload.off_loop(render_png, digest_chart(ctx, digest, "ru")))
         jobs.append(offload.off_loop(write_workbook, [digest_sheet(ctx, digest, "ru")]))
+    jobs.append(offload.off_loop(render_tall_png, indicator_chart(ctx, "ru", indicators)))
+    jobs.append(offload.off_loop(write_workbook, indicator_sheets(ctx, "ru", indicators)))
     files = await asyncio.gather(*jobs)
     return time.perf_counter() - started, messages, sum(len(f) for f in files)
 
@@ -445,7 +472,11 @@ async def build_apart(url: str, sizes: tuple[int, int, int, int]) -> World:
 # __main__ again, unlike this script's workers, which import this file and with it aiogram).
 WORKER_PROBE = """
 import pickle, sys
-from bot.services.charts import render_png
+from bot.jobs.municipality import indicator_chart, indicator_sheets
+from bot.services import indicators as ind
+from bot.services.catalog import Catalog, load_catalog
+from bot.services.charts import render_png, render_tall_png
+from bot.services.questionnaires import QuestionnaireCatalog, load_questionnaires
 from bot.services.workbook import write_workbook
 chart, sheet = pickle.load(open(sys.argv[1], "rb"))
 render_png(chart)
@@ -504,6 +535,7 @@ async def run(args: argparse.Namespace) -> None:
                 )
             )
         digests: list[SchoolDigest] = results["full"][STEPS[0].name].result
+        indicators: ind.Indicators = results["full"][STEPS[2].name].result
         for size in results:  # nothing but the digests to render stays in memory
             results[size] = {
                 name: Measured(m.seconds, m.statements, None) for name, m in results[size].items()
@@ -516,7 +548,7 @@ async def run(args: argparse.Namespace) -> None:
                 *(offload.off_loop(peak_rss_kb, 0.2) for _ in range(max(args.workers, 1)))
             )
             pool_s = time.perf_counter() - started
-            render_s, messages, file_bytes = await render_all(digests)
+            render_s, messages, file_bytes = await render_all(digests, indicators)
             workers_kb = await asyncio.gather(
                 *(offload.off_loop(peak_rss_kb, 0.5) for _ in range(max(args.workers, 1)))
             )
@@ -552,13 +584,15 @@ async def run(args: argparse.Namespace) -> None:
     for name, value in rows:
         print(f"{name:<{width}}  {value:>16}")
     at_once = results["full"][STEPS[0].name]
+    coordinator = results["full"][STEPS[2].name]
     grows = any(
         results["small"][s.name].statements != results["full"][s.name].statements for s in STEPS
     )
     print(
         f"SUMMARY digests: {len(full.school_ids)} schools, {full.pairs} pairs, "
         f"{full.meetings} meetings on SQLite: all curator digests' data {at_once.seconds:.2f} s "
-        f"in {at_once.statements} SQL statements (target < 2 s; statements "
+        f"in {at_once.statements} SQL statements, the coordinator's indicators "
+        f"{coordinator.seconds:.2f} s in {coordinator.statements} (target < 2 s; statements "
         f"{'GROW' if grows else 'do not grow'} with pairs); rendered in {render_s:.1f} s, "
         f"peak {self_peak:.0f} MB in this process, {bot_worker:.0f} MB per bot render worker "
         f"(target < 300 MB)"
