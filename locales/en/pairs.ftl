@@ -222,6 +222,16 @@ pairs-notice-choice-declined-curator = { $partner } declined to mentor { $name }
 pairs-notice-choice-expired = { $partner } did not answer in 3 days. The curator will offer others.
 pairs-notice-choice-expired-curator = { $partner } did not answer { $name }'s choice in 3 days. Offer others in /pairs.
 pairs-notice-choice-others-curator = { $name } asks for other mentors: /pairs.
+pairs-notice-changed-curator = 🤝 { $by } { $event ->
+    [proposed] proposed a pair
+    [active] approved a pair
+    [completed] completed a pair
+    [replaced] replaced the mentor of a pair
+   *[terminated] ended a pair
+} in «{ $programme }»: mentor { $mentor }, mentees { $mentees }.{ $event ->
+    [replaced] {" "}The previous mentor was { $old }.
+   *[other] {""}
+}
 
 # --- the plan -------------------------------------------------------------------------
 plan-choose = <b>Development plan.</b> Whose plan?

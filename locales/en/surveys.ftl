@@ -15,6 +15,7 @@ survey-btn-later = ⏸ Continue later
 survey-counter = Question { $number } / { $total }
 survey-multi-hint = <i>Choose one or more, then «Done».</i>
 survey-text-hint = <i>Answer with a message.</i>
+survey-scale-hint = <i>Choose a number from 1 to { $max } (or type it).</i>
 survey-optional = <i>You may skip this question.</i>
 survey-your-answer = Chosen now: { $answer }
 survey-scale-answer = { $value } of { $max }

@@ -321,6 +321,16 @@ pairs-notice-choice-expired = { $young ->
 }
 pairs-notice-choice-expired-curator = { $partner } не ответил(а) за 3 дня на выбор: { $name }. Предложите других в /pairs.
 pairs-notice-choice-others-curator = { $name } просит предложить других наставников: /pairs.
+pairs-notice-changed-curator = 🤝 { $by } { $event ->
+    [proposed] предложил(а) пару
+    [active] утвердил(а) пару
+    [completed] завершил(а) пару
+    [replaced] заменил(а) наставника в паре
+   *[terminated] прекратил(а) пару
+} в программе «{ $programme }»: наставник — { $mentor }, наставляемые — { $mentees }.{ $event ->
+    [replaced] {" "}Прежний наставник — { $old }.
+   *[other] {""}
+}
 
 # --- the plan -------------------------------------------------------------------------
 plan-choose = <b>План развития.</b> { $young ->
