@@ -98,6 +98,7 @@ class Surveys(StatesGroup):
     deadline = State()
     wave = State()
     results = State()
+    pulse = State()  # when the pulse runs: the first day, then every N days
 
 
 class ParticipantCategory(StatesGroup):

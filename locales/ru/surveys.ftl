@@ -110,9 +110,21 @@ survey-reminder-message = { $young ->
 
 surveys-choose-programme = Анкеты: выберите программу.
 surveys-no-programmes = Анкеты запускает куратор программы. Программ, где вы куратор, нет.
+surveys-no-programmes-admin = Программ пока нет ни в одной школе. Создайте программу в /programmes — затем здесь можно будет запускать анкеты.
 surveys-programme = <b>{ $name }</b>
-surveys-pulse-on = Короткий опрос-пульс: включён (30-й день, затем каждые 60 дней).
-surveys-pulse-off = Короткий опрос-пульс: выключен.
+surveys-pulse-on = Короткий опрос-пульс: включён ({ $first }-й день, затем каждые { $every } дн.).
+surveys-pulse-off = Короткий опрос-пульс: выключен (когда включите — { $first }-й день, затем каждые { $every } дн.).
+surveys-btn-pulse-timing = 🗓 Когда проводить пульс
+surveys-pulse-timing = <b>Когда проводить пульс</b>
+    Сейчас: первый раз на { $first }-й день программы, затем каждые { $every } дн.{ $on ->
+        [yes] {""}
+       *[no] {" "}Пульс выключен — сроки сохранятся до включения.
+    }
+    Верхний ряд — день первого опроса, нижний — как часто повторять.
+surveys-btn-pulse-first = { $days }-й день
+surveys-btn-pulse-every = каждые { $days } дн.
+surveys-pulse-timing-set = Пульс: { $first }-й день, затем каждые { $every } дн.
+error-survey-pulse-timing = Такой срок выбрать нельзя: выберите кнопкой.
 surveys-waves = Анкеты (ответили / приглашены):
 surveys-no-waves = Анкет пока не было.
 surveys-wave-line = • { $kind }, до { $deadline }: { $submitted } / { $invited }
