@@ -265,3 +265,48 @@ async def test_resume_after_restart(fake: FakeTelegram, tmp_path: Path) -> None:
         assert "Вопрос 3 / " in anna.last.body
         await anna.press("← Назад")
         assert "Сейчас отмечено: 8 из 10" in anna.last.body
+
+
+async def test_mydata_holds_my_own_answers_and_nobody_elses(tg: Running) -> None:
+    from tests.test_surveys import answer_all
+
+    sessions = tg.app.session_factory
+    school, programme_id = await school_with(sessions, "student_student")
+    await add_person(
+        sessions,
+        3011,
+        "Петя Ученик",
+        school_id=school.school_id,
+        role="mentee",
+        programme_id=programme_id,
+        minor=True,
+    )
+    lena = await add_person(
+        sessions,
+        3012,
+        "Лена Ученица",
+        school_id=school.school_id,
+        role="mentee",
+        programme_id=programme_id,
+        minor=True,
+    )
+    await launch(sessions, programme_id, "exit", SOON)
+    await answer_all(sessions, lena, {"met_before": "yes", "met_before_where": "Секрет Лены"})
+    petya = tg.fake.user(3011, "Петя")
+    await petya.send("/survey")
+    await run_to_summary(petya)
+    await petya.press("✅ Отправить")
+    await petya.send("/mydata")
+    [report] = [m for m in petya.messages if m.document and m.document[0] == "mydata.html"]
+    assert report.document is not None
+    page = report.document[1].decode()
+    assert "Мои анкеты" in page
+    assert "Анкета наставляемого: итоги" in page
+    assert "Отправлена: " in page
+    assert "Был ли у тебя наставник" in page  # the question in the child's wording
+    assert "7 из 10" in page and "Мой ответ" in page
+    assert "Секрет Лены" not in page
+    [exported] = [m for m in petya.messages if m.document and m.document[0] == "mydata.json"]
+    assert exported.document is not None
+    assert "Секрет Лены" not in exported.document[1].decode()
+    assert "Твои ответы на анкеты (1)" in petya.last.body

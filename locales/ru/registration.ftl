@@ -219,6 +219,14 @@ report-pair-status-proposed = предложена
 report-pair-status-active = работает
 report-pair-status-terminated = завершена досрочно
 report-pair-status-completed = завершена
+report-section-questionnaires = Мои анкеты
+report-questionnaire-submitted = Отправлена: { $at }
+report-questionnaire-unsent = Ещё не отправлена (ответы сохранены, их можно изменить).
+report-answer-scale = { $value } из { $max }
+mydata-questionnaires = { $young ->
+    [yes] Твои ответы на анкеты ({ $questionnaires }) — в файле, в разделе «Мои анкеты». Там только твои ответы.
+   *[no] Ваши ответы на анкеты ({ $questionnaires }) — в файле, в разделе «Мои анкеты». Там только ваши ответы.
+}
 report-section-actions = Журнал действий
 report-actions = Записей о ваших действиях в журнале: { $count }. Подробно — в файле JSON.
 mydata-report-caption = Мои данные — понятным списком. Откройте файл в браузере.
