@@ -11,6 +11,8 @@ from bot.i18n import pick_locale
 from bot.services.meetings import MESSAGES as MEETING_MESSAGES
 from bot.services.outbox import Delivery, Item
 from bot.services.pair_notices import MESSAGES as PAIR_MESSAGES
+from bot.services.plan_notices import KIND as PLAN_KIND
+from bot.services.plan_notices import MESSAGE as PLAN_MESSAGE
 
 # kind -> the Fluent message of a single notification.
 MESSAGES = {
@@ -21,6 +23,7 @@ MESSAGES = {
     "survey-invite": "survey-invite-message",
     "survey-reminder": "survey-reminder-message",
     **PAIR_MESSAGES,
+    PLAN_KIND: PLAN_MESSAGE,
 }
 MESSAGES.update(MEETING_MESSAGES)  # bot/services/meetings.py queues these kinds
 SUMMARY_NAMES_MAX = 30
@@ -46,7 +49,33 @@ class Renderer:
             if family == "unreachable":
                 return self._unreachable_summary(delivery.items, locale)
         item = delivery.items[0]
+        if item.kind == PLAN_KIND:
+            return self._plan_changes(item.args, locale)
         return self._get(MESSAGES[item.kind], locale, **item.args)
+
+    def _plan_changes(self, args: dict[str, Any], locale: str) -> str:
+        """The plan edits gathered in one message, one line each."""
+        young = str(args.get("young", "no"))
+        lines = []
+        for change in args.get("changes") or []:
+            status = str(change.get("status", "planned"))
+            lines.append(
+                self._get(
+                    "plan-notice-line",
+                    locale,
+                    what=str(change.get("what", "added")),
+                    kind=self._get(f"plan-kind-{change.get('kind', 'task')}", locale),
+                    title=str(change.get("title", "")),
+                    status=self._get(f"plan-status-{status}", locale),
+                )
+            )
+        more = int(args.get("more") or 0)
+        if more:
+            lines.append(self._get("delivery-more", locale, count=more))
+        head = self._get(
+            PLAN_MESSAGE, locale, by=str(args.get("by", "")), young=young, count=len(lines)
+        )
+        return Markup("\n").join([head, *lines])
 
     def _get(self, key: str, locale: str, **args: Any) -> str:
         return self.core.get(key, locale, **args)

@@ -261,6 +261,11 @@ plan-item-card =
     Status: { $status }
 plan-due-unset = not set
 plan-status-set = Status: { $status }
+plan-notice-changed = 📝 { $by } updated the development plan:
+plan-notice-line = • { $what ->
+    [added] added — { $kind }: «{ $title }»
+   *[status] { $kind } «{ $title }»: { $status }
+}
 plan-progress-title = <b>Development plans</b> of «{ $programme }»:
 plan-progress-line = No. { $pair }: { $name } — { $done } of { $total } done, { $in_progress } in progress
 plan-progress-none = No working pairs yet.

@@ -372,6 +372,14 @@ plan-item-card =
     Статус: { $status }
 plan-due-unset = не задан
 plan-status-set = Статус: { $status }
+plan-notice-changed = 📝 { $young ->
+    [yes] { $by } обновил(а) твой план развития:
+   *[no] { $by } обновил(а) план развития:
+}
+plan-notice-line = • { $what ->
+    [added] добавлено — { $kind }: «{ $title }»
+   *[status] { $kind } «{ $title }»: { $status }
+}
 plan-progress-title = <b>Планы развития</b> программы «{ $programme }»:
 plan-progress-line = № { $pair }: { $name } — выполнено { $done } из { $total }, в работе { $in_progress }
 plan-progress-none = Работающих пар пока нет.
