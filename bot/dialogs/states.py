@@ -30,6 +30,7 @@ class Registration(StatesGroup):
     confirm = State()
     consent_full = State()
     help_topics = State()
+    capacity = State()
 
 
 class Organisations(StatesGroup):

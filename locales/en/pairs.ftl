@@ -87,6 +87,7 @@ pairs-hint-choose-mentees = Tick at least one mentee.
 pairs-reason-topics = ✓ matches the request: { $words }
 pairs-reason-ages = ✓ prefers age { $age }
 pairs-reason-times = ✓ convenient time: { $times }
+pairs-reason-no_times = ✗ no convenient time in common
 pairs-reason-capacity = ✓ has room: { $free } of { $capacity }
 pairs-reason-full = ✗ no room (takes { $capacity })
 pairs-reason-form = ✓ suits the programme's form

@@ -55,6 +55,7 @@ registration-ask-times = { $young ->
     [yes] When is it convenient for you to meet? Tick the options and press "Next".
    *[other] When is it convenient for you to meet? Tick the options and press "Next".
 }
+registration-ask-capacity = How many mentees can you take at once? Usually 3. The curator can change it later.
 registration-ask-workplace = Where do you work? (organisation and position, up to 100 characters)
 registration-confirm = { $young ->
     [yes] <b>Check that everything is right:</b>
@@ -83,6 +84,7 @@ field-competences = Competences
 field-interests = Subject or interests
 field-ages = Mentee ages
 field-times = Convenient times
+field-capacity = Mentees at once
 field-workplace = Workplace
 hint-choose-one = Tick at least one option.
 error-full-name = Write your surname and first name separated by a space, letters only (up to 120 characters). For example: Ivanova Maria.

@@ -89,6 +89,7 @@ pairs-hint-choose-mentees = Отметьте хотя бы одного наст
 pairs-reason-topics = ✓ совпадает запрос: { $words }
 pairs-reason-ages = ✓ предпочитает возраст { $age }
 pairs-reason-times = ✓ удобное время: { $times }
+pairs-reason-no_times = ✗ нет общего удобного времени
 pairs-reason-capacity = ✓ есть места: { $free } из { $capacity }
 pairs-reason-full = ✗ мест нет (берёт { $capacity })
 pairs-reason-form = ✓ подходит для формы программы
