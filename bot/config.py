@@ -72,6 +72,8 @@ class Settings(DatabaseSettings):
     # Delivery: messages per second overall (Telegram allows about 30) and the sweep interval.
     send_rate_per_second: float = Field(default=25, gt=0, le=1000)
     scheduler_tick_seconds: float = Field(default=30, gt=0, le=3600)
+    # Processes that draw charts and workbooks off the event loop (0 = one thread instead).
+    render_workers: int = Field(default=2, ge=0, le=16)
 
     @field_validator("bot_token")
     @classmethod

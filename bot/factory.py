@@ -37,6 +37,7 @@ from bot.dialogs.quiet_hours import quiet_hours_dialog
 from bot.dialogs.registration import registration_dialog
 from bot.dialogs.surveys import surveys_dialog
 from bot.handlers import errors, fallback, joining, meetings, pairs, personal_data, start
+from bot.handlers import open as open_buttons
 from bot.i18n import create_i18n_middleware
 from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
@@ -148,6 +149,7 @@ def create_dispatcher(
         errors.router(),
         joining.router(),
         start.router(),
+        open_buttons.router(),
         personal_data.router(),
         pairs.router(),
         meetings.router(),

@@ -32,6 +32,7 @@ def make_settings(database_url: str, base_url: str, **overrides: Any) -> Setting
         "telegram_api_url": base_url,
         "admin_ids": str(ADMIN_ID),
         "redis_url": None,
+        "render_workers": 0,  # charts and workbooks in a thread: no process pool per test
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

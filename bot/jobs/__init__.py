@@ -22,6 +22,7 @@ from bot.jobs.render import Renderer
 from bot.jobs.scheduler import create_scheduler
 from bot.jobs.sender import Sender
 from bot.jobs.surveys import add_survey_job
+from bot.services import offload
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.outbox import DeliveryQueue
 
@@ -57,6 +58,7 @@ class Jobs:
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._task
             self._task = None
+        offload.shutdown()
 
 
 def create_jobs(
@@ -68,13 +70,20 @@ def create_jobs(
     clock: Clock = SYSTEM_CLOCK,
     per_chat_interval: float = 1.0,
 ) -> Jobs:
+    offload.configure(settings.render_workers)
     queue = DeliveryQueue(
         sessions, worker=worker_name(), clock=clock, default_timezone=settings.default_timezone
     )
     sender = Sender(
         bot,
         queue,
-        Renderer(core, settings.default_locale),
+        Renderer(
+            core,
+            settings.default_locale,
+            sessions=sessions,
+            clock=clock,
+            default_timezone=settings.default_timezone,
+        ),
         rate=settings.send_rate_per_second,
         per_chat_interval=per_chat_interval,
         clock=clock,

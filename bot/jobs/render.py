@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram_i18n.cores.base import BaseCore
 from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import pick_locale
+from bot.i18n import pick_locale, plain_text
+from bot.jobs.parts import Button, Part
+from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.meetings import MESSAGES as MEETING_MESSAGES
 from bot.services.outbox import Delivery, Item
 from bot.services.pair_notices import MESSAGES as PAIR_MESSAGES
@@ -27,18 +32,81 @@ MESSAGES = {
 }
 MESSAGES.update(MEETING_MESSAGES)  # bot/services/meetings.py queues these kinds
 SUMMARY_NAMES_MAX = 30
+# A notification's arguments may ask for buttons under this key:
+# [[{"label": "<fluent key>", "open": "<target>", "id": <int>}, ...], ...] — one list per row.
+# Each becomes a callback button `open:<target>:<id>` handled in bot/handlers/open.py.
+BUTTONS_ARG = "_buttons"
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a rich builder may use: the database (short read transactions only, closed
+    before anything slow), the clock, and texts in the recipient's language."""
+
+    sessions: async_sessionmaker[AsyncSession] | None
+    clock: Clock
+    core: BaseCore[Any]
+    default_timezone: str
+
+    def get(self, key: str, locale: str, **args: Any) -> str:
+        return self.core.get(key, locale, **args)
+
+    def plain(self, key: str, locale: str, **args: Any) -> str:
+        """Text Telegram shows unparsed: button labels, file names (captions are HTML)."""
+        return plain_text(self.core, key, locale, **args)
+
+
+# A rich kind is built at send time into several parts (text, a picture, files).
+RichBuilder = Callable[[RenderContext, Delivery, str], Awaitable[list[Part]]]
+RICH: dict[str, RichBuilder] = {}
+
+
+def register_rich(kind: str, builder: RichBuilder) -> None:
+    RICH[kind] = builder
 
 
 class Renderer:
     """Arguments are stored raw; the i18n core (bot.i18n.HtmlFluentCore) escapes them, and
     pieces composed here are `Markup`, so nothing is escaped twice."""
 
-    def __init__(self, core: BaseCore[Any], default_locale: str) -> None:
+    def __init__(
+        self,
+        core: BaseCore[Any],
+        default_locale: str,
+        *,
+        sessions: async_sessionmaker[AsyncSession] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        default_timezone: str = "Europe/Moscow",
+    ) -> None:
         self.core = core
         self.default_locale = default_locale
+        self.context = RenderContext(sessions, clock, core, default_timezone)
 
     def locale_of(self, delivery: Delivery) -> str:
         return pick_locale(delivery.locale, delivery.telegram_locale, self.default_locale)
+
+    async def parts(self, delivery: Delivery) -> list[Part]:
+        """Everything to send for this delivery, in order."""
+        if delivery.batch is None and delivery.items[0].kind in RICH:
+            builder = RICH[delivery.items[0].kind]
+            return await builder(self.context, delivery, self.locale_of(delivery))
+        return [Part(text=self.text(delivery), buttons=self.buttons(delivery))]
+
+    def buttons(self, delivery: Delivery) -> tuple[tuple[Button, ...], ...]:
+        if delivery.batch is not None:
+            return ()
+        locale = self.locale_of(delivery)
+        rows = delivery.items[0].args.get(BUTTONS_ARG) or []
+        return tuple(
+            tuple(
+                Button(
+                    label=plain_text(self.core, str(b["label"]), locale),
+                    callback_data=f"open:{b['open']}:{int(b['id'])}",
+                )
+                for b in row
+            )
+            for row in rows
+        )
 
     def text(self, delivery: Delivery) -> str:
         locale = self.locale_of(delivery)
@@ -51,7 +119,8 @@ class Renderer:
         item = delivery.items[0]
         if item.kind == PLAN_KIND:
             return self._plan_changes(item.args, locale)
-        return self._get(MESSAGES[item.kind], locale, **item.args)
+        args = {k: v for k, v in item.args.items() if k != BUTTONS_ARG}
+        return self._get(MESSAGES[item.kind], locale, **args)
 
     def _plan_changes(self, args: dict[str, Any], locale: str) -> str:
         """The plan edits gathered in one message, one line each."""

@@ -29,7 +29,9 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
 )
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.jobs.parts import Part
 from bot.jobs.render import Renderer
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.outbox import ClaimResult, Delivery, DeliveryQueue, subscribe
@@ -38,6 +40,20 @@ log = logging.getLogger(__name__)
 
 CHAT_LIMITS_KEPT = 10_000
 EPSILON = 1e-6  # seconds: closer than this is now
+
+
+def _keyboard(part: Part) -> InlineKeyboardMarkup | None:
+    if not part.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=b.label, callback_data=b.callback_data, url=b.url)
+                for b in row
+            ]
+            for row in part.buttons
+        ]
+    )
 
 
 class RateLimiter:
@@ -257,16 +273,47 @@ class Sender:
         handles.append(loop.call_later(max(seconds, 0.0), fire))
         self._timers.add(handles[0])
 
+    async def _send_part(self, chat_id: int, part: Part) -> None:
+        markup = _keyboard(part)
+        if part.file is None:
+            await self.bot.send_message(
+                chat_id, part.text, reply_markup=markup, request_timeout=self.request_timeout
+            )
+            return
+        upload = BufferedInputFile(part.file, filename=part.filename or "file")
+        caption = part.text or None
+        if part.as_photo:
+            await self.bot.send_photo(
+                chat_id,
+                upload,
+                caption=caption,
+                reply_markup=markup,
+                request_timeout=self.request_timeout,
+            )
+        else:
+            await self.bot.send_document(
+                chat_id,
+                upload,
+                caption=caption,
+                reply_markup=markup,
+                request_timeout=self.request_timeout,
+            )
+
     async def _deliver(self, job: Delivery) -> None:
         try:
-            text = self.renderer.text(job)
+            parts = await self.renderer.parts(job)
         except Exception as exc:  # a missing message or argument: no retry will help
             log.exception("notification %s could not be rendered", job.ids)
             self.stats.failed += len(job.ids)
             await self.queue.mark_failed(job.ids, "render", repr(exc))
             return
         try:
-            await self.bot.send_message(job.chat_id, text, request_timeout=self.request_timeout)
+            # A retry after a failed later part sends the earlier parts again: a digest's
+            # text may come twice then, which is better than a digest without its files.
+            for index, part in enumerate(parts):
+                if index:
+                    await self.limiter.acquire(job.chat_id)
+                await self._send_part(job.chat_id, part)
         except TelegramRetryAfter as exc:
             self.stats.retry_after += 1
             self.limiter.pause(exc.retry_after)

@@ -11,6 +11,7 @@ from bot.storage.models.notification import Notification
 from bot.storage.models.organisation import Organisation
 from bot.storage.models.pair import Candidate, Pair, PairMentee, PairMentorTerm, PlanItem
 from bot.storage.models.programme import Programme
+from bot.storage.models.reporting import Headcount, Recognition
 from bot.storage.models.survey import SurveyAnswer, SurveyPulse, SurveyResponse, SurveyWave
 from bot.storage.models.user import User
 
@@ -21,6 +22,7 @@ __all__ = [
     "Consent",
     "DialogState",
     "GuardianLink",
+    "Headcount",
     "Invite",
     "Meeting",
     "MeetingAttendance",
@@ -33,6 +35,7 @@ __all__ = [
     "PairMentorTerm",
     "PlanItem",
     "Programme",
+    "Recognition",
     "SurveyAnswer",
     "SurveyPulse",
     "SurveyResponse",
