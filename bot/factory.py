@@ -36,7 +36,16 @@ from bot.dialogs.questionnaire import questionnaire_dialog
 from bot.dialogs.quiet_hours import quiet_hours_dialog
 from bot.dialogs.registration import registration_dialog
 from bot.dialogs.surveys import surveys_dialog
-from bot.handlers import errors, fallback, joining, meetings, pairs, personal_data, start
+from bot.handlers import (
+    errors,
+    fallback,
+    joining,
+    meetings,
+    openers,
+    pairs,
+    personal_data,
+    start,
+)
 from bot.handlers import open as open_buttons
 from bot.i18n import create_i18n_middleware
 from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
@@ -144,6 +153,7 @@ def create_dispatcher(
     async def register_commands(bot: Bot) -> None:
         await register_default_commands(bot, i18n.core, settings.default_locale)
 
+    openers.register()  # what the buttons under notifications open
     # Specific first, catch-all last.
     dp.include_routers(
         errors.router(),

@@ -516,7 +516,19 @@ class MeetingService:
                     subject=f"meeting:{meeting.id}",
                     user_ids=[mentee.user_id],
                     organisation_id=ctx.organisation_id,
-                    args={"day": meeting.day.strftime("%d.%m"), "kind": meeting.kind},
+                    args={
+                        "day": meeting.day.strftime("%d.%m"),
+                        "kind": meeting.kind,
+                        "_buttons": [
+                            [
+                                {
+                                    "label": "notice-btn-meeting-ask",
+                                    "open": "meeting-ask",
+                                    "id": meeting.id,
+                                }
+                            ]
+                        ],
+                    },
                 )
 
     async def _editable(
@@ -1240,12 +1252,13 @@ class MeetingJobs:
                 ends = meeting.starts_at + timedelta(minutes=meeting.duration_min or 0)
                 if ends <= now:
                     mentor = people[0]
+                    button = {"label": "notice-btn-meeting-held", "open": "meeting-held"}
                     result.held_asks += await self.notices.tell(
                         "meeting-held-ask",
                         subject=f"meeting:{meeting.id}",
                         user_ids=[mentor],
                         organisation_id=org.id,
-                        args=args,
+                        args={**args, "_buttons": [[{**button, "id": meeting.id}]]},
                         period=period,
                     )
         result.ladder = await self._ladder(now)
@@ -1316,11 +1329,22 @@ class MeetingJobs:
                         period=period,
                     )
                 else:
+                    buttons: dict[str, Any] = {}
+                    if step == "close":  # close or re-pair: one tap to the pair's card
+                        buttons["_buttons"] = [
+                            [
+                                {
+                                    "label": "notice-btn-pair-curator",
+                                    "open": "pair-curator",
+                                    "id": pair.id,
+                                }
+                            ]
+                        ]
                     queued += await self.notices.tell_curators(
                         f"pair-quiet-{step}",
                         subject=subject,
                         organisation_id=org.id,
-                        args=args,
+                        args={**args, **buttons},
                         period=period,
                     )
         return queued

@@ -675,7 +675,13 @@ class PairService:
             object_id=pair.id,
         )
         view = await self._view(pair.id)
-        await self._tell_members(view, "pair-active", actor.user_id)
+        await self._tell_members(
+            view,
+            "pair-active",
+            actor.user_id,
+            # One tap to «Моя пара»: the agreement to accept and the partner's contact.
+            _buttons=[[{"label": "notice-btn-pair", "open": "pair", "id": view.id}]],
+        )
         await self._tell_other_curators(view, "active", actor)
         return view
 

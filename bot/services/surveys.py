@@ -363,6 +363,8 @@ class SurveyService:
                 "set": wave.questionnaire_key,
                 "deadline": local.strftime("%d.%m.%Y"),
                 "young": "yes" if user.is_minor else "no",
+                # One tap starts it (bot/handlers/openers.py checks it is still open).
+                "_buttons": [[{"label": "notice-btn-survey", "open": "survey", "id": response.id}]],
             },
             period=f"wave:{wave.id}:{period}" if period else f"wave:{wave.id}",
             expires_at=wave.deadline,
