@@ -46,7 +46,7 @@ async def register_chat_commands(
 
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "admin": ("organisations",),
+    "admin": ("organisations", "surveys"),
     "curator": ("programmes", "participants", "pairs", "plan", "meeting", "surveys"),
     "mentor": ("plan", "meeting"),
     "mentee": ("plan", "meeting"),

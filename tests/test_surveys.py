@@ -662,7 +662,8 @@ async def test_an_admin_without_a_curator_role_runs_questionnaires(tg: Running) 
     sessions = tg.app.session_factory
     await school_with(sessions, "teacher_teacher")
     admin = tg.fake.user(ADMIN_ID, "Админ")
-    await admin.send("/surveys")
+    await admin.send("/start")
+    await admin.press("📋 Анкеты программы")
     assert "Анкеты: выберите программу." in admin.last.body
     await admin.press("Программа teacher_teacher")
     assert "Анкет пока не было" in admin.last.body
