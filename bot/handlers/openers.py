@@ -7,6 +7,7 @@ somebody else's, forged) returns False: the person gets the polite alert and the
 
 from __future__ import annotations
 
+from aiogram.fsm.state import State
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.dialogs.states import MeetingLog, MyPair, Pairs, Questionnaire
@@ -22,8 +23,8 @@ PAIR = "pair"  # «Моя пара» on that pair
 PAIR_CURATOR = "pair-curator"  # the pair's card in /pairs
 
 
-async def _start(manager: DialogManager, state: object, data: dict[str, int]) -> None:
-    await manager.start(state, data=data, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)  # type: ignore[arg-type]
+async def _start(manager: DialogManager, state: State, data: dict[str, int]) -> None:
+    await manager.start(state, data=data, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
 
 
 async def open_meeting_held(manager: DialogManager, meeting_id: int) -> bool:
