@@ -46,7 +46,7 @@ async def register_chat_commands(
 
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "admin": ("organisations", "digest", "report"),
+    "admin": ("organisations", "surveys", "digest", "report"),
     "coordinator": ("report",),
     "curator": (
         "programmes",

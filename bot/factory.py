@@ -46,6 +46,7 @@ from bot.handlers import (
     fallback,
     joining,
     meetings,
+    openers,
     pairs,
     personal_data,
     recognition,
@@ -159,6 +160,7 @@ def create_dispatcher(
     async def register_commands(bot: Bot) -> None:
         await register_default_commands(bot, i18n.core, settings.default_locale)
 
+    openers.register()  # what the buttons under notifications open
     # Specific first, catch-all last.
     dp.include_routers(
         errors.router(),

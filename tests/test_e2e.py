@@ -138,8 +138,9 @@ async def register_mentor(person: Person, payload: str, school: str) -> None:
     await say(user, "Математика", "Когда вам удобно встречаться")
     for slot in ("будни, утро", "будни, вечер"):
         await tap(user, slot, f"✓ {slot}")  # the button shows it is ticked
-    summary = await tap(user, "Дальше ▶️", "Проверьте, всё ли верно")
-    for shown in ("будни, утро, будни, вечер", "Педагог или специалист"):
+    await tap(user, "Дальше ▶️", "Сколько наставляемых вы готовы вести")
+    summary = await tap(user, "4", "Проверьте, всё ли верно")
+    for shown in ("будни, утро, будни, вечер", "Педагог или специалист", "наставляемых: 4"):
         assert shown in summary.plain, summary.describe()
     await save(person, "Наставник")
 
@@ -152,7 +153,9 @@ async def register_teacher_mentee(person: Person, payload: str, school: str) -> 
     await say(user, "Физика", "Сколько лет вы работаете")
     await say(user, "1", "Что про вас подходит")
     await tap(user, "Молодой специалист", "С чем вам хотелось бы помощи")
-    await say(user, "Дисциплина на уроках", "Проверьте, всё ли верно")
+    await say(user, "Дисциплина на уроках", "Когда вам удобно встречаться")
+    await tap(user, "будни, день", "✓ будни, день")
+    await tap(user, "Дальше ▶️", "Проверьте, всё ли верно")
     await save(person, "Наставляемый")
 
 
@@ -178,7 +181,9 @@ async def register_student_mentee(
     assert not any("ОВЗ" in b or "Трудная" in b for b in topics.buttons()), topics.describe()
     await tap(user, "Учёба", "✓ Учёба")
     await tap(user, "Дальше ▶️", "своими словами")
-    summary = await say(user, "Хочу подготовиться к олимпиаде", "всё ли верно")
+    await say(user, "Хочу подготовиться к олимпиаде", "удобно встречаться")
+    await tap(user, "выходные", "✓ выходные")
+    summary = await tap(user, "Дальше ▶️", "всё ли верно")
     assert person.full_name in summary.plain, summary.describe()
     done = await tap(user, "✅ Сохранить", "Готово!")
     assert "наставляемый" in done.plain.lower(), done.describe()

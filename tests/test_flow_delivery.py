@@ -41,6 +41,8 @@ async def register_minor(tg: Running, telegram_id: int, payload: str, name: str,
     await pupil.press("Учёба")
     await pupil.press("Дальше ▶️")
     await pupil.send("Хочу лучше понимать математику")
+    await pupil.press("выходные")
+    await pupil.press("Дальше ▶️")
     await pupil.press("✅ Сохранить")
     link = next(t for t in pupil.texts() if "?start=g-" in t)
     return re.search(r"start=(g-[A-Za-z0-9_-]+)", link).group(1)  # type: ignore[union-attr]

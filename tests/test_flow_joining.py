@@ -61,6 +61,10 @@ async def test_student_minor_needs_guardian_then_parent_confirms(tg: Running) ->
     await petya.press("Учёба")
     await petya.press("Дальше ▶️")
     await petya.send("Хочу лучше понимать математику")
+    # The mentee's convenient times: the same list as the mentors'.
+    assert "Когда тебе удобно встречаться" in petya.last.body
+    await petya.press("выходные")
+    await petya.press("Дальше ▶️")
     assert "7Б" in petya.last.body
     await petya.press("✅ Сохранить")
     link_message = next(t for t in petya.texts() if "?start=g-" in t)
@@ -107,13 +111,18 @@ async def test_mentor_registration_with_choices_and_back(tg: Running) -> None:
     assert anna.callback_answers[-1]["show_alert"] is True
     await anna.press("будни, вечер")
     await anna.press("Дальше ▶️")
+    assert "Сколько наставляемых вы готовы вести одновременно? Обычно — 3." in anna.last.body
+    assert anna.last.button_rows()[0] == ["1", "2", "3", "4", "5"]
+    await anna.press("2")
     summary = anna.last.body
     assert "Методика преподавания" in summary and "будни, вечер" in summary
+    assert "<b>Сколько наставляемых</b>: 2" in summary
     await anna.press("✅ Сохранить")
     async with tg.app.session_factory() as session:
         membership = await session.scalar(select(Membership).where(Membership.role == "mentor"))
         assert membership is not None and membership.status == "active"
         assert membership.profile["times"] == ["weekday_evening"]
+        assert membership.profile["capacity"] == 2
         assert "ages" not in membership.profile
         user = await session.get(User, membership.user_id)
         assert user is not None and user.full_name == "Иванова Анна Сергеевна"
@@ -189,6 +198,8 @@ async def test_menu_shows_role_and_waiting_consent(tg: Running) -> None:
     await masha.press("Друзья и общение")
     await masha.press("Дальше ▶️")
     await masha.send("Подружиться с одноклассниками")
+    await masha.press("выходные")
+    await masha.press("Дальше ▶️")
     await masha.press("✅ Сохранить")
     await masha.send("/start")
     menu = masha.last.body
@@ -230,4 +241,7 @@ async def test_over_long_answer_gets_a_hint_with_the_limit(tg: Running) -> None:
     assert any("до 500 символов" in t for t in oleg.texts()), oleg.texts()[-2:]
     assert "помощи наставника" in oleg.last.body  # still on the same question
     await oleg.send("Хочу освоить ИКТ")
+    assert "Когда вам удобно встречаться" in oleg.last.body
+    await oleg.press("будни, день")
+    await oleg.press("Дальше ▶️")
     assert "Проверьте" in oleg.last.body

@@ -5,18 +5,20 @@ a counter-proposal, the edit window, and forged callbacks from another pair's me
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.commands import commands_for_roles
 from bot.jobs.meetings import run_meeting_jobs
+from bot.services.errors import DomainError, InvalidInput
 from bot.storage.models import Meeting, MeetingAttendance, Notification, PairFit, Programme
 from tests.clock import DAYTIME
 from tests.fake_telegram import FakeUser
 from tests.harness import Running
-from tests.meetings_world import make_pair
+from tests.meetings_world import actor_of, make_pair, meetings_of
 from tests.pairs_world import Scene, add_participant, make_scene
 from tests.test_flow_staff import callback_data
 
@@ -491,3 +493,64 @@ async def test_help_names_the_meeting_command(tg: Running) -> None:
     assert "встречи — /meeting" in mentor.last.plain
     await mentee.send("/help")
     assert "твой план — /plan, встречи — /meeting" in mentee.last.plain
+
+
+async def test_an_agreed_meeting_is_moved_and_the_reminders_follow(tg: Running) -> None:
+    w = await world(tg, [("m", ["a"]), ("m2", ["b"])])
+    starts = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # 15:00 in Moscow, tomorrow
+    async with tg.app.session_factory() as session:
+        meeting = Meeting(
+            organisation_id=w.scene.school.id,
+            pair_id=w.pair_ids[0],
+            kind="regular",
+            status="planned",
+            day=date(2026, 11, 24),
+            starts_at=starts,
+            duration_min=45,
+            format="offline",
+            agreed_at=tg.clock.now(),
+        )
+        session.add(meeting)
+        await session.commit()
+        meeting_id = meeting.id
+    mentor = tg.fake.user(MENTOR_TG, "Наставник")
+    mentee = tg.fake.user(MENTEE_TG, "Ученик")
+    other = tg.fake.user(MENTOR2_TG, "Наставник 2")
+    await mentee.send("/meeting")  # a mentee lands on the plans
+    assert "24.11 15:00 — договорились" in mentee.last.plain
+    await mentee.press("🗓 Перенести встречу")
+    await mentee.press("Послезавтра")
+    await mentee.press("16:00")
+    assert "25.11 16:00 — ждём ответа" in mentee.last.plain
+    assert "🗓 Перенести встречу" not in mentee.last.buttons()  # nothing agreed now
+    await tg.deliver()
+    assert any(
+        "просит перенести встречу 24.11 15:00 на 25.11 16:00" in m.plain for m in mentor.messages
+    )
+    # Another pair's mentor cannot move it, even by a forged call to the service.
+    async with tg.app.session_factory() as session:
+        service = meetings_of(session, tg.clock.now)
+        stranger = await actor_of(session, w.scene, "m2")
+        with pytest.raises(DomainError):
+            await service.reschedule(stranger, meeting_id, day=date(2026, 11, 26), at=time(15))
+    assert other.messages == [] or not any("перенести" in m.plain for m in other.messages)
+    # The old time's reminder does not come; the mentor accepts the new time.
+    tg.clock.set(starts - timedelta(hours=24))
+    await run_meeting_jobs(tg.app.session_factory, tg.clock)
+    await tg.deliver()
+    assert not any("Напоминание" in m.plain for m in mentee.messages)
+    await mentor.send("/meeting")
+    await mentor.press("🗓 Планы")
+    await mentor.press("✅ Подходит")
+    new_start = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
+    tg.clock.set(new_start - timedelta(hours=24))
+    await run_meeting_jobs(tg.app.session_factory, tg.clock)
+    await tg.deliver()
+    assert "Напоминание: встреча 25.11 16:00." in [m.plain for m in mentor.messages]
+    # Once it is over it can no longer be moved.
+    tg.clock.set(new_start + timedelta(hours=2))
+    async with tg.app.session_factory() as session:
+        service = meetings_of(session, tg.clock.now)
+        mentor_actor = await actor_of(session, w.scene, "m")
+        with pytest.raises(InvalidInput):
+            await service.reschedule(mentor_actor, meeting_id, day=date(2026, 11, 23), at=time(15))

@@ -310,6 +310,53 @@ async def test_both_sides_edit_the_plan_and_the_curator_reads_it(tg: Running) ->
     }
 
 
+async def test_plan_edits_reach_the_other_side_once_an_hour(tg: Running) -> None:
+    scene = await scene_in(tg)
+    await active_pair(tg, scene, "anna", "kolya")
+    kid = tg.fake.user(KID_TG, "Коля")
+    mentor = tg.fake.user(MENTOR_TG, "Анна")
+    await mentor.send("/plan")
+    await mentor.press("➕ Цель")
+    await mentor.send("Четвёрка по алгебре в четверти")
+    await mentor.press("Через месяц")
+    await tg.deliver()
+    assert not any("план развития" in t for t in kid.texts())  # gathered for a while
+    tg.clock.advance(minutes=11)
+    await tg.deliver()
+    assert (
+        "Анна Учителева обновил(а) твой план развития:\n"
+        "• добавлено — Цель: «Четвёрка по алгебре в четверти»"
+    ) in kid.texts()[-1]
+    assert not any("обновил(а) план" in t for t in mentor.texts())  # not told of their own
+
+    # Two edits by the mentee in a row: one message to the mentor, both changes in it.
+    await kid.send("/plan")
+    await kid.press("➕ Задача")
+    await kid.send("Решать 5 задач в неделю")
+    await kid.press("Без срока")
+    await kid.press("▫️ Четвёрка по алгебре")
+    await kid.press("⏳ в работе")
+    tg.clock.advance(minutes=11)
+    await tg.deliver()
+    told = [t for t in mentor.texts() if "обновил(а) план развития" in t]
+    assert len(told) == 1
+    assert "Коля Петров обновил(а) план развития:" in told[0]
+    assert "• добавлено — Задача: «Решать 5 задач в неделю»" in told[0]
+    assert "• Цель «Четвёрка по алгебре в четверти»: в работе" in told[0]
+
+    # Another edit within the hour waits for the next hour's message.
+    await kid.press("⏳ Четвёрка по алгебре")
+    await kid.press("✅ выполнено")
+    tg.clock.advance(minutes=5)  # 06:57: this hour's message went out at 06:52
+    await tg.deliver()
+    assert len([t for t in mentor.texts() if "обновил(а) план развития" in t]) == 1
+    tg.clock.advance(hours=1)
+    await tg.deliver()
+    told = [t for t in mentor.texts() if "обновил(а) план развития" in t]
+    assert len(told) == 2
+    assert "• Цель «Четвёрка по алгебре в четверти»: выполнено" in told[1]
+
+
 async def test_order_replacement_and_termination_from_the_curators_screens(tg: Running) -> None:
     scene = await scene_in(tg)
     first = await active_pair(tg, scene, "anna", "kolya")

@@ -89,7 +89,7 @@ async def test_mentee_answers_every_type_and_submits(tg: Running) -> None:
     kinds = await run_to_summary(petya)
     assert {"scale", "yes_no", "multi", "text"} <= set(kinds)
     body = petya.last.body
-    assert "Проверка перед отправкой" in body
+    assert "Проверь перед отправкой" in body  # «ты» for a child
     assert "7 из 10" in body and "Мой ответ" in body
     # The form's extras are there, the other form's are not.
     assert "в жизни школы" in body and "войти в коллектив" not in body
@@ -186,6 +186,55 @@ async def test_bad_input_on_every_item_type(tg: Running) -> None:
     assert "✅ Стенд" in olga.last.buttons()
 
 
+async def test_a_child_gets_every_hint_with_ty(tg: Running) -> None:
+    """Bad input, the scale hint, Skip and the summary speak to a child with «ты»."""
+    sessions = tg.app.session_factory
+    school, programme_id = await school_with(sessions, "student_student")
+    await add_person(
+        sessions,
+        3002,
+        "Вася Ученик",
+        school_id=school.school_id,
+        role="mentee",
+        programme_id=programme_id,
+        minor=True,
+    )
+    await launch(sessions, programme_id, "exit", SOON)
+    vasya = tg.fake.user(3002, "Вася")
+    await vasya.send("/survey")
+    # yes/no: typed text.
+    await vasya.send("ага")
+    assert "Здесь ответь кнопкой под вопросом." in vasya.texts()[-2]
+    await vasya.press("Нет")
+    seen_scale = seen_multi = seen_text = seen_skip = False
+    for _ in range(40):
+        body = vasya.last.body
+        if COUNTER.search(body) is None:
+            break
+        buttons = vasya.last.buttons()
+        if "7" in buttons and not seen_scale:
+            assert "Нажми число от 1 до 10 (или напиши его)." in body
+            await vasya.send("11")
+            assert "нажми кнопку или напиши цифру" in vasya.texts()[-2]
+            seen_scale = True
+        if "Готово →" in buttons and not seen_multi:
+            assert "Можешь выбрать несколько вариантов, потом нажми «Готово»." in body
+            seen_multi = True
+        if "Пропустить →" in buttons:
+            assert "Если не хочешь отвечать, нажми «Пропустить →»." in body
+            seen_skip = True
+        if not [b for b in buttons if b not in _NAV] and not seen_text:
+            assert "Напиши ответ сообщением." in body
+            await vasya.send_photo(b"\x89PNG fake")
+            assert "Здесь напиши ответ текстом" in vasya.texts()[-2]
+            seen_text = True
+        await answer_current(vasya)
+    assert seen_scale and seen_multi and seen_text and seen_skip
+    assert "Проверь перед отправкой" in vasya.last.body
+    await vasya.press("⏸ Продолжить позже")
+    assert "Продолжить можешь командой /survey" in vasya.callback_answers[-1]["text"]
+
+
 async def test_resume_after_restart(fake: FakeTelegram, tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     async with running_bot(fake, url) as tg:
@@ -216,3 +265,48 @@ async def test_resume_after_restart(fake: FakeTelegram, tmp_path: Path) -> None:
         assert "Вопрос 3 / " in anna.last.body
         await anna.press("← Назад")
         assert "Сейчас отмечено: 8 из 10" in anna.last.body
+
+
+async def test_mydata_holds_my_own_answers_and_nobody_elses(tg: Running) -> None:
+    from tests.test_surveys import answer_all
+
+    sessions = tg.app.session_factory
+    school, programme_id = await school_with(sessions, "student_student")
+    await add_person(
+        sessions,
+        3011,
+        "Петя Ученик",
+        school_id=school.school_id,
+        role="mentee",
+        programme_id=programme_id,
+        minor=True,
+    )
+    lena = await add_person(
+        sessions,
+        3012,
+        "Лена Ученица",
+        school_id=school.school_id,
+        role="mentee",
+        programme_id=programme_id,
+        minor=True,
+    )
+    await launch(sessions, programme_id, "exit", SOON)
+    await answer_all(sessions, lena, {"met_before": "yes", "met_before_where": "Секрет Лены"})
+    petya = tg.fake.user(3011, "Петя")
+    await petya.send("/survey")
+    await run_to_summary(petya)
+    await petya.press("✅ Отправить")
+    await petya.send("/mydata")
+    [report] = [m for m in petya.messages if m.document and m.document[0] == "mydata.html"]
+    assert report.document is not None
+    page = report.document[1].decode()
+    assert "Мои анкеты" in page
+    assert "Анкета наставляемого: итоги" in page
+    assert "Отправлена: " in page
+    assert "Был ли у тебя наставник" in page  # the question in the child's wording
+    assert "7 из 10" in page and "Мой ответ" in page
+    assert "Секрет Лены" not in page
+    [exported] = [m for m in petya.messages if m.document and m.document[0] == "mydata.json"]
+    assert exported.document is not None
+    assert "Секрет Лены" not in exported.document[1].decode()
+    assert "Твои ответы на анкеты (1)" in petya.last.body

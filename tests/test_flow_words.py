@@ -125,6 +125,8 @@ async def test_a_forged_category_for_a_student_is_not_even_a_button(tg: Running)
     await petya.press("Учёба")
     await petya.press("Дальше ▶️")
     await petya.send("Хочу разобраться с дробями")
+    await petya.press("выходные")
+    await petya.press("Дальше ▶️")
     assert "Проверь" in petya.last.body
     await petya.press("✅ Сохранить")
     profile = await profile_of(tg, 3104)
@@ -133,6 +135,7 @@ async def test_a_forged_category_for_a_student_is_not_even_a_button(tg: Running)
         "school_class": "7Б",
         "help_topics": ["study"],
         "wishes": "Хочу разобраться с дробями",
+        "times": ["weekend"],
     }
 
 
@@ -231,6 +234,8 @@ async def test_a_child_finishes_on_the_menu_knowing_what_happens_next(tg: Runnin
     await masha.send("5а")
     await masha.press("Дальше ▶️")  # nothing ticked is fine for a student
     await masha.send("Хочу найти друзей")
+    await masha.press("выходные")
+    await masha.press("Дальше ▶️")
     await masha.press("✅ Сохранить")
     texts = masha.texts()
     assert any("куратор программы подберёт тебе наставника" in t for t in texts)
@@ -295,6 +300,8 @@ async def test_start_for_a_mentor_and_help_for_a_parent(tg: Running) -> None:
     await petya.send("7б")
     await petya.press("Дальше ▶️")
     await petya.send("Математика")
+    await petya.press("выходные")
+    await petya.press("Дальше ▶️")
     await petya.press("✅ Сохранить")
     link = next(t for t in petya.texts() if "?start=g-" in t)
     payload = re.search(r"start=(g-[A-Za-z0-9_-]+)", link).group(1)  # type: ignore[union-attr]
@@ -335,6 +342,8 @@ async def register_teacher_mentee(tg: Running, user: FakeUser, *, english: bool 
     await user.send("2")
     await user.press("Young specialist" if english else "Молодой специалист")
     await user.send("ИКТ <и> проекты & олимпиады")
+    await user.press("weekends" if english else "выходные")
+    await user.press("Next ▶️" if english else "Дальше ▶️")
     await user.press("✅ Save" if english else "✅ Сохранить")
 
 
@@ -385,6 +394,8 @@ async def test_a_parent_reads_how_to_withdraw_for_the_child(tg: Running) -> None
     await petya.send("7б")
     await petya.press("Дальше ▶️")
     await petya.send("Математика")
+    await petya.press("выходные")
+    await petya.press("Дальше ▶️")
     await petya.press("✅ Сохранить")
     link = next(t for t in petya.texts() if "?start=g-" in t)
     guardian_payload = re.search(r"start=(g-[A-Za-z0-9_-]+)", link).group(1)  # type: ignore[union-attr]
@@ -433,6 +444,8 @@ async def test_the_curator_sets_a_students_category_and_a_forged_one_is_refused(
     await vanya.press("Кружки и спорт")
     await vanya.press("Дальше ▶️")
     await vanya.send("Хочу в футбол")
+    await vanya.press("выходные")
+    await vanya.press("Дальше ▶️")
     await vanya.press("✅ Сохранить")
     assert not any("ОВЗ" in t or "Категория" in t for t in vanya.texts())
 

@@ -128,6 +128,7 @@ async def teacher_mentee(tg: Running, world: World, telegram_id: int, full_name:
         "years": 2,
         "category": "teacher.young_specialist",
         "wishes": "Уроки",
+        "times": ["weekend"],
     }
     await join(tg.app.session_factory, telegram_id, payload, full_name=full_name, profile=profile)
     return tg.fake.user(telegram_id, "Учитель")
@@ -231,6 +232,8 @@ async def test_registration_screens_and_menu(tg: Running, name: str) -> None:
     await ivan.send("2")
     await ivan.press("Молодой специалист")
     await ivan.send(f"Хочу {name}")
+    await ivan.press("выходные")
+    await ivan.press("Дальше ▶️")
     shows(ivan.last, PERSON, name, f"Хочу {name}")  # the summary
     await ivan.press("✅ Сохранить")
     await ivan.send("/start")
@@ -294,7 +297,12 @@ async def test_guardian_consent_screen_children_list_and_notices(tg: Running, na
         payload,
         full_name=CHILD,
         is_minor=True,
-        profile={"school_class": "7А", "help_topics": ["study"], "wishes": name},
+        profile={
+            "school_class": "7А",
+            "help_topics": ["study"],
+            "wishes": name,
+            "times": ["weekend"],
+        },
     )
     assert guardian_payload is not None
     child = tg.fake.user(3501, "Мэри")

@@ -93,6 +93,22 @@ def test_the_maths_mentor_comes_first_with_every_reason() -> None:
     assert all(0 <= s.score <= 100 for s in ranked)
 
 
+def test_the_mentees_times_score_on_the_overlap_and_say_so() -> None:
+    evening_and_weekend = {**MENTEE, "times": ["weekday_evening", "weekend"]}
+    half = rank(mentee(evening_and_weekend), [mentor(3, "В", VETERAN)], RULES, "student")[0]
+    whole = rank(mentee(evening_and_weekend), [mentor(4, "Ч", MATHS)], RULES, "student")[0]
+    assert {r.key for r in half.reasons} >= {"times"}
+    assert half.score == 35 + round(15 / 2) + 15  # one time of two in common
+    assert whole.score == 100
+    # Both said when they can meet and nothing is in common: a reason against.
+    sport = rank(mentee(MENTEE), [mentor(2, "С", SPORT)], RULES, "student")[0]
+    against = [r for r in sport.reasons if not r.good]
+    assert [r.key for r in against] == ["no_times"]
+    # A mentee from before the question (no times): nothing for or against.
+    old = rank(mentee({**MENTEE, "times": []}), [mentor(2, "С", SPORT)], RULES, "student")[0]
+    assert not {"times", "no_times"} & {r.key for r in old.reasons}
+
+
 def test_a_full_mentor_says_so_and_falls_behind_an_equal_one() -> None:
     full = mentor(2, "Алексеев Антон", {**MATHS, "capacity": 1}, load=1)
     free = mentor(3, "Борисов Борис", MATHS, load=1)

@@ -19,13 +19,21 @@ from bot.services.pairs import agreement_text
 from bot.storage.models import (
     AuditEntry,
     Candidate,
+    Membership,
     Notification,
     PairMentorTerm,
     PlanItem,
     Programme,
     utcnow,
 )
-from tests.pairs_world import Scene, actor, add_participant, hub_of, make_scene
+from tests.pairs_world import (
+    Scene,
+    actor,
+    add_participant,
+    add_person,
+    hub_of,
+    make_scene,
+)
 
 MENTOR = {"category": "mentor.student", "competences": "Математика", "times": ["weekend"]}
 MENTEE = {"help_topics": ["study"], "school_class": "7А"}
@@ -480,3 +488,24 @@ async def test_the_curator_sets_a_mentors_capacity(session: AsyncSession) -> Non
         )
     with pytest.raises(NotFound):
         await hub.pairs.set_capacity(curator, scene.members["kolya"].id, 2)  # not a mentor
+
+
+async def test_other_curators_hear_of_the_end_and_of_a_new_mentor(session: AsyncSession) -> None:
+    scene = await scene_with_people(session)
+    second = await add_person(session, "Орлова Нина Петровна")
+    session.add(
+        Membership(
+            user_id=second.id, organisation_id=scene.school.id, role="curator", status="active"
+        )
+    )
+    await session.flush()
+    curator = await actor(session, scene.curator)
+    pairs = hub_of(session).pairs
+    view = await pairs.propose(curator, scene.members["anna"].id, ids(scene, "kolya"))
+    await pairs.activate(curator, view.id)
+    await pairs.replace_mentor(curator, view.id, scene.members["boris"].id)
+    await pairs.end(curator, view.id, "terminated", "mentee_left")
+    told = await notices(session, "pair-changed-curator")
+    assert {r for _, r, _ in told} == {second.id}
+    assert [a["event"] for _, _, a in told] == ["proposed", "active", "replaced", "terminated"]
+    assert told[2][2]["old"] == "Анна Учителева" and told[2][2]["mentor"] == "Борис Помощников"

@@ -7,8 +7,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.jobs.pairs import expire_choices
-from bot.storage.models import Notification
+from bot.storage.models import Membership, Notification
 from tests.harness import Running
+from tests.pairs_world import add_person
 from tests.test_flow_pairs import CURATOR_TG, KID_TG, MENTOR_TG, scene_in
 
 
@@ -67,3 +68,46 @@ async def test_the_chosen_mentor_is_reminded_then_the_choice_expires(tg: Running
     assert scene.programme.id  # the mentee is back without a pair:
     await curator.send("/pairs")
     assert "без пары: 2" in curator.last.body
+
+
+async def test_the_schools_other_curators_hear_what_a_curator_did(tg: Running) -> None:
+    scene = await scene_in(tg)
+    second_tg = 7_700_000_001
+    async with tg.app.session_factory() as session:
+        second = await add_person(session, "Орлова Нина Петровна", telegram_id=second_tg)
+        session.add(
+            Membership(
+                user_id=second.id,
+                organisation_id=scene.school.id,
+                role="curator",
+                status="active",
+            )
+        )
+        await session.commit()
+    other = tg.fake.user(second_tg, "Нина")
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+    await curator.press("🧒 Коля Петров")
+    await curator.press("✅ Анна Учителева · 82")
+    await curator.press("✅ Предложить")
+    await curator.press("▶️ Утвердить и начать работу")
+    await tg.deliver()
+    texts = other.texts()
+    assert any(
+        "Кузнецова Вера Павловна предложил(а) пару в программе «Ученик — ученику»: "
+        "наставник — Анна Учителева, наставляемые — Коля Петров." in t
+        for t in texts
+    )
+    assert any("Кузнецова Вера Павловна утвердил(а) пару" in t for t in texts)
+    # The curator who acted is not told of their own action.
+    assert not any("предложил(а) пару" in t for t in curator.texts())
+    # A school's curators only: the other school's curator hears nothing.
+    async with tg.app.session_factory() as session:
+        told = list(
+            await session.scalars(
+                select(Notification.recipient_user_id).where(
+                    Notification.kind == "pair-changed-curator"
+                )
+            )
+        )
+    assert set(told) == {second.id}

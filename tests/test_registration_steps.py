@@ -44,7 +44,7 @@ def test_student_mentee_asked_age_first_and_help_topics_not_a_category() -> None
 
 def test_teacher_mentee_keeps_the_teacher_categories() -> None:
     asked = questions(CATALOG, "mentee", form("teacher_teacher"), {})
-    assert asked == ["full_name", "subject", "years", "category", "wishes"]
+    assert asked == ["full_name", "subject", "years", "category", "wishes", "times"]
     with pytest.raises(InvalidInput):
         check_choice(CATALOG, "mentee", form("teacher_teacher"), "category", "student.gifted")
 
@@ -54,6 +54,7 @@ def test_student_mentor_gets_the_only_category_without_a_question() -> None:
     assert asked[0] == "is_minor" and "category" not in asked
     profile = {"competences": "Математика", "interests": "Шахматы", "ages": ["10-12"]}
     profile["times"] = ["weekend"]
+    profile["capacity"] = "2"
     assert check_profile(CATALOG, "mentor", form("student_student"), profile)["category"] == (
         "mentor.student"
     )
@@ -63,18 +64,48 @@ def test_student_mentor_gets_the_only_category_without_a_question() -> None:
     "profile",
     [
         # a student labelled with a sensitive category
-        {"school_class": "7Б", "help_topics": [], "wishes": "x", "category": "student.hardship"},
+        {
+            "school_class": "7Б",
+            "help_topics": [],
+            "wishes": "x",
+            "times": ["weekend"],
+            "category": "student.hardship",
+        },
         # a forged topic
-        {"school_class": "7Б", "help_topics": ["hacking"], "wishes": "x"},
+        {"school_class": "7Б", "help_topics": ["hacking"], "wishes": "x", "times": ["weekend"]},
         # a missing answer
         {"school_class": "7Б", "help_topics": []},
         # a class that is not a class
-        {"school_class": "седьмой", "help_topics": [], "wishes": "x"},
+        {"school_class": "седьмой", "help_topics": [], "wishes": "x", "times": ["weekend"]},
     ],
 )
 def test_a_profile_that_does_not_fit_is_refused(profile: dict[str, object]) -> None:
     with pytest.raises(InvalidInput):
         check_profile(CATALOG, "mentee", form("student_student"), profile)
+
+
+def test_a_mentor_says_how_many_mentees_and_a_mentee_when_they_can_meet() -> None:
+    mentor = questions(CATALOG, "mentor", form("student_student"), {})
+    assert mentor[mentor.index("times") + 1] == "capacity"
+    for key in ("student_student", "teacher_teacher", "teacher_student.prevention"):
+        asked = questions(CATALOG, "mentee", form(key), {})
+        assert asked[-1] == "times" and "capacity" not in asked
+    assert check_choice(CATALOG, "mentor", form("student_student"), "capacity", "5") == 5
+    for forged in ("0", "6", "10", "x", True, ["3"], None):
+        with pytest.raises(InvalidInput):
+            check_choice(CATALOG, "mentor", form("student_student"), "capacity", forged)
+    with pytest.raises(InvalidInput):  # a mentee has no capacity
+        check_choice(CATALOG, "mentee", form("student_student"), "capacity", "3")
+    profile = {
+        "school_class": "7Б",
+        "help_topics": ["study"],
+        "wishes": "x",
+        "times": ["weekend", "weekday_evening"],
+    }
+    clean = check_profile(CATALOG, "mentee", form("student_student"), profile)
+    assert clean["times"] == ["weekday_evening", "weekend"]
+    with pytest.raises(InvalidInput):
+        check_profile(CATALOG, "mentee", form("student_student"), {**profile, "times": ["night"]})
 
 
 def test_multiselect_values_are_deduplicated_in_menu_order() -> None:

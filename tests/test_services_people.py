@@ -1115,7 +1115,12 @@ async def test_complete_with_consent_saves_name_and_profile(session: AsyncSessio
 
     await h.consent.give_self(person, w.school_a.id)
     # A student–student mentee's questions, each answer valid for the form.
-    profile = {"school_class": "7Б", "help_topics": ["study"], "wishes": "Шахматы"}
+    profile = {
+        "school_class": "7Б",
+        "help_topics": ["study"],
+        "wishes": "Шахматы",
+        "times": ["weekend"],
+    }
     await h.registration.complete(
         person, membership.id, full_name="  Ёлкина   Алёна ", is_minor=True, profile=profile
     )

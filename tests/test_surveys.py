@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.errors import AccessDenied
+from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.hub import ServiceHub, ServiceSettings
 from bot.services.questionnaires import load_questionnaires
 from bot.services.survey_results import build_results_xlsx, compare, satisfaction_index
@@ -595,3 +595,83 @@ async def test_a_curator_who_mentors_does_not_read_their_mentees_words_about_the
     assert not any(p.user_id == mentee and p.key == "comfort" for p in as_mentor.people)
     assert not any(r.item_key == "comfort" for r in as_mentor.raw)
     assert any(r.item_key == "effectiveness" for r in as_mentor.raw)  # the rest is there
+
+
+async def test_curator_sets_when_the_pulse_runs(tg: Running) -> None:
+    sessions = tg.app.session_factory
+    school, programme_id = await school_with(sessions, "teacher_teacher")
+    await add_person(sessions, 4201, "Ольга Куратор", school_id=school.school_id, role="curator")
+    olga = tg.fake.user(4201, "Ольга")
+    await olga.send("/surveys")
+    await olga.press("Программа teacher_teacher")
+    assert "выключен (когда включите — 30-й день, затем каждые 60 дн.)" in olga.last.body
+    await olga.press("🗓 Когда проводить пульс")
+    assert "первый раз на 30-й день программы, затем каждые 60 дн." in olga.last.body
+    assert olga.last.button_rows()[:2] == [
+        ["14-й день", "✅ 30-й день", "45-й день"],
+        ["каждые 30 дн.", "✅ каждые 60 дн.", "каждые 90 дн."],
+    ]
+    await olga.press("14-й день")
+    assert "Пульс: 14-й день, затем каждые 60 дн." in olga.callback_answers[-1]["text"]
+    await olga.press("каждые 90 дн.")
+    assert "✅ каждые 90 дн." in olga.last.buttons()
+    await olga.press("← Назад")
+    await olga.press("🔁 Включить пульс")
+    assert "включён (14-й день, затем каждые 90 дн.)" in olga.last.body
+    # A forged preset is refused by the service.
+    async with sessions() as session:
+        hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+        surveys = survey_service(session)
+        with pytest.raises(InvalidInput):
+            await surveys.set_pulse_timing(await admin_actor(hub), programme_id, 7, 60)
+        with pytest.raises(InvalidInput):
+            await surveys.set_pulse_timing(await admin_actor(hub), programme_id, 30, 1)
+        timing = await surveys.pulse(await admin_actor(hub), programme_id)
+    assert (timing.enabled, timing.first_day, timing.every_days) == (True, 14, 90)
+
+
+async def test_pulse_runs_on_the_chosen_days(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    _, programme_id, _mentor, _mentee = await scene(session_factory)  # starts 1 Sep 2026
+    clock = Clock(at(2026, 9, 2))
+    recorder = Recorder()
+    async with session_factory() as session:
+        hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+        surveys = survey_service(session, recorder, clock)
+        await surveys.set_pulse_timing(await admin_actor(hub), programme_id, 14, 30)
+        await surveys.set_pulse(await admin_actor(hub), programme_id, True)
+        await session.commit()
+
+    async def tick_at(when: datetime) -> int:
+        clock.current = when
+        async with session_factory() as session:
+            await survey_service(session, recorder, clock).tick()
+            await session.commit()
+        invites = [q for q in recorder.queued if q["kind"] == "survey-invite"]
+        recorder.queued.clear()
+        return len(invites)
+
+    assert await tick_at(at(2026, 9, 14)) == 0  # day 13
+    assert await tick_at(at(2026, 9, 15)) == 2  # day 14
+    assert await tick_at(at(2026, 10, 14)) == 0  # day 43
+    assert await tick_at(at(2026, 10, 15)) == 2  # day 44 = 14 + 30
+
+
+async def test_an_admin_without_a_curator_role_runs_questionnaires(tg: Running) -> None:
+    sessions = tg.app.session_factory
+    await school_with(sessions, "teacher_teacher")
+    admin = tg.fake.user(ADMIN_ID, "Админ")
+    await admin.send("/start")
+    await admin.press("📋 Анкеты программы")
+    assert "Анкеты: выберите программу." in admin.last.body
+    await admin.press("Программа teacher_teacher")
+    assert "Анкет пока не было" in admin.last.body
+    assert "➕ Запустить анкету" in admin.last.buttons()
+
+
+async def test_an_admin_is_told_what_to_do_when_there_is_no_programme(tg: Running) -> None:
+    admin = tg.fake.user(ADMIN_ID, "Админ")
+    await admin.send("/surveys")
+    assert "Создайте программу в /programmes" in admin.last.body
+    assert "« В меню" in admin.last.buttons()

@@ -73,6 +73,7 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "is_guardian": bool(children),
         "is_admin": "admin" in roles,
         "is_curator": "curator" in roles,
+        "runs_surveys": bool(roles & {"curator", "admin"}),  # an admin manages every school
         "is_coordinator": "coordinator" in roles,
         "is_participant": bool(roles & {"mentor", "mentee"}),
         "has_no_role": not roles and pending is None and not children,
@@ -162,7 +163,7 @@ def main_menu_dialog() -> Dialog:
                 when="open_surveys",
             ),
             Start(
-                T("staff-menu-surveys"), id="surveys", state=Surveys.programmes, when="is_curator"
+                T("staff-menu-surveys"), id="surveys", state=Surveys.programmes, when="runs_surveys"
             ),
             Start(T("pairs-menu-button"), id="my_pair", state=MyPair.main, when="is_participant"),
             Button(

@@ -477,21 +477,28 @@ async def planned_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
     views = await svc(dialog_manager).planned(actor_of(dialog_manager), ctx.pair_id)
     lines = []
     open_id = None
+    agreed_id = None
+    now = services_of(dialog_manager).settings.clock.now()
     for v in views:
         when = v.starts_local.strftime("%d.%m %H:%M") if v.starts_local else day_text(v.day)
         key = "agreed" if v.agreed else ("mine" if v.proposed_by_me else "theirs")
         lines.append(text_of(dialog_manager, f"meetings-planned-{key}", when=when))
         if not v.agreed and not v.proposed_by_me and open_id is None:
             open_id = v.id
-    if open_id is not None:
-        data(dialog_manager)["open_id"] = open_id
-    else:
-        data(dialog_manager).pop("open_id", None)
+        # The next agreed meeting still ahead may be moved by either side.
+        if v.agreed and agreed_id is None and v.starts_local is not None and v.starts_local > now:
+            agreed_id = v.id
+    for key, value in (("open_id", open_id), ("agreed_id", agreed_id)):
+        if value is not None:
+            data(dialog_manager)[key] = value
+        else:
+            data(dialog_manager).pop(key, None)
     return {
         "body": Markup("\n").join(lines)
         if lines
         else text_of(dialog_manager, "meetings-planned-none", young=young(ctx, dialog_manager)),
         "has_open": open_id is not None,
+        "can_move": agreed_id is not None and ctx.side in ("mentor", "mentee"),
         "can_plan": ctx.side in ("mentor", "mentee"),
         "is_mentee": ctx.side == "mentee",
         "young": young(ctx, dialog_manager),
@@ -508,11 +515,20 @@ async def on_accept(callback: CallbackQuery, _b: Button, manager: DialogManager)
 
 async def on_counter(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     data(manager)["counter_id"] = data(manager).get("open_id")
+    data(manager).pop("move_id", None)
+    await manager.switch_to(MeetingLog.plan_day)
+
+
+async def on_move(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """Move the agreed meeting: a new day and time, which the other side then accepts."""
+    data(manager)["move_id"] = data(manager).get("agreed_id")
+    data(manager).pop("counter_id", None)
     await manager.switch_to(MeetingLog.plan_day)
 
 
 async def on_plan(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     data(manager).pop("counter_id", None)
+    data(manager).pop("move_id", None)
     await manager.switch_to(MeetingLog.plan_day)
 
 
@@ -558,14 +574,19 @@ async def _propose(manager: DialogManager, event: Message | CallbackQuery, text:
         at = clean_clock(text)
         day = date.fromisoformat(data(manager)["plan_day"])
         service = svc(manager)
-        counter_id = data(manager).pop("counter_id", None)
+        counter_id = data(manager).get("counter_id")
+        move_id = data(manager).get("move_id")
         if counter_id:
             await service.counter(actor_of(manager), int(counter_id), day=day, at=at)
+        elif move_id:
+            await service.reschedule(actor_of(manager), int(move_id), day=day, at=at)
         else:
             await service.propose(actor_of(manager), pair_id_of(manager), day=day, at=at)
     except InvalidInput as exc:
         await hint(manager, event, f"error-{exc.code}")
         return
+    data(manager).pop("counter_id", None)
+    data(manager).pop("move_id", None)
     await manager.switch_to(MeetingLog.planned)
 
 
@@ -882,6 +903,7 @@ def meeting_log_dialog() -> Dialog:
                 Button(T("meetings-button-counter"), id="counter", on_click=on_counter),
                 when="has_open",
             ),
+            Button(T("meetings-button-move"), id="move", on_click=on_move, when="can_move"),
             Button(T("meetings-button-propose"), id="propose", on_click=on_plan, when="can_plan"),
             Button(T("button-back"), id="to_menu", on_click=to_menu),
             buttons_only(),

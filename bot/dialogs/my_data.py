@@ -24,7 +24,9 @@ async def main_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     # A parent reads how to withdraw for the child; an adult without children reads nothing of it.
     is_guardian = bool(await services.consent.guarded_children(person))
     young = bool(person.is_minor)
+    answered = await services.personal_data.questionnaire_count(person.id)
     return {
+        "questionnaires": answered,
         "has_data": person.full_name is not None or has_roles or pending is not None,
         "is_guardian": is_guardian,
         "young": "yes" if young else "no",
@@ -54,6 +56,7 @@ def my_data_dialog() -> Dialog:
         Window(
             T("mydata-intro", when="is_adult"),
             T("mydata-intro-young", when="is_young"),
+            T("mydata-questionnaires", when="questionnaires"),
             T("mydata-guardian", when="is_guardian"),
             Start(T("menu-guardian"), id="guardian", state=Guardian.children, when="is_guardian"),
             SwitchTo(

@@ -357,4 +357,12 @@ def my_pair_dialog() -> Dialog:
             state=S.decline_reason,
             getter=young_getter,
         ),
+        on_start=on_start,
     )
+
+
+async def on_start(start_data: Any, manager: DialogManager) -> None:
+    """Opened from a notification's button on one pair (checked by the opener and again
+    by the service when the pair is shown)."""
+    if isinstance(start_data, dict) and start_data.get("pair_id"):
+        manager.dialog_data["pair_id"] = int(start_data["pair_id"])

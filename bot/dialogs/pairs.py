@@ -87,6 +87,11 @@ async def curator_programmes(manager: DialogManager) -> list[dict[str, Any]]:
 async def on_start(start_data: Any, manager: DialogManager) -> None:
     data = start_data if isinstance(start_data, dict) else {}
     manager.dialog_data["filter"] = "no_pair"
+    if data.get("pair_id") and data.get("programme_id"):  # a notification's button
+        manager.dialog_data["programme_id"] = int(data["programme_id"])
+        manager.dialog_data["pair_id"] = int(data["pair_id"])
+        await manager.switch_to(S.pair)
+        return
     if data.get("programme_id"):
         manager.dialog_data["programme_id"] = int(data["programme_id"])
         await manager.switch_to(S.people)

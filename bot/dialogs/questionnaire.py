@@ -37,6 +37,18 @@ from bot.services.surveys import Screen
 SUMMARY_TEXT = 60
 
 
+def young(manager: DialogManager) -> str:
+    """«ты» for a child in every hint of the answering screens."""
+    return "yes" if person_of(manager).is_minor else "no"
+
+
+async def say(
+    manager: DialogManager, event: Message | CallbackQuery, key: str, **args: Any
+) -> None:
+    """A hint in the person's wording (a child is spoken to with «ты»)."""
+    await hint(manager, event, key, young=young(manager), **args)
+
+
 def response_id_of(manager: DialogManager) -> int:
     return int(manager.dialog_data["response_id"])
 
@@ -107,7 +119,7 @@ def body_of(manager: DialogManager, screen: Screen) -> Markup:
         return Markup("\n\n").join(parts)
     item = screen.current
     if item is None:
-        lines = [i18n.get("survey-summary")]
+        lines = [i18n.get("survey-summary", young="yes" if screen.minor else "no")]
         for number, shown in enumerate(screen.items, start=1):
             question = shown.text(locale, screen.minor)
             if len(question) > SUMMARY_TEXT:
@@ -128,12 +140,15 @@ def body_of(manager: DialogManager, screen: Screen) -> Markup:
         i18n.get("survey-counter", number=screen.number, total=screen.total),
         Markup("<b>{}</b>").format(item.text(locale, screen.minor)),
     ]
+    who = "yes" if screen.minor else "no"
     if item.type == "multi":
-        head.append(i18n.get("survey-multi-hint"))
+        head.append(i18n.get("survey-multi-hint", young=who))
     elif item.type == "text":
-        head.append(i18n.get("survey-text-hint"))
+        head.append(i18n.get("survey-text-hint", young=who))
+    elif item.type == "scale":
+        head.append(i18n.get("survey-scale-hint", young=who, max=item.max))
     if not item.required:
-        head.append(i18n.get("survey-optional"))
+        head.append(i18n.get("survey-optional", young=who))
     current = screen.answers.get(item.key)
     if current not in (None, "", []) and item.type != "multi":
         head.append(i18n.get("survey-your-answer", answer=shown_value(manager, item, current)))
@@ -187,7 +202,7 @@ async def _act(manager: DialogManager, event: Message | CallbackQuery, action: A
     try:
         await action
     except InvalidInput as exc:
-        await hint(manager, event, f"error-{exc.code}", **exc.details)
+        await say(manager, event, f"error-{exc.code}", **exc.details)
 
 
 def _split(item_id: str) -> tuple[str, str]:
@@ -249,16 +264,16 @@ async def on_submit(callback: CallbackQuery, _button: Button, manager: DialogMan
     try:
         done = await surveys.submit(person_of(manager).id, response_id_of(manager))
     except InvalidInput as exc:
-        await hint(manager, callback, f"error-{exc.code}", **exc.details)
+        await say(manager, callback, f"error-{exc.code}", **exc.details)
         return
     if not done:  # moved to the first unanswered required item
-        await hint(manager, callback, "error-survey-unanswered")
+        await say(manager, callback, "error-survey-unanswered")
         return
     await manager.switch_to(Questionnaire.done)
 
 
 async def on_later(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    await callback.answer(plain_text_of(manager, "survey-saved-for-later"))
+    await callback.answer(plain_text_of(manager, "survey-saved-for-later", young=young(manager)))
     await to_menu(callback, _button, manager)
 
 
@@ -269,10 +284,10 @@ async def on_typed(message: Message, _widget: MessageInput, manager: DialogManag
     screen = await services.surveys.screen(person_of(manager).id, response_id_of(manager))
     item = screen.current
     if screen.submitted or screen.closed or item is None:
-        await hint(manager, message, "hint-use-buttons")
+        await say(manager, message, "error-survey-use-buttons")
         return
     if message.text is None:
-        await hint(manager, message, "error-survey-text-empty")
+        await say(manager, message, "error-survey-text-empty")
         return
     if item.type in ("scale", "text"):
         await _act(
@@ -284,7 +299,7 @@ async def on_typed(message: Message, _widget: MessageInput, manager: DialogManag
         )
         manager.show_mode = ShowMode.SEND
         return
-    await hint(manager, message, "error-survey-use-buttons")
+    await say(manager, message, "error-survey-use-buttons")
 
 
 async def on_chosen(
@@ -292,7 +307,7 @@ async def on_chosen(
 ):
     open_ = await services_of(manager).surveys.open_for(person_of(manager).id)
     if response_id not in {o.response_id for o in open_}:
-        await hint(manager, callback, "error-survey-closed")
+        await say(manager, callback, "error-survey-closed")
         return
     manager.dialog_data["response_id"] = response_id
     await manager.switch_to(Questionnaire.answer)

@@ -37,6 +37,7 @@ from bot.services.catalog import Form
 from bot.services.errors import InvalidInput
 from bot.services.registration import (
     AGE_BANDS,
+    CAPACITY_CHOICES,
     MEETING_TIMES,
     SHORT_MAX,
     check_choice,
@@ -65,6 +66,7 @@ FIELD_STATES: dict[str, State] = {
     "ages": S.ages,
     "times": S.times,
     "workplace": S.workplace,
+    "capacity": S.capacity,
 }
 
 
@@ -275,6 +277,18 @@ async def on_category(
     await go_next(manager)
 
 
+async def on_capacity(
+    callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+) -> None:
+    try:
+        value = _check(manager, "capacity", item_id)
+    except InvalidInput as exc:
+        await hint(manager, callback, f"error-{exc.code}", young=young_arg(manager))
+        return
+    answer(manager, "capacity", value)
+    await go_next(manager)
+
+
 async def choices_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     i18n = i18n_of(dialog_manager)
     catalog = services_of(dialog_manager).catalog
@@ -282,6 +296,7 @@ async def choices_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
         "age_bands": [(band, i18n.get(f"age-band-{band}")) for band in AGE_BANDS],
         "meeting_times": [(slot, i18n.get(f"meeting-time-{slot}")) for slot in MEETING_TIMES],
         "help_topics": [(t.key, t.name(i18n.locale)) for t in catalog.help_topics()],
+        "capacities": [(n, n) for n in CAPACITY_CHOICES],
     }
 
 
@@ -517,6 +532,22 @@ def registration_dialog() -> Dialog:
             back_button(),
             tap_hint("hint-tick-then-next"),
             state=S.times,
+            getter=choices_getter,
+        ),
+        Window(
+            T("registration-ask-capacity"),
+            Row(
+                Select(
+                    Format("{item[1]}"),
+                    id="capacity",
+                    item_id_getter=lambda item: item[0],
+                    items="capacities",
+                    on_click=on_capacity,
+                )
+            ),
+            back_button(),
+            tap_hint("hint-choose-button"),
+            state=S.capacity,
             getter=choices_getter,
         ),
         Window(

@@ -30,6 +30,7 @@ class Registration(StatesGroup):
     confirm = State()
     consent_full = State()
     help_topics = State()
+    capacity = State()
 
 
 class Organisations(StatesGroup):
@@ -98,6 +99,7 @@ class Surveys(StatesGroup):
     deadline = State()
     wave = State()
     results = State()
+    pulse = State()  # when the pulse runs: the first day, then every N days
 
 
 class ParticipantCategory(StatesGroup):

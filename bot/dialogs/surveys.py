@@ -13,11 +13,11 @@ from aiogram import F
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Column, Multiselect, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, Multiselect, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup
 
-from bot.dialogs.paging import back_to_menu, shorten
+from bot.dialogs.paging import back_to_menu, paged_select, shorten
 from bot.dialogs.states import Surveys
 from bot.dialogs.widgets import (
     Html,
@@ -32,7 +32,7 @@ from bot.dialogs.widgets import (
 )
 from bot.services.errors import InvalidInput
 from bot.services.survey_results import build_results_xlsx, render_chart
-from bot.services.surveys import DEADLINE_DAYS, LAUNCHES
+from bot.services.surveys import DEADLINE_DAYS, LAUNCHES, PULSE_EVERY, PULSE_FIRST_DAYS
 
 STATUS_ICONS = {"submitted": "✅", "started": "✏️", "not_started": "⏳", "missing": "❌"}
 PEOPLE_MAX = 40
@@ -55,10 +55,16 @@ def _date(value: date) -> str:
 
 
 async def programmes_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    rows = await services_of(dialog_manager).surveys.programmes(actor_of(dialog_manager))
+    actor = actor_of(dialog_manager)
+    rows = await services_of(dialog_manager).surveys.programmes_with_schools(actor)
+    several = len({p.organisation_id for p, _ in rows}) > 1
     return {
-        "programmes": [{"id": p.id, "label": shorten(p.name)} for p in rows],
+        "programmes": [
+            {"id": p.id, "label": shorten(f"{school} · {p.name}" if several else p.name)}
+            for p, school in rows
+        ],
         "count": len(rows),
+        "is_admin": actor.is_admin,
     }
 
 
@@ -69,7 +75,8 @@ async def programme_getter(dialog_manager: DialogManager, **_: Any) -> dict[str,
     programme_id = _programme_id(dialog_manager)
     programme = await services.surveys.programme(actor, programme_id, "survey.view")
     waves = await services.surveys.waves(actor, programme_id)
-    pulse = await services.surveys.pulse_enabled(actor, programme_id)
+    timing = await services.surveys.pulse(actor, programme_id)
+    pulse = timing.enabled
     lines = [
         i18n.get(
             "surveys-wave-line",
@@ -83,7 +90,11 @@ async def programme_getter(dialog_manager: DialogManager, **_: Any) -> dict[str,
     body = Markup("\n").join(
         [
             i18n.get("surveys-programme", name=programme.name),
-            i18n.get("surveys-pulse-on" if pulse else "surveys-pulse-off"),
+            i18n.get(
+                "surveys-pulse-on" if pulse else "surveys-pulse-off",
+                first=timing.first_day,
+                every=timing.every_days,
+            ),
             i18n.get("surveys-waves") if lines else i18n.get("surveys-no-waves"),
             *lines,
         ]
@@ -103,6 +114,32 @@ async def programme_getter(dialog_manager: DialogManager, **_: Any) -> dict[str,
         "pulse_label": plain_text_of(
             dialog_manager, "surveys-btn-pulse-off" if pulse else "surveys-btn-pulse-on"
         ),
+    }
+
+
+async def pulse_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    services = services_of(dialog_manager)
+    timing = await services.surveys.pulse(actor_of(dialog_manager), _programme_id(dialog_manager))
+
+    def mark(key: str, value: int, current: int) -> str:
+        label = plain_text_of(dialog_manager, key, days=value)
+        return f"✅ {label}" if value == current else label
+
+    return {
+        "body": i18n_of(dialog_manager).get(
+            "surveys-pulse-timing",
+            first=timing.first_day,
+            every=timing.every_days,
+            on="yes" if timing.enabled else "no",
+        ),
+        "firsts": [
+            {"id": d, "label": mark("surveys-btn-pulse-first", d, timing.first_day)}
+            for d in PULSE_FIRST_DAYS
+        ],
+        "everys": [
+            {"id": d, "label": mark("surveys-btn-pulse-every", d, timing.every_days)}
+            for d in PULSE_EVERY
+        ],
     }
 
 
@@ -339,6 +376,38 @@ async def on_pulse(callback: CallbackQuery, _button: Button, manager: DialogMana
     )
 
 
+async def _set_timing(
+    callback: CallbackQuery, manager: DialogManager, first: int | None, every: int | None
+) -> None:
+    services = services_of(manager)
+    actor = actor_of(manager)
+    programme_id = _programme_id(manager)
+    current = await services.surveys.pulse(actor, programme_id)
+    try:
+        timing = await services.surveys.set_pulse_timing(
+            actor,
+            programme_id,
+            current.first_day if first is None else first,
+            current.every_days if every is None else every,
+        )
+    except InvalidInput as exc:
+        await hint(manager, callback, f"error-{exc.code}", **exc.details)
+        return
+    await callback.answer(
+        plain_text_of(
+            manager, "surveys-pulse-timing-set", first=timing.first_day, every=timing.every_days
+        )
+    )
+
+
+async def on_first_day(callback: CallbackQuery, _w: Any, manager: DialogManager, day: int) -> None:
+    await _set_timing(callback, manager, day, None)
+
+
+async def on_every(callback: CallbackQuery, _w: Any, manager: DialogManager, days: int) -> None:
+    await _set_timing(callback, manager, None, days)
+
+
 async def on_wave(callback: CallbackQuery, _widget: Any, manager: DialogManager, wave_id: int):
     wave = await services_of(manager).surveys.wave_view(actor_of(manager), wave_id)
     manager.dialog_data["wave_id"] = wave.id
@@ -398,17 +467,9 @@ def surveys_dialog() -> Dialog:
     return Dialog(
         Window(
             T("surveys-choose-programme", when="count"),
-            T("surveys-no-programmes", when=~F["count"]),
-            Column(
-                Select(
-                    Format("{item[label]}"),
-                    id="p",
-                    item_id_getter=lambda item: item["id"],
-                    items="programmes",
-                    type_factory=int,
-                    on_click=on_programme,
-                )
-            ),
+            T("surveys-no-programmes-admin", when=~F["count"] & F["is_admin"]),
+            T("surveys-no-programmes", when=~F["count"] & ~F["is_admin"]),
+            paged_select("{item[label]}", "p", "programmes", on_programme),
             back_to_menu(T("survey-btn-menu")),
             buttons_only(),
             state=Surveys.programmes,
@@ -418,6 +479,7 @@ def surveys_dialog() -> Dialog:
             Html("{body}"),
             SwitchTo(T("surveys-btn-launch"), id="launch", state=Surveys.launch),
             Button(Format("{pulse_label}"), id="pulse", on_click=on_pulse),
+            SwitchTo(T("surveys-btn-pulse-timing"), id="pulse_timing", state=Surveys.pulse),
             SwitchTo(T("surveys-btn-results"), id="results", state=Surveys.results),
             Column(
                 Select(
@@ -509,5 +571,32 @@ def surveys_dialog() -> Dialog:
             buttons_only(),
             state=Surveys.results,
             getter=results_getter,
+        ),
+        Window(
+            Html("{body}"),
+            Row(
+                Select(
+                    Format("{item[label]}"),
+                    id="pf",
+                    item_id_getter=lambda item: item["id"],
+                    items="firsts",
+                    type_factory=int,
+                    on_click=on_first_day,
+                )
+            ),
+            Row(
+                Select(
+                    Format("{item[label]}"),
+                    id="pe",
+                    item_id_getter=lambda item: item["id"],
+                    items="everys",
+                    type_factory=int,
+                    on_click=on_every,
+                )
+            ),
+            SwitchTo(T("survey-btn-back"), id="pulse_back", state=Surveys.programme),
+            buttons_only(),
+            state=Surveys.pulse,
+            getter=pulse_getter,
         ),
     )

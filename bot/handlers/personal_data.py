@@ -40,7 +40,13 @@ async def on_mydata(
 ) -> None:
     data = await services.personal_data.export(person)
     # A readable page in the person's language (labels, not keys), then the same as JSON.
-    report = render_html(data, services.catalog, i18n.locale, report_label(i18n))
+    report = render_html(
+        data,
+        services.catalog,
+        i18n.locale,
+        report_label(i18n),
+        services.settings.questionnaires,
+    )
     await message.answer_document(
         BufferedInputFile(report, filename="mydata.html"),
         caption=i18n.get("mydata-report-caption"),

@@ -17,6 +17,8 @@ from bot.services.hub import ServiceSettings
 from bot.services.meetings import MESSAGES as MEETING_MESSAGES
 from bot.services.outbox import Delivery, Item
 from bot.services.pair_notices import MESSAGES as PAIR_MESSAGES
+from bot.services.plan_notices import KIND as PLAN_KIND
+from bot.services.plan_notices import MESSAGE as PLAN_MESSAGE
 from bot.services.recognition import MESSAGES as RECOGNITION_MESSAGES
 
 # kind -> the Fluent message of a single notification.
@@ -28,6 +30,7 @@ MESSAGES = {
     "survey-invite": "survey-invite-message",
     "survey-reminder": "survey-reminder-message",
     **PAIR_MESSAGES,
+    PLAN_KIND: PLAN_MESSAGE,
 }
 MESSAGES.update(MEETING_MESSAGES)  # bot/services/meetings.py queues these kinds
 MESSAGES.update(RECOGNITION_MESSAGES)  # bot/services/recognition.py
@@ -122,8 +125,34 @@ class Renderer:
             if family == "unreachable":
                 return self._unreachable_summary(delivery.items, locale)
         item = delivery.items[0]
+        if item.kind == PLAN_KIND:
+            return self._plan_changes(item.args, locale)
         args = {k: v for k, v in item.args.items() if k != BUTTONS_ARG}
         return self._get(MESSAGES[item.kind], locale, **args)
+
+    def _plan_changes(self, args: dict[str, Any], locale: str) -> str:
+        """The plan edits gathered in one message, one line each."""
+        young = str(args.get("young", "no"))
+        lines = []
+        for change in args.get("changes") or []:
+            status = str(change.get("status", "planned"))
+            lines.append(
+                self._get(
+                    "plan-notice-line",
+                    locale,
+                    what=str(change.get("what", "added")),
+                    kind=self._get(f"plan-kind-{change.get('kind', 'task')}", locale),
+                    title=str(change.get("title", "")),
+                    status=self._get(f"plan-status-{status}", locale),
+                )
+            )
+        more = int(args.get("more") or 0)
+        if more:
+            lines.append(self._get("delivery-more", locale, count=more))
+        head = self._get(
+            PLAN_MESSAGE, locale, by=str(args.get("by", "")), young=young, count=len(lines)
+        )
+        return Markup("\n").join([head, *lines])
 
     def _get(self, key: str, locale: str, **args: Any) -> str:
         return self.core.get(key, locale, **args)

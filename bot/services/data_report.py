@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from bot.services.catalog import Catalog
+from bot.services.questionnaires import Item, QuestionnaireCatalog
 
 Label = Callable[..., str]
 
@@ -79,8 +80,63 @@ def _profile_value(key: str, value: Any, catalog: Catalog, locale: str, label: L
     return str(value)
 
 
-def render_html(data: dict[str, Any], catalog: Catalog, locale: str, label: Label) -> bytes:
-    """The export as a readable UTF-8 HTML page."""
+def _answer_text(item: Item | None, answer: dict[str, Any], locale: str, label: Label) -> str:
+    """An answer as the person chose it: «7 из 10», «да», the options' words, or the text."""
+    number, text = answer.get("number"), answer.get("text")
+    if item is None:
+        return escape(str(number if number is not None else text or "—"))
+    if number is not None:
+        return label("report-answer-scale", value=int(number), max=item.max)
+    if item.type == "yes_no":
+        return label("answer-yes" if text == "yes" else "answer-no")
+    if item.type in ("single", "multi"):
+        keys = [k for k in str(text or "").split(",") if k]
+        words = [o.label(locale) for o in item.options if o.key in keys]
+        return escape(", ".join(words) or "—")
+    return escape(text or "—")
+
+
+def _questionnaires(
+    doc: _Doc,
+    rows: list[dict[str, Any]],
+    questionnaires: QuestionnaireCatalog | None,
+    locale: str,
+    minor: bool,
+) -> None:
+    if not rows:
+        return
+    label = doc.label
+    doc.heading(label("report-section-questionnaires"))
+    for r in rows:
+        q = questionnaires.get(str(r.get("questionnaire"))) if questionnaires else None
+        items = {i.key: i for i in q.items} if q else {}
+        title = q.title(locale) if q else str(r.get("questionnaire") or "")
+        doc.parts.append(Markup("<h3>{}</h3>").format(title))
+        submitted = r.get("submitted_at")
+        doc.paragraph(
+            label("report-questionnaire-submitted", at=_when(submitted))
+            if submitted
+            else label("report-questionnaire-unsent")
+        )
+        order = {key: n for n, key in enumerate(items)}
+        answers = sorted(r.get("answers") or [], key=lambda a: order.get(a.get("item"), 1_000))
+        table: list[tuple[str, Any]] = []
+        for a in answers:
+            item = items.get(str(a.get("item")))
+            question = item.text(locale, minor) if item else str(a.get("item"))
+            table.append((escape(question), _answer_text(item, a, locale, label)))
+        doc.table(table)
+
+
+def render_html(
+    data: dict[str, Any],
+    catalog: Catalog,
+    locale: str,
+    label: Label,
+    questionnaires: QuestionnaireCatalog | None = None,
+) -> bytes:
+    """The export as a readable UTF-8 HTML page (`questionnaires` gives the questions'
+    and options' words for the person's own answers)."""
     doc = _Doc(label)
     user = data.get("user", {})
     doc.heading(label("report-title"), 1)
@@ -168,6 +224,14 @@ def render_html(data: dict[str, Any], catalog: Catalog, locale: str, label: Labe
                     (label("report-since"), _when(p.get("created_at"))),
                 ]
             )
+
+    _questionnaires(
+        doc,
+        data.get("questionnaires", []),
+        questionnaires,
+        locale,
+        bool(user.get("is_minor")),
+    )
 
     doc.heading(label("report-section-actions"))
     doc.paragraph(label("report-actions", count=len(data.get("actions", []))))

@@ -282,6 +282,8 @@ def score(
         reasons.append(
             Reason("times", {"times": tuple(Label(f"meeting-time-{t}") for t in shared)})
         )
+    elif mentee.times and mentor.times:
+        reasons.append(Reason("no_times", good=False))
 
     if mentor.free > 0:
         parts["capacity"] = 1.0

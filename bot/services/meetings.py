@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import AccessService, Actor
@@ -31,6 +31,7 @@ from bot.storage.models import (
     Meeting,
     MeetingAttendance,
     Membership,
+    Notification,
     Organisation,
     Pair,
     PairFit,
@@ -516,7 +517,19 @@ class MeetingService:
                     subject=f"meeting:{meeting.id}",
                     user_ids=[mentee.user_id],
                     organisation_id=ctx.organisation_id,
-                    args={"day": meeting.day.strftime("%d.%m"), "kind": meeting.kind},
+                    args={
+                        "day": meeting.day.strftime("%d.%m"),
+                        "kind": meeting.kind,
+                        "_buttons": [
+                            [
+                                {
+                                    "label": "notice-btn-meeting-ask",
+                                    "open": "meeting-ask",
+                                    "id": meeting.id,
+                                }
+                            ]
+                        ],
+                    },
                 )
 
     async def _editable(
@@ -795,6 +808,62 @@ class MeetingService:
         await self.session.flush()
         return self._view(meeting, ctx, actor, [])
 
+    async def reschedule(
+        self, actor: Actor, meeting_id: int, *, day: date, at: time
+    ) -> MeetingView:
+        """Either side moves an agreed meeting: the new time becomes a proposal the other
+        side accepts or answers with another time (as with a new proposal). The reminders
+        and «Встреча состоялась?» of the old time are not sent; the job queues them again
+        for the new time once it is agreed."""
+        meeting, ctx = await self._meeting(
+            actor, meeting_id, "meeting.reschedule", sides=("mentor", "mentee")
+        )
+        if ctx.side == "curator":
+            raise await self.access.deny(actor, "meeting.reschedule", object_id=meeting_id)
+        if meeting.status != "planned" or meeting.agreed_at is None or meeting.starts_at is None:
+            raise DomainError("meeting-not-agreed")
+        moment = self.local_moment(ctx, day, at)
+        self._check_future(ctx, moment)
+        old = meeting.starts_at.astimezone(ctx.zone)
+        meeting.day = day
+        meeting.starts_at = moment
+        meeting.agreed_at = None
+        meeting.proposed_by_user_id = actor.user_id
+        meeting.updated_at = self.clock()
+        await self.session.execute(
+            update(Notification)
+            .where(
+                Notification.subject == f"meeting:{meeting.id}",
+                Notification.kind.in_(RESCHEDULE_DROPS),
+                Notification.status == "pending",
+            )
+            .values(status="skipped", reason="rescheduled", finished_at=self.clock())
+            .execution_options(synchronize_session=False)
+        )
+        local = moment.astimezone(ctx.zone)
+        others = [ctx.mentor, *ctx.mentees]
+        await MeetingNotices(self.session, self.clock).tell(
+            "meeting-rescheduled",
+            subject=f"meeting:{meeting.id}",
+            user_ids=[p.user_id for p in others if p.user_id != actor.user_id],
+            organisation_id=ctx.organisation_id,
+            args={
+                "old": old.strftime("%d.%m %H:%M"),
+                "when": local.strftime("%d.%m %H:%M"),
+                "name": _name_of(ctx, actor),
+            },
+            period=f"moved:{local.isoformat(timespec='minutes')}",
+        )
+        await self.session.flush()
+        await self.audit.record(
+            actor.user_id,
+            "meeting.reschedule",
+            organisation_id=ctx.organisation_id,
+            object_type="meeting",
+            object_id=meeting.id,
+        )
+        return self._view(meeting, ctx, actor, [])
+
     async def due_questions(self, actor: Actor) -> list[MeetingView]:
         """Agreed meetings of the mentor's pairs whose time has passed, not answered yet:
         «Встреча состоялась?»."""
@@ -1036,12 +1105,16 @@ def _name_of(ctx: PairContext, actor: Actor) -> str:
 # --- notices ---------------------------------------------------------------------------------
 
 # kind -> Fluent message (locales/*/meetings.ftl), for the renderer.
+# What a moved meeting no longer sends for its old time.
+RESCHEDULE_DROPS = ("meeting-reminder-24h", "meeting-reminder-1h", "meeting-held-ask")
+
 MESSAGES = {
     "meeting-confirm": "meetings-notice-confirm",
     "meeting-disputed": "meetings-notice-disputed",
     "meeting-proposed": "meetings-notice-proposed",
     "meeting-countered": "meetings-notice-countered",
     "meeting-agreed": "meetings-notice-agreed",
+    "meeting-rescheduled": "meetings-notice-rescheduled",
     "meeting-reminder-24h": "meetings-notice-reminder-24h",
     "meeting-reminder-1h": "meetings-notice-reminder-1h",
     "meeting-held-ask": "meetings-notice-held-ask",
@@ -1240,12 +1313,13 @@ class MeetingJobs:
                 ends = meeting.starts_at + timedelta(minutes=meeting.duration_min or 0)
                 if ends <= now:
                     mentor = people[0]
+                    button = {"label": "notice-btn-meeting-held", "open": "meeting-held"}
                     result.held_asks += await self.notices.tell(
                         "meeting-held-ask",
                         subject=f"meeting:{meeting.id}",
                         user_ids=[mentor],
                         organisation_id=org.id,
-                        args=args,
+                        args={**args, "_buttons": [[{**button, "id": meeting.id}]]},
                         period=period,
                     )
         result.ladder = await self._ladder(now)
@@ -1316,11 +1390,22 @@ class MeetingJobs:
                         period=period,
                     )
                 else:
+                    buttons: dict[str, Any] = {}
+                    if step == "close":  # close or re-pair: one tap to the pair's card
+                        buttons["_buttons"] = [
+                            [
+                                {
+                                    "label": "notice-btn-pair-curator",
+                                    "open": "pair-curator",
+                                    "id": pair.id,
+                                }
+                            ]
+                        ]
                     queued += await self.notices.tell_curators(
                         f"pair-quiet-{step}",
                         subject=subject,
                         organisation_id=org.id,
-                        args=args,
+                        args={**args, **buttons},
                         period=period,
                     )
         return queued

@@ -36,6 +36,7 @@ MESSAGES = {
     "choice-expired": "pairs-notice-choice-expired",
     "choice-expired-curator": "pairs-notice-choice-expired-curator",
     "choice-others-curator": "pairs-notice-choice-others-curator",
+    "pair-changed-curator": "pairs-notice-changed-curator",
 }
 
 
@@ -84,11 +85,17 @@ class PairNotices:
         organisation_id: int,
         args: dict[str, Any],
         exclude_user_id: int | None = None,
+        period: str = "",
     ) -> int:
         ids = await curators_of(self.session, organisation_id, exclude_user_id=exclude_user_id)
         users = [u for u in [await self.session.get(User, i) for i in ids] if u is not None]
         return await self.tell(
-            kind, subject=subject, recipients=users, organisation_id=organisation_id, args=args
+            kind,
+            subject=subject,
+            recipients=users,
+            organisation_id=organisation_id,
+            args=args,
+            period=period,
         )
 
     async def cancel(self, kind: str, subject: str) -> None:

@@ -571,6 +571,7 @@ class PairService:
             mentees=[m.id for m, _ in mentees],
         )
         await self._tell_members(view, "pair-proposed", actor.user_id)
+        await self._tell_other_curators(view, "proposed", actor)
         return view
 
     async def _create(
@@ -637,6 +638,26 @@ class PairService:
             exclude_user_id=actor_id,
         )
 
+    async def _tell_other_curators(
+        self, view: PairView, event: str, actor: Actor, **extra: Any
+    ) -> None:
+        """The school's other curators hear what one of them did with a pair."""
+        await self.notices.tell_curators(
+            "pair-changed-curator",
+            subject=f"pair:{view.id}",
+            organisation_id=view.organisation_id,
+            args={
+                "event": event,
+                "by": actor.person.full_name or "",
+                "mentor": view.mentor.name,
+                "mentees": ", ".join(m.name for m in view.mentees),
+                "programme": view.programme_name,
+                **extra,
+            },
+            exclude_user_id=actor.user_id,
+            period=f"{event}:{self.clock.now().isoformat(timespec='seconds')}",
+        )
+
     async def activate(self, actor: Actor, pair_id: int) -> PairView:
         pair = await self._managed(actor, pair_id, "pair.activate")
         if pair.status != "proposed":
@@ -654,7 +675,14 @@ class PairService:
             object_id=pair.id,
         )
         view = await self._view(pair.id)
-        await self._tell_members(view, "pair-active", actor.user_id)
+        await self._tell_members(
+            view,
+            "pair-active",
+            actor.user_id,
+            # One tap to «Моя пара»: the agreement to accept and the partner's contact.
+            _buttons=[[{"label": "notice-btn-pair", "open": "pair", "id": view.id}]],
+        )
+        await self._tell_other_curators(view, "active", actor)
         return view
 
     async def end(
@@ -702,6 +730,7 @@ class PairService:
         await self._tell_members(
             view, "pair-ended", actor.user_id, outcome=outcome, reason=reason or "none"
         )
+        await self._tell_other_curators(view, outcome, actor)
         return view
 
     async def replace_mentor(
@@ -784,6 +813,7 @@ class PairService:
             args={"partner": new_user.full_name or "", "old": old.mentor.name},
             exclude_user_id=actor.user_id,
         )
+        await self._tell_other_curators(view, "replaced", actor, old=old.mentor.name)
         return view
 
     async def record_order(

@@ -32,6 +32,9 @@ from bot.storage.models import (
     Pair,
     PairMentee,
     Programme,
+    SurveyAnswer,
+    SurveyResponse,
+    SurveyWave,
     User,
     utcnow,
 )
@@ -205,10 +208,60 @@ class PersonalDataService:
                 for g in as_guardian
             ],
             "pairs": await self._export_pairs(membership_ids, role_of, org_name, programme_name),
+            "questionnaires": await self._export_answers(user.id),
             "actions": [
                 {"action": a.action, "at": _iso(a.at), "object_type": a.object_type} for a in audit
             ],
         }
+
+    async def questionnaire_count(self, user_id: int) -> int:
+        """How many questionnaires the person has answered or begun (their own)."""
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(SurveyResponse)
+            .where(SurveyResponse.user_id == user_id, SurveyResponse.started_at.is_not(None))
+        )
+        return int(count or 0)
+
+    async def _export_answers(self, user_id: int) -> list[dict[str, Any]]:
+        """The person's own questionnaires and answers (nobody else's): the questionnaire's
+        data-file key, the wave, when it was submitted, and each answer by item key."""
+        responses = list(
+            await self.session.scalars(
+                select(SurveyResponse)
+                .where(SurveyResponse.user_id == user_id)
+                .order_by(SurveyResponse.id)
+            )
+        )
+        if not responses:
+            return []
+        waves = {
+            w.id: w
+            for w in await self.session.scalars(
+                select(SurveyWave).where(SurveyWave.id.in_({r.wave_id for r in responses}))
+            )
+        }
+        answers: dict[int, list[SurveyAnswer]] = {}
+        for a in await self.session.scalars(
+            select(SurveyAnswer)
+            .where(SurveyAnswer.response_id.in_([r.id for r in responses]))
+            .order_by(SurveyAnswer.id)
+        ):
+            answers.setdefault(a.response_id, []).append(a)
+        return [
+            {
+                "questionnaire": r.questionnaire,
+                "wave": waves[r.wave_id].kind if r.wave_id in waves else None,
+                "role": r.role,
+                "started_at": _iso(r.started_at),
+                "submitted_at": _iso(r.submitted_at),
+                "answers": [
+                    {"item": a.item_key, "number": a.number, "text": a.text}
+                    for a in answers.get(r.id, [])
+                ],
+            }
+            for r in responses
+        ]
 
     async def _child_name(self, user_id: int) -> str | None:
         child = await self.session.get(User, user_id)

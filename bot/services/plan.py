@@ -14,8 +14,9 @@ from bot.services.access import AccessService, Actor
 from bot.services.audit import AuditService
 from bot.services.errors import DomainError, InvalidInput, NotFound
 from bot.services.pairs import PairService, PairView
+from bot.services.plan_notices import PlanNotices
 from bot.services.registration import clean_text
-from bot.storage.models import Pair, PairMentee, PlanItem, utcnow
+from bot.storage.models import Pair, PairMentee, PlanItem, User, utcnow
 
 KINDS = ("goal", "task")
 STATUSES = ("planned", "in_progress", "done", "dropped")
@@ -63,6 +64,35 @@ class PlanService:
         self.access = access
         self.audit = audit
         self.pairs = pairs
+        self.notices = PlanNotices(session, pairs.notices.outbox)
+
+    async def _tell_other_side(
+        self, view: PairView, actor: Actor, item: PlanItem, what: str
+    ) -> None:
+        """The mentor's edit reaches that mentee, a mentee's reaches the mentor (coalesced
+        per hour: see PlanNotices)."""
+        if view.mentor.user_id == actor.user_id:
+            others = [
+                m.user_id for m in view.mentees if m.membership_id == item.mentee_membership_id
+            ]
+        else:
+            others = [view.mentor.user_id]
+        for user_id in others:
+            user = await self.session.get(User, user_id)
+            if user is None or user.id == actor.user_id:
+                continue
+            await self.notices.changed(
+                pair_id=view.id,
+                organisation_id=view.organisation_id,
+                recipient=user,
+                by=actor.person.full_name or "",
+                change={
+                    "what": what,
+                    "kind": item.kind,
+                    "title": item.title,
+                    "status": item.status,
+                },
+            )
 
     async def _pair_for(self, actor: Actor, pair_id: int, mentee_membership_id: int) -> PairView:
         view = await self.pairs.get(actor, pair_id)  # refuses outsiders
@@ -138,29 +168,33 @@ class PlanService:
         )
         self.session.add(item)
         await self.session.flush()
+        await self._tell_other_side(view, actor, item, "added")
         return PlanItemView.of(item)
 
-    async def _item(self, actor: Actor, item_id: int) -> PlanItem:
+    async def _item(self, actor: Actor, item_id: int) -> tuple[PlanItem, PairView]:
         item = await self.session.get(PlanItem, item_id)
         if item is None:  # refused like another school's (an admin is told it is missing)
             await self.access.require_curator(
                 actor, None, "plan.edit", object_type="plan_item", object_id=item_id
             )
             raise NotFound()
-        await self._editable(actor, item.pair_id, item.mentee_membership_id)
-        return item
+        view = await self._editable(actor, item.pair_id, item.mentee_membership_id)
+        return item, view
 
     async def set_status(self, actor: Actor, item_id: int, status: str) -> PlanItemView:
         if status not in STATUSES:
             raise InvalidInput("plan-status")
-        item = await self._item(actor, item_id)
+        item, view = await self._item(actor, item_id)
+        changed = item.status != status
         item.status = status
         item.updated_at = utcnow()
         await self.session.flush()
+        if changed:
+            await self._tell_other_side(view, actor, item, "status")
         return PlanItemView.of(item)
 
     async def set_due(self, actor: Actor, item_id: int, due: date | None) -> PlanItemView:
-        item = await self._item(actor, item_id)
+        item, _view = await self._item(actor, item_id)
         item.due = due
         item.updated_at = utcnow()
         await self.session.flush()

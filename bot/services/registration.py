@@ -32,6 +32,9 @@ CLASS_PATTERN = re.compile(r"^(1[01]|[1-9])\s*[-–]?\s*[А-Яа-яЁёA-Za-z]?$
 
 AGE_BANDS = ("10-12", "13-15", "16-18", "adult")
 MEETING_TIMES = ("weekday_morning", "weekday_day", "weekday_evening", "weekend")
+# How many mentees a mentor takes, chosen at registration (the curator may change it later,
+# up to the matching rules' max; a profile without it counts the rules' default, 3).
+CAPACITY_CHOICES = ("1", "2", "3", "4", "5")
 EXTERNAL_MENTOR_CATEGORIES = (
     "mentor.parent",
     "mentor.alumnus",
@@ -78,13 +81,14 @@ def questions(
     `is_minor` (when asked) comes first, before consent; the rest come after it."""
     flow: list[str] = ["is_minor"] if asks_age(role, form) else []
     if role == "mentee" and form is not None and form.mentee_kind == "teacher":
-        flow += ["full_name", "subject", "years", "category", "wishes"]
+        flow += ["full_name", "subject", "years", "category", "wishes", "times"]
     elif role == "mentee":
         flow.append("full_name")
         if form is None or form.mentee_kind == "student":
             flow.append("school_class")
         # A student says what they want help with; the category is the curator's.
-        flow += ["help_topics", "wishes"]
+        # Convenient times come from the same list as the mentors' (matching compares them).
+        flow += ["help_topics", "wishes", "times"]
     elif role == "mentor":
         flow.append("full_name")
         if len(mentor_categories(catalog, form)) > 1:
@@ -92,7 +96,7 @@ def questions(
         flow += ["competences", "interests"]
         if form is None or form.mentee_kind != "teacher":
             flow.append("ages")
-        flow.append("times")
+        flow += ["times", "capacity"]
         category = answers.get("category") or next(iter(mentor_categories(catalog, form)), None)
         if category in EXTERNAL_MENTOR_CATEGORIES or (form and form.mentor_kind == "employer"):
             flow.append("workplace")
@@ -115,6 +119,8 @@ def choices(catalog: Catalog, role: str | None, form: Form | None, field: str) -
         return MEETING_TIMES
     if field == "help_topics":
         return tuple(t.key for t in catalog.help_topics())
+    if field == "capacity":
+        return CAPACITY_CHOICES if role == "mentor" else ()
     raise InvalidInput("choice-unknown")
 
 
@@ -123,6 +129,11 @@ def check_choice(
 ) -> Any:
     """A value from a button, checked like typed text. Raises InvalidInput."""
     allowed = choices(catalog, role, form, field)
+    if field == "capacity":
+        text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+        if text not in allowed:
+            raise InvalidInput("choice-unknown")
+        return int(text)
     if field == "category":
         if not isinstance(value, str) or value not in allowed:
             raise InvalidInput("choice-unknown")
@@ -138,7 +149,7 @@ def check_choice(
     return [key for key in allowed if key in picked]
 
 
-CHOICE_FIELDS = ("category", "ages", "times", "help_topics")
+CHOICE_FIELDS = ("category", "ages", "times", "help_topics", "capacity")
 TEXT_FIELDS = {
     "school_class": lambda v: clean_class(v),
     "subject": lambda v: clean_text(v, SHORT_MAX),

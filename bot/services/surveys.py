@@ -70,10 +70,21 @@ LAUNCHES: dict[str, tuple[str, str]] = {
 DEADLINE_DAYS = (7, 14, 30)
 PULSE_FIRST_DAY = 30
 PULSE_EVERY_DAYS = 60
+#: What a curator may choose for the pulse: the first one on day N of the programme,
+#: then one every N days.
+PULSE_FIRST_DAYS = (14, 30, 45)
+PULSE_EVERY = (30, 60, 90)
 PULSE_ANSWER_DAYS = 7
 REMIND_BEFORE = timedelta(days=3)
 INVITE_KIND = "survey-invite"
 REMINDER_KIND = "survey-reminder"
+
+
+@dataclass(frozen=True, slots=True)
+class PulseView:
+    enabled: bool
+    first_day: int
+    every_days: int
 
 
 class Notifier(Protocol):
@@ -184,15 +195,24 @@ class SurveyService:
     # --- the curator --------------------------------------------------------------
 
     async def programmes(self, actor: Actor) -> list[Programme]:
-        schools = {r.organisation_id for r in actor.active("curator")}
-        if not schools:
-            return []
-        rows = await self.session.scalars(
-            select(Programme)
-            .where(Programme.organisation_id.in_(schools))
-            .order_by(Programme.name, Programme.id)
+        """The programmes the person runs questionnaires in: their schools' as a curator;
+        every school's for an admin (who manages every school, as `AccessService` says)."""
+        return [p for p, _ in await self.programmes_with_schools(actor)]
+
+    async def programmes_with_schools(self, actor: Actor) -> list[tuple[Programme, str]]:
+        """`programmes` with each one's school name (an admin sees several schools)."""
+        query = select(Programme, Organisation.name).join(
+            Organisation, Organisation.id == Programme.organisation_id
         )
-        return list(rows)
+        if not actor.is_admin:
+            schools = {r.organisation_id for r in actor.active("curator")}
+            if not schools:
+                return []
+            query = query.where(Programme.organisation_id.in_(schools))
+        rows = await self.session.execute(
+            query.order_by(Organisation.name, Programme.name, Programme.id)
+        )
+        return [(p, str(name)) for p, name in rows.all()]
 
     async def programme(self, actor: Actor, programme_id: int, action: str) -> Programme:
         programme = await self.session.get(Programme, programme_id)
@@ -343,6 +363,8 @@ class SurveyService:
                 "set": wave.questionnaire_key,
                 "deadline": local.strftime("%d.%m.%Y"),
                 "young": "yes" if user.is_minor else "no",
+                # One tap starts it (bot/handlers/openers.py checks it is still open).
+                "_buttons": [[{"label": "notice-btn-survey", "open": "survey", "id": response.id}]],
             },
             period=f"wave:{wave.id}:{period}" if period else f"wave:{wave.id}",
             expires_at=wave.deadline,
@@ -468,26 +490,57 @@ class SurveyService:
         return sent
 
     async def pulse_enabled(self, actor: Actor, programme_id: int) -> bool:
+        return (await self.pulse(actor, programme_id)).enabled
+
+    async def pulse(self, actor: Actor, programme_id: int) -> PulseView:
+        """Whether the pulse runs and when: day `first_day`, then every `every_days`."""
         await self.programme(actor, programme_id, "survey.pulse")
         row = await self.session.get(SurveyPulse, programme_id)
-        return bool(row and row.enabled)
+        if row is None:
+            return PulseView(False, PULSE_FIRST_DAY, PULSE_EVERY_DAYS)
+        return PulseView(bool(row.enabled), row.first_day, row.every_days)
 
-    async def set_pulse(self, actor: Actor, programme_id: int, enabled: bool) -> None:
+    async def _pulse_row(self, actor: Actor, programme_id: int) -> SurveyPulse:
         await self.programme(actor, programme_id, "survey.pulse")
         row = await self.session.get(SurveyPulse, programme_id)
         if row is None:
             row = SurveyPulse(
                 programme_id=programme_id,
+                enabled=False,
                 first_day=PULSE_FIRST_DAY,
                 every_days=PULSE_EVERY_DAYS,
             )
             self.session.add(row)
-        row.enabled = enabled
         row.updated_by_user_id = actor.user_id
         row.updated_at = self.now()
+        return row
+
+    async def set_pulse(self, actor: Actor, programme_id: int, enabled: bool) -> None:
+        row = await self._pulse_row(actor, programme_id)
+        row.enabled = enabled
         await self.audit.record(
             actor.user_id, "survey.pulse", programme_id=programme_id, enabled=enabled
         )
+
+    async def set_pulse_timing(
+        self, actor: Actor, programme_id: int, first_day: int, every_days: int
+    ) -> PulseView:
+        """The pulse's timing from the presets (a value from a button is checked like
+        typed text); the on/off switch stays as it was."""
+        if first_day not in PULSE_FIRST_DAYS or every_days not in PULSE_EVERY:
+            raise InvalidInput("survey-pulse-timing")
+        row = await self._pulse_row(actor, programme_id)
+        row.first_day = first_day
+        row.every_days = every_days
+        await self.audit.record(
+            actor.user_id,
+            "survey.pulse",
+            programme_id=programme_id,
+            first_day=first_day,
+            every_days=every_days,
+        )
+        await self.session.flush()
+        return PulseView(bool(row.enabled), first_day, every_days)
 
     async def results(self, actor: Actor, programme_id: int, locale: str) -> ProgrammeResults:
         """Entry → exit for the programme (the latest entry and exit waves of the

@@ -87,6 +87,7 @@ pairs-hint-choose-mentees = Tick at least one mentee.
 pairs-reason-topics = ✓ matches the request: { $words }
 pairs-reason-ages = ✓ prefers age { $age }
 pairs-reason-times = ✓ convenient time: { $times }
+pairs-reason-no_times = ✗ no convenient time in common
 pairs-reason-capacity = ✓ has room: { $free } of { $capacity }
 pairs-reason-full = ✗ no room (takes { $capacity })
 pairs-reason-form = ✓ suits the programme's form
@@ -222,6 +223,16 @@ pairs-notice-choice-declined-curator = { $partner } declined to mentor { $name }
 pairs-notice-choice-expired = { $partner } did not answer in 3 days. The curator will offer others.
 pairs-notice-choice-expired-curator = { $partner } did not answer { $name }'s choice in 3 days. Offer others in /pairs.
 pairs-notice-choice-others-curator = { $name } asks for other mentors: /pairs.
+pairs-notice-changed-curator = 🤝 { $by } { $event ->
+    [proposed] proposed a pair
+    [active] approved a pair
+    [completed] completed a pair
+    [replaced] replaced the mentor of a pair
+   *[terminated] ended a pair
+} in «{ $programme }»: mentor { $mentor }, mentees { $mentees }.{ $event ->
+    [replaced] {" "}The previous mentor was { $old }.
+   *[other] {""}
+}
 
 # --- the plan -------------------------------------------------------------------------
 plan-choose = <b>Development plan.</b> Whose plan?
@@ -251,6 +262,11 @@ plan-item-card =
     Status: { $status }
 plan-due-unset = not set
 plan-status-set = Status: { $status }
+plan-notice-changed = 📝 { $by } updated the development plan:
+plan-notice-line = • { $what ->
+    [added] added — { $kind }: «{ $title }»
+   *[status] { $kind } «{ $title }»: { $status }
+}
 plan-progress-title = <b>Development plans</b> of «{ $programme }»:
 plan-progress-line = No. { $pair }: { $name } — { $done } of { $total } done, { $in_progress } in progress
 plan-progress-none = No working pairs yet.

@@ -55,6 +55,7 @@ registration-ask-times = { $young ->
     [yes] When is it convenient for you to meet? Tick the options and press "Next".
    *[other] When is it convenient for you to meet? Tick the options and press "Next".
 }
+registration-ask-capacity = How many mentees can you take at once? Usually 3. The curator can change it later.
 registration-ask-workplace = Where do you work? (organisation and position, up to 100 characters)
 registration-confirm = { $young ->
     [yes] <b>Check that everything is right:</b>
@@ -83,6 +84,7 @@ field-competences = Competences
 field-interests = Subject or interests
 field-ages = Mentee ages
 field-times = Convenient times
+field-capacity = Mentees at once
 field-workplace = Workplace
 hint-choose-one = Tick at least one option.
 error-full-name = Write your surname and first name separated by a space, letters only (up to 120 characters). For example: Ivanova Maria.
@@ -201,6 +203,11 @@ report-pair-status-proposed = proposed
 report-pair-status-active = working
 report-pair-status-terminated = ended early
 report-pair-status-completed = completed
+report-section-questionnaires = My questionnaires
+report-questionnaire-submitted = Submitted: { $at }
+report-questionnaire-unsent = Not submitted yet (the answers are saved and can still be changed).
+report-answer-scale = { $value } of { $max }
+mydata-questionnaires = Your questionnaire answers ({ $questionnaires }) are in the file, under «My questionnaires». Only your own answers are there.
 report-section-actions = Action log
 report-actions = Entries about your actions in the log: { $count }. Details are in the JSON file.
 mydata-report-caption = My data as a readable list. Open the file in a browser.

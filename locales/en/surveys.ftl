@@ -15,6 +15,7 @@ survey-btn-later = ⏸ Continue later
 survey-counter = Question { $number } / { $total }
 survey-multi-hint = <i>Choose one or more, then «Done».</i>
 survey-text-hint = <i>Answer with a message.</i>
+survey-scale-hint = <i>Choose a number from 1 to { $max } (or type it).</i>
 survey-optional = <i>You may skip this question.</i>
 survey-your-answer = Chosen now: { $answer }
 survey-scale-answer = { $value } of { $max }
@@ -56,9 +57,21 @@ survey-reminder-message = ⏰ Reminder: a questionnaire is waiting for your answ
 
 surveys-choose-programme = Questionnaires: choose a programme.
 surveys-no-programmes = A programme's curator launches questionnaires. You are not a curator of any programme.
+surveys-no-programmes-admin = No school has a programme yet. Create one in /programmes, then launch questionnaires here.
 surveys-programme = <b>{ $name }</b>
-surveys-pulse-on = Pulse check: on (day 30, then every 60 days).
-surveys-pulse-off = Pulse check: off.
+surveys-pulse-on = Pulse check: on (day { $first }, then every { $every } days).
+surveys-pulse-off = Pulse check: off (when switched on: day { $first }, then every { $every } days).
+surveys-btn-pulse-timing = 🗓 When the pulse runs
+surveys-pulse-timing = <b>When the pulse runs</b>
+    Now: first on day { $first } of the programme, then every { $every } days.{ $on ->
+        [yes] {""}
+       *[no] {" "}The pulse is off; the timing is kept until it is switched on.
+    }
+    Top row: the day of the first pulse; bottom row: how often it repeats.
+surveys-btn-pulse-first = day { $days }
+surveys-btn-pulse-every = every { $days } days
+surveys-pulse-timing-set = Pulse: day { $first }, then every { $every } days.
+error-survey-pulse-timing = That timing cannot be chosen: use a button.
 surveys-waves = Questionnaires (answered / invited):
 surveys-no-waves = No questionnaires yet.
 surveys-wave-line = • { $kind }, until { $deadline }: { $submitted } / { $invited }

@@ -89,6 +89,7 @@ meetings-planned-mine = ⏳ { $when } — ждём ответа
 meetings-planned-theirs = ❓ { $when } — предложено вам
 meetings-button-accept = ✅ Подходит
 meetings-button-counter = 🔁 Другое время
+meetings-button-move = 🗓 Перенести встречу
 meetings-accepted = Договорились! Напомню за сутки и за час.
 meetings-plan-day-prompt = { $young ->
     [yes] В какой день встретимся? Можешь написать дату, например 28.11.
@@ -147,6 +148,10 @@ meetings-notice-countered = { $young ->
    *[other] { $name } предлагает другое время: { $when }. Откройте /meeting, чтобы ответить.
 }
 meetings-notice-agreed = ✅ { $name } подтвердил(а) встречу { $when }.
+meetings-notice-rescheduled = { $young ->
+    [yes] 🗓 { $name } просит перенести встречу { $old } на { $when }. Открой /meeting → «Планы», чтобы согласиться или предложить другое время.
+   *[other] 🗓 { $name } просит перенести встречу { $old } на { $when }. Откройте /meeting → «Планы», чтобы согласиться или предложить другое время.
+}
 meetings-notice-reminder-24h = { $young ->
     [yes] Напоминаю: встреча с наставником { $when }.
    *[other] Напоминание: встреча { $when }.
@@ -172,6 +177,7 @@ error-meeting-fit-answered = Вы уже ответили на этот вопр
 error-meeting-locked = Запись можно изменить только в течение 48 часов; теперь — только куратор.
 error-meeting-not-confirmed = Сначала подтвердите, что встреча была.
 error-meeting-not-open = Это предложение уже не ждёт ответа.
+error-meeting-not-agreed = Эту встречу уже нельзя перенести: она прошла, отменена или ещё не согласована.
 error-meeting-not-yet = Время этой встречи ещё не наступило.
 error-meeting-own-proposal = Это ваше предложение: ответить должна другая сторона.
 error-meeting-pair-inactive = Пара не активна: встречи в ней не записываются.

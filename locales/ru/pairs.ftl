@@ -89,6 +89,7 @@ pairs-hint-choose-mentees = Отметьте хотя бы одного наст
 pairs-reason-topics = ✓ совпадает запрос: { $words }
 pairs-reason-ages = ✓ предпочитает возраст { $age }
 pairs-reason-times = ✓ удобное время: { $times }
+pairs-reason-no_times = ✗ нет общего удобного времени
 pairs-reason-capacity = ✓ есть места: { $free } из { $capacity }
 pairs-reason-full = ✗ мест нет (берёт { $capacity })
 pairs-reason-form = ✓ подходит для формы программы
@@ -321,6 +322,16 @@ pairs-notice-choice-expired = { $young ->
 }
 pairs-notice-choice-expired-curator = { $partner } не ответил(а) за 3 дня на выбор: { $name }. Предложите других в /pairs.
 pairs-notice-choice-others-curator = { $name } просит предложить других наставников: /pairs.
+pairs-notice-changed-curator = 🤝 { $by } { $event ->
+    [proposed] предложил(а) пару
+    [active] утвердил(а) пару
+    [completed] завершил(а) пару
+    [replaced] заменил(а) наставника в паре
+   *[terminated] прекратил(а) пару
+} в программе «{ $programme }»: наставник — { $mentor }, наставляемые — { $mentees }.{ $event ->
+    [replaced] {" "}Прежний наставник — { $old }.
+   *[other] {""}
+}
 
 # --- the plan -------------------------------------------------------------------------
 plan-choose = <b>План развития.</b> { $young ->
@@ -362,6 +373,14 @@ plan-item-card =
     Статус: { $status }
 plan-due-unset = не задан
 plan-status-set = Статус: { $status }
+plan-notice-changed = 📝 { $young ->
+    [yes] { $by } обновил(а) твой план развития:
+   *[no] { $by } обновил(а) план развития:
+}
+plan-notice-line = • { $what ->
+    [added] добавлено — { $kind }: «{ $title }»
+   *[status] { $kind } «{ $title }»: { $status }
+}
 plan-progress-title = <b>Планы развития</b> программы «{ $programme }»:
 plan-progress-line = № { $pair }: { $name } — выполнено { $done } из { $total }, в работе { $in_progress }
 plan-progress-none = Работающих пар пока нет.

@@ -58,6 +58,10 @@ registration-ask-times = { $young ->
     [yes] Когда тебе удобно встречаться? Отметь варианты и нажми «Дальше».
    *[other] Когда вам удобно встречаться? Отметьте варианты и нажмите «Дальше».
 }
+registration-ask-capacity = { $young ->
+    [yes] Сколько ребят ты готов(а) вести? Нажми число.
+   *[other] Сколько наставляемых вы готовы вести одновременно? Обычно — 3. Куратор сможет это изменить.
+}
 registration-ask-workplace = Где вы работаете? (организация и должность, до 100 символов)
 registration-confirm = { $young ->
     [yes] <b>Проверь, всё ли верно:</b>
@@ -86,6 +90,7 @@ field-competences = Компетенции
 field-interests = Предмет или интересы
 field-ages = Возраст наставляемых
 field-times = Удобное время
+field-capacity = Сколько наставляемых
 field-workplace = Место работы
 hint-choose-one = Отметьте хотя бы один вариант.
 error-full-name = Напишите фамилию и имя через пробел, только буквами (до 120 символов). Например: Иванова Мария.
@@ -219,6 +224,14 @@ report-pair-status-proposed = предложена
 report-pair-status-active = работает
 report-pair-status-terminated = завершена досрочно
 report-pair-status-completed = завершена
+report-section-questionnaires = Мои анкеты
+report-questionnaire-submitted = Отправлена: { $at }
+report-questionnaire-unsent = Ещё не отправлена (ответы сохранены, их можно изменить).
+report-answer-scale = { $value } из { $max }
+mydata-questionnaires = { $young ->
+    [yes] Твои ответы на анкеты ({ $questionnaires }) — в файле, в разделе «Мои анкеты». Там только твои ответы.
+   *[no] Ваши ответы на анкеты ({ $questionnaires }) — в файле, в разделе «Мои анкеты». Там только ваши ответы.
+}
 report-section-actions = Журнал действий
 report-actions = Записей о ваших действиях в журнале: { $count }. Подробно — в файле JSON.
 mydata-report-caption = Мои данные — понятным списком. Откройте файл в браузере.

@@ -1,4 +1,4 @@
-## Questionnaires: answering (impersonal wording: it suits adults and children alike)
+## Questionnaires: answering (a child, `young` = yes, is spoken to with «ты»)
 
 command-survey = Анкеты
 command-surveys = Анкеты программы (куратор)
@@ -13,34 +13,77 @@ survey-btn-back = ← Назад
 survey-btn-skip = Пропустить →
 survey-btn-later = ⏸ Продолжить позже
 survey-counter = Вопрос { $number } / { $total }
-survey-multi-hint = <i>Можно выбрать несколько вариантов, затем «Готово».</i>
-survey-text-hint = <i>Ответ — сообщением.</i>
-survey-optional = <i>Этот вопрос можно пропустить.</i>
+survey-multi-hint = { $young ->
+    [yes] <i>Можешь выбрать несколько вариантов, потом нажми «Готово».</i>
+   *[no] <i>Можно выбрать несколько вариантов, затем «Готово».</i>
+}
+survey-text-hint = { $young ->
+    [yes] <i>Напиши ответ сообщением.</i>
+   *[no] <i>Ответ — сообщением.</i>
+}
+survey-scale-hint = { $young ->
+    [yes] <i>Нажми число от 1 до { $max } (или напиши его).</i>
+   *[no] <i>Выберите число от 1 до { $max } (или напишите его).</i>
+}
+survey-optional = { $young ->
+    [yes] <i>Если не хочешь отвечать, нажми «Пропустить →».</i>
+   *[no] <i>Этот вопрос можно пропустить.</i>
+}
 survey-your-answer = Сейчас отмечено: { $answer }
 survey-scale-answer = { $value } из { $max }
 survey-yes = Да
 survey-no = Нет
 survey-plain = { $text }
 survey-skipped = —
-survey-summary = Всё ли верно? Проверка перед отправкой:
+survey-summary = { $young ->
+    [yes] Всё верно? Проверь перед отправкой:
+   *[no] Всё ли верно? Проверка перед отправкой:
+}
 survey-summary-line = { $number }. { $question } — <b>{ $answer }</b>
 survey-already-submitted = Эта анкета уже отправлена. Спасибо!
 survey-closed-text = Срок этой анкеты прошёл.
 survey-thanks = Спасибо! Ответы отправлены, изменить их больше нельзя.
-survey-saved-for-later = Ответы сохранены. Продолжить можно командой /survey.
+survey-saved-for-later = { $young ->
+    [yes] Ответы сохранены. Продолжить можешь командой /survey.
+   *[no] Ответы сохранены. Продолжить можно командой /survey.
+}
 
 error-survey-launch = Такую анкету запустить нельзя.
 error-survey-deadline-past = Срок не может быть в прошлом.
 error-survey-closed = Срок этой анкеты прошёл.
 error-survey-submitted = Анкета уже отправлена: ответы изменить нельзя.
-error-survey-stale = Эта кнопка от другого вопроса. Ответ — под последним сообщением.
-error-survey-use-buttons = Ответ здесь — кнопкой под вопросом.
-error-survey-choose-one = Нужно выбрать хотя бы один вариант.
-error-survey-required = На этот вопрос нужен ответ: пропустить его нельзя.
-error-survey-unanswered = Остался вопрос без ответа — он на экране.
-error-survey-scale = Нужно число от 1 до { $max }: кнопкой или цифрой.
-error-survey-text-empty = Ответ здесь — текстом, одним сообщением.
-error-survey-text-long = Слишком длинный ответ ({ $length } знаков): можно до { $max }.
+error-survey-stale = { $young ->
+    [yes] Эта кнопка от другого вопроса. Отвечай под последним сообщением.
+   *[no] Эта кнопка от другого вопроса. Ответ — под последним сообщением.
+}
+error-survey-use-buttons = { $young ->
+    [yes] Здесь ответь кнопкой под вопросом.
+   *[no] Ответ здесь — кнопкой под вопросом.
+}
+error-survey-choose-one = { $young ->
+    [yes] Выбери хотя бы один вариант.
+   *[no] Нужно выбрать хотя бы один вариант.
+}
+error-survey-required = { $young ->
+    [yes] На этот вопрос ответь, пожалуйста: его нельзя пропустить.
+   *[no] На этот вопрос нужен ответ: пропустить его нельзя.
+}
+error-survey-unanswered = { $young ->
+    [yes] Ты пропустил(а) вопрос — он на экране, ответь на него.
+   *[no] Остался вопрос без ответа — он на экране.
+}
+error-survey-scale = { $young ->
+    [yes] Нужно число от 1 до { $max }: нажми кнопку или напиши цифру.
+   *[no] Нужно число от 1 до { $max }: кнопкой или цифрой.
+}
+error-survey-text-empty = { $young ->
+    [yes] Здесь напиши ответ текстом, одним сообщением.
+   *[no] Ответ здесь — текстом, одним сообщением.
+}
+error-survey-text-long = { $young ->
+    [yes] Слишком длинный ответ ({ $length } знаков): напиши короче, до { $max }.
+   *[no] Слишком длинный ответ ({ $length } знаков): можно до { $max }.
+}
 
 ## Notifications to participants (rendered at send time)
 
@@ -67,9 +110,21 @@ survey-reminder-message = { $young ->
 
 surveys-choose-programme = Анкеты: выберите программу.
 surveys-no-programmes = Анкеты запускает куратор программы. Программ, где вы куратор, нет.
+surveys-no-programmes-admin = Программ пока нет ни в одной школе. Создайте программу в /programmes — затем здесь можно будет запускать анкеты.
 surveys-programme = <b>{ $name }</b>
-surveys-pulse-on = Короткий опрос-пульс: включён (30-й день, затем каждые 60 дней).
-surveys-pulse-off = Короткий опрос-пульс: выключен.
+surveys-pulse-on = Короткий опрос-пульс: включён ({ $first }-й день, затем каждые { $every } дн.).
+surveys-pulse-off = Короткий опрос-пульс: выключен (когда включите — { $first }-й день, затем каждые { $every } дн.).
+surveys-btn-pulse-timing = 🗓 Когда проводить пульс
+surveys-pulse-timing = <b>Когда проводить пульс</b>
+    Сейчас: первый раз на { $first }-й день программы, затем каждые { $every } дн.{ $on ->
+        [yes] {""}
+       *[no] {" "}Пульс выключен — сроки сохранятся до включения.
+    }
+    Верхний ряд — день первого опроса, нижний — как часто повторять.
+surveys-btn-pulse-first = { $days }-й день
+surveys-btn-pulse-every = каждые { $days } дн.
+surveys-pulse-timing-set = Пульс: { $first }-й день, затем каждые { $every } дн.
+error-survey-pulse-timing = Такой срок выбрать нельзя: выберите кнопкой.
 surveys-waves = Анкеты (ответили / приглашены):
 surveys-no-waves = Анкет пока не было.
 surveys-wave-line = • { $kind }, до { $deadline }: { $submitted } / { $invited }
