@@ -199,6 +199,14 @@ async def test_a_coordinator_gets_their_municipality_only(tg: Running) -> None:
         ("Лицей № 2", "Сидорова Анна"),
     }
     assert "Чужой" not in str(rows) and "Школа № 9" not in str(rows)
+    # The meetings log keeps the ratings; the mentees' comments are the school curator's.
+    log = await ask(coordinator, "Журнал встреч")
+    [rows] = sheets(log).values()
+    first = next(
+        r for r in table(rows) if r["Пара (наставник — наставляемые)"].startswith("Наставник m —")
+    )
+    assert first["Оценки"] == "Ученик a: 5"
+    assert "Спасибо!" not in str(rows)
     # A forged id (the other municipality, its school, a missing one) is refused alike.
     async with tg.app.session_factory() as session:
         hub = hub_of(session)

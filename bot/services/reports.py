@@ -649,7 +649,8 @@ async def load_meetings(
                 a.confirmed,
                 a.disputed,
                 a.rating,
-                None if withdrawn else a.comment,
+                # The comment is for the school's curator: not in a municipality's file.
+                None if withdrawn or scope.many else a.comment,
             )
         )
     rows = []
