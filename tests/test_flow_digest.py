@@ -4,7 +4,10 @@ only their school; `/digest` asks for it now."""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,6 +18,7 @@ from sqlalchemy import func, select
 
 from bot.jobs.digest_render import Block, pack
 from bot.jobs.digests import queue_digests
+from bot.services import charts
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.hub import ServiceHub, ServiceSettings
 from bot.storage.models import AuditEntry, Membership, Organisation, Programme, User
@@ -265,3 +269,34 @@ async def test_a_curator_whose_role_ended_before_sending_gets_nothing(tg: Runnin
     await tg.deliver()
     assert curator.messages == []
     assert other.messages  # the other school's curator got theirs
+
+
+async def test_the_bot_keeps_answering_while_a_digest_is_drawn(
+    tg: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chart is drawn off the event loop: a slow drawing (here 1.5 s, blocking) holds
+    up only the digest; someone pressing /start meanwhile is answered before it arrives."""
+    started, finished = threading.Event(), threading.Event()
+    draw = charts.render_png
+
+    def slow_png(chart: charts.BarChart) -> bytes:
+        started.set()
+        time.sleep(1.5)
+        finished.set()
+        return draw(chart)
+
+    monkeypatch.setattr(charts, "render_png", slow_png)
+    await seed(tg)
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    asking = asyncio.create_task(curator.send("/digest"))
+    assert await asyncio.to_thread(started.wait, 10)
+    passer_by = tg.fake.user(7998, "Пётр")
+    starting = asyncio.create_task(passer_by.send("/start"))
+    for _ in range(1000):
+        if passer_by.messages:
+            break
+        await asyncio.sleep(0.01)
+    assert passer_by.messages and not finished.is_set()  # answered while still drawing
+    await asyncio.gather(asking, starting)
+    photo = next(m for m in curator.messages if m.photo is not None)
+    assert passer_by.messages[0].seq < photo.seq
