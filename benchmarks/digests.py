@@ -12,7 +12,7 @@ bot/services/offload.py, and reports peak memory (this process and the largest w
 Prints a table and one summary line.
 
 A step is a `Step(name, fn)`: `async def fn(session, world, now)` computing what one kind of
-digest needs for every school (add the coordinator's indicators as one more entry in STEPS).
+digest needs for every school; the coordinator's indicators are one of them.
 """
 
 from __future__ import annotations
@@ -472,11 +472,7 @@ async def build_apart(url: str, sizes: tuple[int, int, int, int]) -> World:
 # __main__ again, unlike this script's workers, which import this file and with it aiogram).
 WORKER_PROBE = """
 import pickle, sys
-from bot.jobs.municipality import indicator_chart, indicator_sheets
-from bot.services import indicators as ind
-from bot.services.catalog import Catalog, load_catalog
-from bot.services.charts import render_png, render_tall_png
-from bot.services.questionnaires import QuestionnaireCatalog, load_questionnaires
+from bot.services.charts import render_png
 from bot.services.workbook import write_workbook
 chart, sheet = pickle.load(open(sys.argv[1], "rb"))
 render_png(chart)

@@ -6,11 +6,21 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 110
 PALETTE = ("#2f6db5", "#f0a030", "#3fa35b", "#c94c4c", "#7b5ea7", "#8c8c8c")
+
+
+def _figure(width: float, height: float) -> Figure:
+    """matplotlib is imported here, in the process that draws: the bot's own process only
+    builds the chart's description (a picklable dataclass) and never loads it."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=DPI)
 
 
 @dataclass(frozen=True)
@@ -31,7 +41,7 @@ class BarChart:
 
 
 def render_png(chart: BarChart) -> bytes:
-    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    fig = _figure(WIDTH_IN, HEIGHT_IN)
     ax = fig.add_subplot()
     ax.set_title(chart.title, fontsize=12)
     n = max(len(chart.series), 1)
@@ -82,7 +92,7 @@ def render_tall_png(chart: BarChart) -> bytes:
     municipality's 50 schools stay readable); series side by side in each row."""
     rows = len(chart.categories)
     height = max(HEIGHT_IN, ROW_IN * rows * max(len(chart.series), 1) / 2 + 1.5)
-    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    fig = _figure(WIDTH_IN, height)
     ax = fig.add_subplot()
     ax.set_title(chart.title, fontsize=12)
     if not any(v for s in chart.series for v in s.values):

@@ -1,7 +1,8 @@
 """Rows to an XLSX file: a bold frozen header, filters and sensible column widths.
 
 Write-only mode keeps memory flat for large logs. A typed value that starts with "=" stays
-text: nothing a person typed ever becomes a formula.
+text: nothing a person typed ever becomes a formula. openpyxl is imported by the function
+that writes, so a process that only describes sheets (the bot's own) never loads it.
 """
 
 from __future__ import annotations
@@ -13,17 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 TITLE_MAX = 31  # Excel's limit for a sheet name
 WIDTH_SAMPLE = 200  # rows looked at to size the columns
 WIDTH_MIN, WIDTH_MAX = 8, 60
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
-_HEADER_FONT = Font(bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True)
@@ -55,13 +49,16 @@ def _display(value: Any) -> str:
 
 
 def _cell(ws: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)  # Excel has no time zones: local time is given
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula
         if "\n" in value:
-            cell.alignment = _WRAP
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     elif isinstance(value, datetime):
         cell.number_format = "DD.MM.YYYY HH:MM"
     elif isinstance(value, date):
@@ -71,6 +68,12 @@ def _cell(ws: Any, value: Any) -> Any:
 
 def write_workbook(sheets: Sequence[Sheet]) -> bytes:
     """The XLSX file's bytes; every sheet has its header even when it has no rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    header_font = Font(bold=True)
     book = Workbook(write_only=True)
     taken: set[str] = set()
     for sheet in sheets:
@@ -91,7 +94,7 @@ def write_workbook(sheets: Sequence[Sheet]) -> bytes:
         for title in sheet.columns:
             cell = WriteOnlyCell(ws, value=str(title))
             cell.data_type = "s"
-            cell.font = _HEADER_FONT
+            cell.font = header_font
             header.append(cell)
         ws.append(header)
         for row in sheet.rows:
