@@ -89,7 +89,7 @@ def digest_texts(ctx: RenderContext, digest: SchoolDigest, locale: str) -> list[
         for item in digest.attention:
             line = ctx.get(f"digest-attention-{item.key}", locale, count=item.count)
             if item.names:
-                names = ctx.get("digest-names", locale, names=", ".join(item.names))
+                names = ctx.get("digest-names", locale, names="; ".join(item.names))
                 if item.count > len(item.names):
                     more = ctx.get("digest-more", locale, count=item.count - len(item.names))
                     names = f"{names} {more}"
