@@ -285,9 +285,12 @@ class Database:
         *,
         municipality: str,
         forms: tuple[str, ...] = (),
-        timezone: str = "Europe/Moscow",
+        timezone: str | None = None,
     ) -> Seeded:
-        """A municipality, a school in it and a programme of each form, made by the admin."""
+        """A municipality, a school in it and a programme of each form, made by the admin.
+        The school's zone is one where it is day now (`daytime_zone()`) unless a test names
+        one: the bot runs on the real clock, and quiet hours would hold its messages."""
+        timezone = timezone or daytime_zone()
         async with self.admin() as (hub, actor):
             parent = await hub.organisations.create(
                 actor, kind="municipality", name=municipality, timezone="Europe/Moscow"

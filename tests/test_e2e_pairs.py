@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.database import create_engine, create_session_factory
-from tests.e2e import BotProcess, say, tap, track
+from tests.e2e import BotProcess, daytime_zone, say, tap, track
 from tests.fake_telegram import FakeTelegram
 from tests.pairs_world import add_participant, make_scene
 
@@ -26,6 +26,8 @@ async def test_a_curator_forms_a_pair_and_both_people_see_it_e2e(
         async with create_session_factory(engine)() as session:
             scene = await make_scene(session)
             scene.curator.telegram_id = CURATOR_TG
+            # The bot runs on the real clock: a school where it is day now (quiet hours).
+            scene.school.timezone = daytime_zone()
             await add_participant(
                 session,
                 scene,

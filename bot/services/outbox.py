@@ -48,6 +48,7 @@ UNREACHABLE_SUMMARY_GATHER = timedelta(minutes=10)
 # batch (50) wait, so at most ~150 rows wait in memory — 150 s at one per second for one chat.
 LEASE = timedelta(minutes=5)
 ERROR_MAX = 300
+KIND_MAX, SUBJECT_MAX, PERIOD_MAX = 48, 64, 32  # the notification columns' lengths
 
 _WAKE_KEY = "outbox_queued"
 _listeners: list[Callable[[], None]] = []
@@ -120,6 +121,10 @@ class Outbox:
         locale: str | None = None,
     ) -> bool:
         """Queue one notification; False when the same key was queued before."""
+        # PostgreSQL refuses what is longer than the columns; SQLite would keep it, so
+        # the limits are checked here, where every test meets them.
+        if len(kind) > KIND_MAX or len(subject) > SUBJECT_MAX or len(period) > PERIOD_MAX:
+            raise ValueError(f"notification key too long: {kind!r} {subject!r} {period!r}")
         now = self.clock.now()
         insert = _insert_for(self.session)
         statement = (

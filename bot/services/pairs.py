@@ -655,7 +655,7 @@ class PairService:
                 **extra,
             },
             exclude_user_id=actor.user_id,
-            period=f"{event}:{self.clock.now().isoformat(timespec='seconds')}",
+            period=f"{event}:{self.clock.now():%Y%m%d%H%M%S}",
         )
 
     async def activate(self, actor: Actor, pair_id: int) -> PairView:
