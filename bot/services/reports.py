@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -691,6 +691,7 @@ async def load_meetings(
 # --- asking for a report -------------------------------------------------------------------
 
 REPORT_KIND = "report"
+REPORT_TTL = timedelta(days=1)
 
 
 class ReportService:
@@ -731,6 +732,8 @@ class ReportService:
             period=minute,
             recipient_user_id=actor.user_id,
             args={"report": key, "organisation_id": target.id},
+            # Asked for now: a file that could not go out within a day is not sent late.
+            expires_at=self.clock.now() + REPORT_TTL,
         )
         if queued:
             await self.access.audit.record(
