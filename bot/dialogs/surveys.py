@@ -4,7 +4,6 @@ the entry → exit results (a summary here, an XLSX and a PNG chart as files).""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,7 +30,8 @@ from bot.dialogs.widgets import (
     services_of,
 )
 from bot.services.errors import InvalidInput
-from bot.services.survey_results import build_results_xlsx, render_chart
+from bot.services.offload import off_loop
+from bot.services.survey_results import RESULT_TEXT_KEYS, build_results_xlsx, render_chart
 from bot.services.surveys import DEADLINE_DAYS, LAUNCHES, PULSE_EVERY, PULSE_FIRST_DAYS
 
 STATUS_ICONS = {"submitted": "✅", "started": "✏️", "not_started": "⏳", "missing": "❌"}
@@ -430,10 +430,10 @@ async def on_xlsx(callback: CallbackQuery, _button: Button, manager: DialogManag
     i18n = i18n_of(manager)
     results = await services.surveys.results(actor_of(manager), _programme_id(manager), i18n.locale)
 
-    def text(key: str) -> str:
-        return plain_text_of(manager, key)
-
-    content = await asyncio.to_thread(build_results_xlsx, results, text)
+    texts = {key: plain_text_of(manager, key) for key in RESULT_TEXT_KEYS}
+    # Read: end the transaction (SQLite's write lock) before the file is drawn.
+    await services.session.commit()
+    content = await off_loop(build_results_xlsx, results, texts.__getitem__)
     assert callback.message is not None
     await bot_of(manager).send_document(
         callback.message.chat.id,
@@ -447,7 +447,8 @@ async def on_chart(callback: CallbackQuery, _button: Button, manager: DialogMana
     services = services_of(manager)
     i18n = i18n_of(manager)
     results = await services.surveys.results(actor_of(manager), _programme_id(manager), i18n.locale)
-    content = await asyncio.to_thread(
+    await services.session.commit()  # read: no transaction open while it is drawn
+    content = await off_loop(
         render_chart,
         results,
         results.programme,

@@ -30,7 +30,7 @@ from bot.services.reports import (
     mean_rating,
     report_scope,
 )
-from bot.services.survey_results import build_results_book
+from bot.services.survey_results import RESULT_TEXT_KEYS, build_results_book
 from bot.services.workbook import Sheet, write_workbook
 from bot.storage.models import User
 
@@ -405,45 +405,6 @@ async def meetings_report(ctx: RenderContext, request: ReportRequest, locale: st
 
 # --- questionnaire results ---------------------------------------------------------------
 
-_SURVEY_KEYS = (
-    "surveys-xlsx-sheet-items",
-    "surveys-xlsx-sheet-people",
-    "surveys-xlsx-sheet-completion",
-    "surveys-xlsx-sheet-raw",
-    "surveys-xlsx-role",
-    "surveys-xlsx-item",
-    "surveys-xlsx-question",
-    "surveys-xlsx-entry-n",
-    "surveys-xlsx-entry-mean",
-    "surveys-xlsx-exit-n",
-    "surveys-xlsx-exit-mean",
-    "surveys-xlsx-change",
-    "surveys-xlsx-entry-dist",
-    "surveys-xlsx-exit-dist",
-    "surveys-xlsx-index-entry",
-    "surveys-xlsx-index-exit",
-    "surveys-xlsx-name",
-    "surveys-xlsx-entry",
-    "surveys-xlsx-exit",
-    "surveys-xlsx-wave",
-    "surveys-xlsx-deadline",
-    "surveys-xlsx-invited",
-    "surveys-xlsx-submitted",
-    "surveys-xlsx-missing",
-    "surveys-xlsx-rate",
-    "surveys-xlsx-answer",
-    "surveys-xlsx-submitted-at",
-    "surveys-role-mentor",
-    "surveys-role-mentee",
-    "surveys-role-curator",
-    "surveys-kind-entry",
-    "surveys-kind-intermediate",
-    "surveys-kind-exit",
-    "surveys-kind-pulse",
-    "report-col-school",
-    "report-col-programme",
-)
-
 
 async def surveys_report(ctx: RenderContext, request: ReportRequest, locale: str) -> Part:
     scope = await scope_for(ctx, request)
@@ -460,7 +421,7 @@ async def surveys_report(ctx: RenderContext, request: ReportRequest, locale: str
             ctx.clock.now(),
             viewer_user_id=request.user_id,
         )
-    texts = {k: ctx.plain(k, locale) for k in _SURVEY_KEYS}
+    texts = {k: ctx.plain(k, locale) for k in RESULT_TEXT_KEYS}
     place_columns = ["report-col-school", "report-col-programme"] if scope.many else []
     if not scope.many:
         place_columns = ["report-col-programme"]

@@ -175,6 +175,47 @@ def _fmt(value: float | int | None) -> str:
     return str(value)
 
 
+# Every text the results workbook uses (translated before it is written off the event loop).
+RESULT_TEXT_KEYS = (
+    "surveys-xlsx-sheet-items",
+    "surveys-xlsx-sheet-people",
+    "surveys-xlsx-sheet-completion",
+    "surveys-xlsx-sheet-raw",
+    "surveys-xlsx-role",
+    "surveys-xlsx-item",
+    "surveys-xlsx-question",
+    "surveys-xlsx-entry-n",
+    "surveys-xlsx-entry-mean",
+    "surveys-xlsx-exit-n",
+    "surveys-xlsx-exit-mean",
+    "surveys-xlsx-change",
+    "surveys-xlsx-entry-dist",
+    "surveys-xlsx-exit-dist",
+    "surveys-xlsx-index-entry",
+    "surveys-xlsx-index-exit",
+    "surveys-xlsx-name",
+    "surveys-xlsx-entry",
+    "surveys-xlsx-exit",
+    "surveys-xlsx-wave",
+    "surveys-xlsx-deadline",
+    "surveys-xlsx-invited",
+    "surveys-xlsx-submitted",
+    "surveys-xlsx-missing",
+    "surveys-xlsx-rate",
+    "surveys-xlsx-answer",
+    "surveys-xlsx-submitted-at",
+    "surveys-role-mentor",
+    "surveys-role-mentee",
+    "surveys-role-curator",
+    "surveys-kind-entry",
+    "surveys-kind-intermediate",
+    "surveys-kind-exit",
+    "surveys-kind-pulse",
+    "report-col-school",
+    "report-col-programme",
+)
+
+
 def build_results_xlsx(results: ProgrammeResults, text: Callable[[str], str]) -> bytes:
     """Sheets: the comparison per item, entry → exit per participant, completion, and
     every raw answer. `text` translates the column keys."""
