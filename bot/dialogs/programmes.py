@@ -3,6 +3,7 @@ by link, or upload a list and get a file of personal links back."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from io import BytesIO
 from typing import Any
@@ -40,7 +41,13 @@ from bot.dialogs.widgets import (
     text_of,
     validated_text,
 )
-from bot.services.bulk_import import MAX_BYTES, ImportFileError, ImportResult, build_result_xlsx
+from bot.services.bulk_import import (
+    MAX_BYTES,
+    ImportFileError,
+    ImportResult,
+    build_result_xlsx,
+    read_table,
+)
 from bot.services.errors import InvalidInput
 from bot.services.organisations import clean_name
 from bot.services.programmes import academic_year
@@ -305,25 +312,28 @@ async def on_document(message: Message, _widget: Any, manager: DialogManager) ->
     school = await services.organisations.get(actor, programme.organisation_id)
     buffer = BytesIO()
     await bot_of(manager).download(document, destination=buffer)
+    bot_username = (await bot_of(manager).me()).username or ""
     try:
-        result = await services.imports.import_file(
-            actor,
-            programme_id=programme.id,
-            filename=document.file_name or "list.xlsx",
-            content=buffer.getvalue(),
+        # A list of hundreds of rows takes a while to read: in a thread, and before the
+        # transaction that makes the invites (SQLite's write lock) begins.
+        table = await asyncio.to_thread(
+            read_table, document.file_name or "list.xlsx", buffer.getvalue()
         )
+        result = await services.imports.import_table(actor, programme_id=programme.id, table=table)
     except ImportFileError as error:
         await hint(manager, message, f"error-{error.code}")
         return
+    await services.session.commit()  # the invites are made: no lock held while drawing
     i18n = i18n_of(manager)
 
     def category_name(key: str) -> str:
         category = services.catalog.category(key)
         return category.name(i18n.locale) if category else key
 
-    content = build_result_xlsx(
+    content = await asyncio.to_thread(
+        build_result_xlsx,
         result,
-        bot_username=(await bot_of(manager).me()).username or "",
+        bot_username=bot_username,
         text=lambda key: i18n.get(key),
         category_name=category_name,
         tz=school.timezone,

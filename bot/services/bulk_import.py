@@ -204,6 +204,15 @@ class BulkImportService:
         programme's school; audited) and ImportFileError for whole-file problems.
         The whole file is checked before the first invite is made.
         """
+        return await self.import_table(
+            actor, programme_id=programme_id, table=lambda: read_table(filename, content)
+        )
+
+    async def import_table(
+        self, actor: Actor, *, programme_id: int, table: Table | Callable[[], Table]
+    ) -> ImportResult:
+        """`import_file` for a table already read (`read_table`, e.g. in a thread before any
+        transaction began), or a function that reads it once access is checked."""
         programme = await self.session.get(Programme, programme_id)
         await self.access.require_curator(
             actor,
@@ -215,7 +224,8 @@ class BulkImportService:
         if programme is None:
             raise NotFound()
 
-        table = read_table(filename, content)
+        if callable(table):
+            table = table()
         columns, data = _find_header(table)
         form = self.catalog.form(programme.form_key)
         checker = _RowChecker(self.catalog, form.mentee_kind if form else None)
