@@ -210,6 +210,11 @@ async def test_a_coordinator_gets_their_municipality_only(tg: Running) -> None:
     )
     assert first["Оценки"] == "Ученик a: 5"
     assert "Спасибо!" not in str(rows)
+    # The curator's classification of mentees is the curator's too.
+    mentees = await ask(coordinator, "База наставляемых")
+    [rows] = sheets(mentees).values()
+    assert {r["Категория наставляемого"] for r in table(rows)} <= {None, ""}
+    assert "Трудности с учёбой" not in str(rows)
     # A forged id (the other municipality, its school, a missing one) is refused alike.
     async with tg.app.session_factory() as session:
         hub = hub_of(session)

@@ -294,7 +294,8 @@ async def mentees_report(ctx: RenderContext, request: ReportRequest, locale: str
             "" if gone else _contact(person),
             "" if gone else age,
             "" if gone else "; ".join(w for w in wishes if w),
-            labels.category(profile.get("category")),
+            # The curator's classification: not in a coordinator's file.
+            labels.category(profile.get("category")) if scope.curator_view else "",
             labels.form(programme.form_key),
             programme.name,
             person.joined,

@@ -78,6 +78,10 @@ class Scope:
     name: str
     kind: str
     schools: tuple[School, ...]
+    # The recipient curates this school (or is the admin): the curator's classification of
+    # mentees and the mentees' comments for the curator are theirs to read (DESIGN.md,
+    # "Children"); a coordinator's file has neither.
+    curator_view: bool = False
 
     @property
     def school_ids(self) -> list[int]:
@@ -122,6 +126,7 @@ async def report_scope(
     org = await session.get(Organisation, organisation_id)
     if org is None or org.kind not in ("school", "municipality"):
         return None
+    curated: set[int] = set()
     if not is_admin:
         roles = await _staff_roles(session, user_id)
         curated = {o for o, r in roles if r == "curator"}
@@ -142,7 +147,11 @@ async def report_scope(
             )
         )
     return Scope(
-        org.id, org.name, org.kind, tuple(School(s.id, s.name, s.timezone) for s in schools)
+        org.id,
+        org.name,
+        org.kind,
+        tuple(School(s.id, s.name, s.timezone) for s in schools),
+        curator_view=is_admin or (org.kind == "school" and org.id in curated),
     )
 
 
@@ -649,8 +658,8 @@ async def load_meetings(
                 a.confirmed,
                 a.disputed,
                 a.rating,
-                # The comment is for the school's curator: not in a municipality's file.
-                None if withdrawn or scope.many else a.comment,
+                # The comment is for the school's curator: not for a coordinator.
+                None if withdrawn or not scope.curator_view else a.comment,
             )
         )
     rows = []
