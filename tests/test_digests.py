@@ -20,6 +20,7 @@ from bot.services.digests import (
     WaveProgress,
     WeekActivity,
     due_moment,
+    for_recipient,
 )
 from bot.services.outbox import Outbox
 from bot.storage.models import Membership, Notification, Organisation, Programme, User
@@ -93,6 +94,27 @@ async def test_every_figure_of_a_prepared_school(session: AsyncSession) -> None:
     assert rows[world.pairs["p4"].id].flags == ("quiet", "falling-rating")
     p5 = rows[world.pairs["p5"].id]
     assert (p5.status, p5.flags, p5.meetings_held) == ("proposed", (), 0)
+
+
+async def test_a_curator_who_mentors_reads_nothing_their_mentees_said_about_them(
+    session: AsyncSession,
+) -> None:
+    """M2 curates the school and mentors p2 (a «не подходит») and M4 mentors p4 (falling
+    ratings): in M2's copy p2 loses its fit answer and its line; the others stay."""
+    world = await make_digest_world(session)
+    [digest] = await DigestService(session).schools([world.scene.school.id], NOW)
+    m2 = world.scene.members["M2"].user_id
+    mine = for_recipient(digest, m2)
+    keys = {a.key: a for a in mine.attention}
+    assert "misfit" not in keys  # p2 was the only one
+    assert keys["quiet"].count == 2  # not something the mentees said
+    assert keys["falling-rating"] == Attention("falling-rating", 1, ("Наставник M4 — Ученик E5",))
+    rows = {row.pair_id: row for row in mine.pairs}
+    p2 = rows[world.pairs["p2"].id]
+    assert (p2.rating, p2.fit, p2.flags) == (None, (), ("quiet",))
+    assert rows[world.pairs["p1"].id].rating == 3.3  # someone else's pair: as it was
+    # Anyone else reads the digest whole.
+    assert for_recipient(digest, world.scene.curator.id) == digest
 
 
 async def test_a_school_without_programmes_is_empty_and_others_are_apart(

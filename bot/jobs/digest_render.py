@@ -16,7 +16,14 @@ from sqlalchemy import select
 from bot.jobs.parts import Part
 from bot.jobs.render import RenderContext, register_rich
 from bot.services import offload
-from bot.services.digests import KIND, DigestService, PairRow, ProgrammeDigest, SchoolDigest
+from bot.services.digests import (
+    KIND,
+    DigestService,
+    PairRow,
+    ProgrammeDigest,
+    SchoolDigest,
+    for_recipient,
+)
 from bot.services.outbox import Delivery
 from bot.storage.models import Membership
 
@@ -203,7 +210,7 @@ async def build_digest(ctx: RenderContext, delivery: Delivery, locale: str) -> l
         )
     if not digests:  # no longer a curator, or the school is gone: nothing is sent
         raise LookupError(f"no digest of organisation {organisation_id} for this recipient")
-    digest = digests[0]
+    digest = for_recipient(digests[0], delivery.recipient_user_id)
     parts = [Part(text=text) for text in digest_texts(ctx, digest, locale)]
     if digest.empty:
         return parts

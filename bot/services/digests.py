@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -122,6 +122,8 @@ class PairRow:
     plan_all: int
     fit: tuple[str, ...]  # the mentees' answers: fits | unsure | no
     flags: tuple[str, ...]  # attention keys that concern this pair
+    mentor_user_id: int | None = None
+    label: str = ""  # "mentor — mentees", as in the attention lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,40 @@ class SchoolDigest:
     @property
     def empty(self) -> bool:
         return not self.programmes
+
+
+# What a pair's mentees said or did about their mentor: never shown to that mentor, even
+# when the mentor is also a curator of the school (DESIGN.md: it goes to the curator only).
+ABOUT_THE_MENTOR = ("low-rating", "falling-rating", "disputed", "misfit")
+
+
+def for_recipient(digest: SchoolDigest, user_id: int) -> SchoolDigest:
+    """The digest as this curator may read it: the pairs they mentor themselves lose their
+    mentees' ratings, fit answers and disputes, in the attention lines and in the rows."""
+    own = {p.pair_id for p in digest.pairs if p.mentor_user_id == user_id}
+    if not own:
+        return digest
+    pairs = tuple(
+        replace(
+            p,
+            rating=None,
+            fit=(),
+            flags=tuple(f for f in p.flags if f not in ABOUT_THE_MENTOR),
+        )
+        if p.pair_id in own
+        else p
+        for p in digest.pairs
+    )
+    attention: list[Attention] = []
+    for item in digest.attention:
+        if item.key in ABOUT_THE_MENTOR:
+            flagged = [p for p in pairs if item.key in p.flags]
+            if flagged:
+                names = tuple(p.label for p in flagged[:NAMES_SHOWN])
+                attention.append(Attention(item.key, len(flagged), names))
+        else:
+            attention.append(item)
+    return replace(digest, pairs=pairs, attention=tuple(attention))
 
 
 def subject_of(organisation_id: int) -> str:
@@ -410,6 +446,7 @@ class _Computation:
                     Pair.activated_at,
                     Pair.created_at,
                     mentor_user.full_name,
+                    mentor_user.id.label("mentor_user_id"),
                 )
                 .join(Membership, Membership.id == Pair.mentor_membership_id)
                 .join(mentor_user, mentor_user.id == Membership.user_id)
@@ -701,6 +738,8 @@ class _Computation:
                     plan_all=total,
                     fit=tuple(answer for _m, answer in answers),
                     flags=tuple(flags),
+                    mentor_user_id=pair.mentor_user_id,
+                    label=label,
                 )
             )
 
