@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.jobs.recognition import run_recognition
 from bot.services.errors import AccessDenied
 from bot.services.recognition import Candidate, RecognitionService, best, score
-from bot.storage.models import Notification, Programme, Recognition
+from bot.storage.models import Membership, Notification, Programme, Recognition
 from tests.harness import Running
 from tests.pairs_world import SETTINGS, actor, hub_of
 from tests.reports_world import CURATOR_TG, OTHER_CURATOR_TG, ReportsWorld, make_world
@@ -154,3 +154,43 @@ async def test_a_forged_id_or_another_schools_curator_is_refused(tg: Running) ->
     assert answers[0]["text"] == answers[1]["text"] and answers[0]["text"]
     async with tg.app.session_factory() as session:
         assert (await rows(session))[0].accepted is None
+
+
+async def test_a_curator_who_is_the_nominee_neither_reads_nor_answers_it(tg: Running) -> None:
+    """The nominated mentor m also curates the school: the two nominations (m, and m's pair)
+    go to the other curator only, and m cannot accept them."""
+    world = await seed(tg)
+    async with tg.app.session_factory() as session:
+        m = world.scene.members["m"]
+        session.add(
+            Membership(
+                user_id=m.user_id,
+                organisation_id=world.scene.school.id,
+                role="curator",
+                status="active",
+            )
+        )
+        await session.execute(
+            update(Programme)
+            .where(Programme.id == world.scene.programme.id)
+            .values(stage="completion")
+        )
+        await session.commit()
+    assert await run(tg) == 2
+    async with tg.app.session_factory() as session:
+        recipients = set(
+            await session.scalars(
+                select(Notification.recipient_user_id).where(
+                    Notification.kind.like("recognition-%")
+                )
+            )
+        )
+        assert m.user_id not in recipients and recipients
+        hub = hub_of(session)
+        person = await hub.users.get(m.user_id)
+        assert person is not None
+        nominee = await hub.access.actor(person)
+        service = RecognitionService(session, hub.access, hub.audit, tg.clock.now)
+        for nomination in await rows(session):
+            with pytest.raises(AccessDenied):
+                await service.answer(nominee, nomination.id, True)

@@ -35,7 +35,7 @@ from bot.services.errors import NotFound
 from bot.services.outbox import Outbox, curators_of
 from bot.services.questionnaires import QuestionnaireCatalog
 from bot.services.reports import People, School, Scope, load_people, mean_rating
-from bot.storage.models import Organisation, Programme, Recognition
+from bot.storage.models import Membership, Organisation, Pair, Programme, Recognition
 
 MENTOR_OF_YEAR = "mentor-of-year"
 BEST_PAIR = "best-pair"
@@ -166,6 +166,21 @@ class RecognitionService:
         self.audit = audit
         self.now = now
 
+    async def _nominee_is(self, actor: Actor, row: Recognition) -> bool:
+        """Whether this curator is the nominated mentor (or the nominated pair's mentor)."""
+        kind, _, raw = row.subject.partition(":")
+        if not raw.isdigit():
+            return False
+        if kind == "pair":
+            query = (
+                select(Membership.user_id)
+                .join(Pair, Pair.mentor_membership_id == Membership.id)
+                .where(Pair.id == int(raw))
+            )
+        else:
+            query = select(Membership.user_id).where(Membership.id == int(raw))
+        return await self.session.scalar(query) == actor.user_id
+
     async def answer(self, actor: Actor, recognition_id: int, accepted: bool) -> Answer:
         """The curator accepts or ignores a nomination of their school. A forged id and
         another school's nomination get the same refusal."""
@@ -181,6 +196,10 @@ class RecognitionService:
         )
         if row is None:
             raise NotFound()
+        if await self._nominee_is(actor, row):
+            raise await self.access.deny(
+                actor, "recognition.answer", object_type="recognition", object_id=row.id
+            )
         if row.accepted is not None:
             return Answer(row.kind, row.accepted, True)
         row.accepted = accepted
@@ -222,6 +241,17 @@ async def due_programmes(session: AsyncSession, now: datetime) -> list[tuple[Pro
         if programme.stage == "completion" or programme.period_end < today:
             due.append((programme, School(school.id, school.name, school.timezone)))
     return due
+
+
+def mentor_user_of(people: People, subject: str) -> int | None:
+    """The user who mentors the nominated mentor (membership:<id>) or pair (pair:<id>)."""
+    kind, _, raw = subject.partition(":")
+    membership_id: int | None = int(raw) if kind == "membership" else None
+    if kind == "pair":
+        pair = next((p for p in people.pairs if p.id == int(raw)), None)
+        membership_id = pair.mentor_membership_id if pair else None
+    person = people.people.get(membership_id) if membership_id is not None else None
+    return person.user_id if person else None
 
 
 async def nominate(
@@ -268,7 +298,12 @@ async def nominate(
                 ]
             ],
         }
+        # The nominated mentor does not judge (nor read the ratings behind) their own
+        # nomination, even when they are also a curator of the school.
+        mentor = mentor_user_of(people, winner.subject)
         for user_id in curators:
+            if user_id == mentor:
+                continue
             await outbox.enqueue(
                 kind=f"recognition-{kind}",
                 subject=f"recognition:{row.id}",
