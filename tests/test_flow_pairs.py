@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 
+from bot.handlers.notify import notify_withdrawal
 from bot.storage.models import (
     AuditEntry,
     Membership,
@@ -19,7 +20,7 @@ from bot.storage.models import (
 )
 from tests.fake_telegram import FakeUser
 from tests.harness import Running
-from tests.pairs_world import Scene, add_participant, make_scene
+from tests.pairs_world import Scene, add_participant, hub_of, make_scene
 from tests.test_flow_staff import callback_data
 
 CURATOR_TG, MENTOR_TG, KID_TG, OTHER_TG, SPORT_TG = 7101, 7102, 7103, 7104, 7105
@@ -355,6 +356,31 @@ async def test_plan_edits_reach_the_other_side_once_an_hour(tg: Running) -> None
     told = [t for t in mentor.texts() if "обновил(а) план развития" in t]
     assert len(told) == 2
     assert "• Цель «Четвёрка по алгебре в четверти»: выполнено" in told[1]
+
+
+async def test_a_plan_notice_about_someone_who_withdrew_is_not_sent(tg: Running) -> None:
+    """The mentor adds a goal (the notice to the child gathers for ten minutes), then
+    withdraws consent: the child never reads the mentor's words, and no row keeps them."""
+    scene = await scene_in(tg)
+    await active_pair(tg, scene, "anna", "kolya")
+    kid = tg.fake.user(KID_TG, "Коля")
+    mentor = tg.fake.user(MENTOR_TG, "Анна")
+    await mentor.send("/plan")
+    await mentor.press("➕ Цель")
+    await mentor.send("Секретная цель наставника")
+    await mentor.press("Через месяц")
+    async with tg.app.session_factory() as session:
+        hub = hub_of(session)
+        anna = scene.members["anna"].user_id
+        withdrawal = await hub.personal_data.withdraw(anna, by_user_id=anna)
+        await notify_withdrawal(hub, withdrawal, "Анна Учителева")
+        await session.commit()
+    tg.clock.advance(minutes=11)
+    await tg.deliver()
+    assert not any("план развития" in t for t in kid.texts())
+    async with tg.app.session_factory() as session:
+        kept = await session.scalars(select(Notification.args))
+        assert "Секретная" not in str(list(kept))
 
 
 async def test_order_replacement_and_termination_from_the_curators_screens(tg: Running) -> None:

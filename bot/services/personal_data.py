@@ -450,6 +450,18 @@ class PersonalDataService:
                 candidate.answer = "withdrawn"
                 candidate.answered_at = now
         subjects += [f"pair:{pair_id}" for pair_id in sorted(terminated)]
+        # Plan notices gathered for the other side quote the person's own words: every pair
+        # they were in (in a group, the others' pending changes wait for their next edit).
+        in_pairs = await self.session.scalars(
+            select(Pair.id)
+            .outerjoin(PairMentee, PairMentee.pair_id == Pair.id)
+            .where(
+                Pair.mentor_membership_id.in_(membership_ids)
+                | PairMentee.mentee_membership_id.in_(membership_ids)
+            )
+            .distinct()
+        )
+        subjects += [f"plan:{pair_id}" for pair_id in sorted(set(in_pairs))]
         if terminated:
             meetings = await self.session.scalars(
                 select(Meeting.id).where(Meeting.pair_id.in_(terminated))
