@@ -131,11 +131,18 @@ async def test_an_open_button_checks_access_and_a_stale_one_gets_a_polite_answer
         await user.press_data("open:test-thing:8", message=menu)
         await user.press_data("open:nothing:7", message=menu)
         await user.press_data("open:test-thing:x'--", message=menu)
+        await user.press_data("open:test-thing:99999999999", message=menu)  # not an id
     finally:
         OPENERS.pop("test-thing", None)
     assert opened == [7]
-    answers: list[Any] = user.callback_answers[-4:]
+    answers: list[Any] = user.callback_answers[-5:]
     assert answers[0].get("text") in (None, "")
     for answer in answers[1:]:
         assert answer["text"] == answers[1]["text"] and answer["text"]
     assert "меню" in user.last.plain.lower() if user.last else False
+
+
+def test_a_control_character_typed_into_a_name_does_not_break_the_workbook() -> None:
+    book = write_workbook([Sheet("Пары", ["ФИО"], [["Маша\x0b Петрова\x00"]])])
+    sheet = load_workbook(io.BytesIO(book)).active
+    assert sheet is not None and sheet["A2"].value == "Маша Петрова"

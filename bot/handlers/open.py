@@ -19,7 +19,7 @@ from aiogram_i18n import I18nContext
 from bot.handlers.start import show_menu
 
 PREFIX = "open:"
-_DATA = re.compile(r"^open:([a-z][a-z0-9-]{0,31}):(\d{1,18})$")
+_DATA = re.compile(r"^open:([a-z][a-z0-9-]{0,31}):(\d{1,9})$")  # ids are 32-bit
 
 # target -> opener(dialog_manager, id) -> True when it opened something for this person.
 Opener = Callable[[DialogManager, int], Awaitable[bool]]

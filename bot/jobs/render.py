@@ -35,6 +35,11 @@ MESSAGES = {
 MESSAGES.update(MEETING_MESSAGES)  # bot/services/meetings.py queues these kinds
 MESSAGES.update(RECOGNITION_MESSAGES)  # bot/services/recognition.py
 SUMMARY_NAMES_MAX = 30
+PLAN_TITLE_SHOWN = 80  # a gathered plan notice of 20 changes stays far under 4096
+
+
+def shorten_title(title: str) -> str:
+    return title if len(title) <= PLAN_TITLE_SHOWN else title[: PLAN_TITLE_SHOWN - 1] + "…"
 # A notification's arguments may ask for buttons under this key:
 # [[{"label": "<fluent key>", "open": "<target>", "id": <int>}, ...], ...] — one list per row.
 # Each becomes a callback button `open:<target>:<id>` handled in bot/handlers/open.py.
@@ -142,7 +147,7 @@ class Renderer:
                     locale,
                     what=str(change.get("what", "added")),
                     kind=self._get(f"plan-kind-{change.get('kind', 'task')}", locale),
-                    title=str(change.get("title", "")),
+                    title=shorten_title(str(change.get("title", ""))),
                     status=self._get(f"plan-status-{status}", locale),
                 )
             )

@@ -50,7 +50,13 @@ def _display(value: Any) -> str:
 
 def _cell(ws: Any, value: Any) -> Any:
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment
+
+    if isinstance(value, str):
+        # Control characters are not allowed in XLSX: one in a typed name must not cost
+        # the curator the whole file.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
 
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)  # Excel has no time zones: local time is given
