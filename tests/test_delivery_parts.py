@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from aiogram_dialog import DialogManager
 from openpyxl import load_workbook
+from sqlalchemy.exc import OperationalError
 
 from bot.handlers.open import OPENERS, register_opener
 from bot.handlers.start import show_menu
@@ -146,3 +147,23 @@ def test_a_control_character_typed_into_a_name_does_not_break_the_workbook() -> 
     book = write_workbook([Sheet("Пары", ["ФИО"], [["Маша\x0b Петрова\x00"]])])
     sheet = load_workbook(io.BytesIO(book)).active
     assert sheet is not None and sheet["A2"].value == "Маша Петрова"
+
+
+async def test_a_builder_that_fails_for_a_moment_is_tried_again(world: World) -> None:
+    calls: list[int] = []
+
+    async def flaky(ctx: RenderContext, delivery: Delivery, locale: str) -> list[Part]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("SELECT", None, Exception("database is locked"))
+        return [Part(text="готово")]
+
+    register_rich("test-flaky", flaky)
+    try:
+        user = await world.person(705, "Орлова Вера")
+        await world.enqueue(kind="test-flaky", subject="x", recipient_user_id=user)
+        await world.sender().drain(follow=60)
+    finally:
+        RICH.pop("test-flaky", None)
+    assert [m.plain for m in world.fake.user(705).messages] == ["готово"]
+    assert len(calls) == 2 and await world.statuses() == {"sent": 1}

@@ -31,18 +31,24 @@ async def run_recognition(
         due = [(p.id, school) for p, school in await due_programmes(session, clock.now())]
     made = 0
     for programme_id, school in due:
-        async with sessions() as session:
-            # Looked at again inside its own transaction: another process may have done it.
-            current = {p.id: p for p, _ in await due_programmes(session, clock.now())}.get(
-                programme_id
+        # One programme that fails (its data, a bug) must not hold up the others.
+        try:
+            async with sessions() as session:
+                # Looked at again inside its own transaction: another process may have.
+                current = {p.id: p for p, _ in await due_programmes(session, clock.now())}.get(
+                    programme_id
+                )
+                if current is None:
+                    continue
+                made += await nominate(
+                    session, Outbox(session, clock), current, school, questionnaires, catalog
+                )
+                await session.commit()
+                wake_after_commit(session)
+        except Exception:
+            log.exception(
+                "recognition: programme %s failed; the next pass tries again", programme_id
             )
-            if current is None:
-                continue
-            made += await nominate(
-                session, Outbox(session, clock), current, school, questionnaires, catalog
-            )
-            await session.commit()
-            wake_after_commit(session)
     if made:
         log.info("recognition: %s nominations made", made)
     return made

@@ -40,6 +40,8 @@ PLAN_TITLE_SHOWN = 80  # a gathered plan notice of 20 changes stays far under 40
 
 def shorten_title(title: str) -> str:
     return title if len(title) <= PLAN_TITLE_SHOWN else title[: PLAN_TITLE_SHOWN - 1] + "…"
+
+
 # A notification's arguments may ask for buttons under this key:
 # [[{"label": "<fluent key>", "open": "<target>", "id": <int>}, ...], ...] — one list per row.
 # Each becomes a callback button `open:<target>:<id>` handled in bot/handlers/open.py.

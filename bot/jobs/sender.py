@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -30,6 +31,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from sqlalchemy.exc import DBAPIError
 
 from bot.jobs.parts import Part
 from bot.jobs.render import Renderer
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 
 CHAT_LIMITS_KEPT = 10_000
 EPSILON = 1e-6  # seconds: closer than this is now
+# Building a digest or a report failed for a reason that passes: try again later.
+TRANSIENT = (DBAPIError, BrokenProcessPool, TimeoutError, ConnectionError)
 
 
 def _keyboard(part: Part) -> InlineKeyboardMarkup | None:
@@ -273,6 +277,23 @@ class Sender:
         handles.append(loop.call_later(max(seconds, 0.0), fire))
         self._timers.add(handles[0])
 
+    async def _retry(self, job: Delivery, exc: BaseException) -> None:
+        """Capped exponential backoff, `max_attempts` in all, then the row fails."""
+        delay = min(self.backoff_base * 2**job.attempts, self.backoff_cap)
+        message = exc.message if isinstance(exc, TelegramAPIError) else str(exc)
+        waits = await self.queue.retry_later(
+            job.ids,
+            reason="gave-up",
+            error=f"{type(exc).__name__}: {message}",
+            delay=delay,
+            max_attempts=self.max_attempts,
+        )
+        if waits:
+            self.stats.retried += 1
+            self._wake_in(delay)
+        else:
+            self.stats.failed += len(job.ids)
+
     async def _send_part(self, chat_id: int, part: Part) -> None:
         markup = _keyboard(part)
         if part.file is None:
@@ -302,6 +323,10 @@ class Sender:
     async def _deliver(self, job: Delivery) -> None:
         try:
             parts = await self.renderer.parts(job)
+        except TRANSIENT as exc:  # the database or the render pool, for a moment
+            log.warning("notification %s: building it failed for now: %r", job.ids, exc)
+            await self._retry(job, exc)
+            return
         except Exception as exc:  # a missing message or argument: no retry will help
             log.exception("notification %s could not be rendered", job.ids)
             self.stats.failed += len(job.ids)
@@ -329,19 +354,7 @@ class Sender:
             self.stats.failed += len(job.ids)
             await self.queue.mark_failed(job.ids, "rejected", exc.message)
         except TelegramAPIError as exc:  # network, timeout, 5xx, anything else
-            delay = min(self.backoff_base * 2**job.attempts, self.backoff_cap)
-            waits = await self.queue.retry_later(
-                job.ids,
-                reason="gave-up",
-                error=f"{type(exc).__name__}: {exc.message}",
-                delay=delay,
-                max_attempts=self.max_attempts,
-            )
-            if waits:
-                self.stats.retried += 1
-                self._wake_in(delay)
-            else:
-                self.stats.failed += len(job.ids)
+            await self._retry(job, exc)
         else:
             self.stats.sent += len(job.ids)
             self._sent(job.ids)

@@ -10,12 +10,15 @@ functions and their arguments picklable (plain dataclasses).
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 _executor: Executor | None = None
 _workers = 2
@@ -31,11 +34,20 @@ async def off_loop(fn: Callable[..., T], *args: Any) -> T:
     global _executor
     if _workers <= 0:
         return await asyncio.to_thread(fn, *args)
-    if _executor is None:
-        # forkserver: a clean child, not a copy of a process with an event loop and threads.
-        context = multiprocessing.get_context("forkserver")
-        _executor = ProcessPoolExecutor(max_workers=_workers, mp_context=context)
-    return await asyncio.get_running_loop().run_in_executor(_executor, fn, *args)
+    for attempt in (1, 2):
+        if _executor is None:
+            # forkserver: a clean child, not a copy of a process with a loop and threads.
+            context = multiprocessing.get_context("forkserver")
+            _executor = ProcessPoolExecutor(max_workers=_workers, mp_context=context)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(_executor, fn, *args)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): a new pool, and this drawing once more.
+            log.warning("render pool broken; starting a new one (attempt %s)", attempt)
+            shutdown()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def shutdown() -> None:
