@@ -117,6 +117,19 @@ async def test_a_curator_who_mentors_reads_nothing_their_mentees_said_about_them
     assert for_recipient(digest, world.scene.curator.id) == digest
 
 
+async def test_a_programme_that_ended_long_ago_leaves_the_digest(session: AsyncSession) -> None:
+    """Last year's programme (ended two months ago): its pairs, waves and stage are no longer
+    this week's news; people without a pair or consent still are."""
+    world = await make_digest_world(session)
+    world.scene.programme.period_end = NOW.date() - timedelta(days=60)
+    await session.flush()
+    [digest] = await DigestService(session).schools([world.scene.school.id], NOW)
+    assert digest.programmes == () and digest.pairs == ()
+    keys = {a.key for a in digest.attention}
+    assert keys.isdisjoint({"quiet", "low-rating", "misfit", "survey-missing"})
+    assert {"unpaired", "guardian"} <= keys
+
+
 async def test_a_school_without_programmes_is_empty_and_others_are_apart(
     session: AsyncSession,
 ) -> None:

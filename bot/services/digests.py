@@ -63,6 +63,8 @@ LOW_RATING = 2.0
 FALL_BY = 1.0
 UNCONFIRMED_AFTER = timedelta(days=3)
 SURVEY_WARN_BEFORE = timedelta(days=3)
+SURVEY_MISSING_SHOWN = timedelta(days=14)  # after the deadline: then it is the results' matter
+PROGRAMME_KEPT_AFTER_END = timedelta(days=30)
 CHART_WEEKS = 8
 OPEN_PAIR = ("proposed", "active")
 NO_NAME = "—"
@@ -428,7 +430,11 @@ class _Computation:
                     Programme.stage,
                     Programme.quiet_pair_days,
                 )
-                .where(Programme.organisation_id.in_(ids))
+                .where(
+                    Programme.organisation_id.in_(ids),
+                    # Last year's programmes do not fill this week's digest.
+                    Programme.period_end >= now.date() - PROGRAMME_KEPT_AFTER_END,
+                )
                 .order_by(Programme.period_start.desc(), Programme.id)
             )
         ).all()
@@ -602,6 +608,8 @@ class _Computation:
                 .where(
                     SurveyWave.id.in_(latest),
                     SurveyWave.deadline <= now + SURVEY_WARN_BEFORE,
+                    SurveyWave.deadline >= now - SURVEY_MISSING_SHOWN,
+                    SurveyWave.programme_id.in_(list(programme_name)),
                     SurveyResponse.submitted_at.is_(None),
                 )
                 .order_by(SurveyWave.organisation_id, User.full_name)
@@ -676,7 +684,7 @@ class _Computation:
 
         for pair in pairs:
             org = pair.organisation_id
-            if org not in zones:
+            if org not in zones or pair.programme_id not in programme_name:
                 continue
             zone = zones[org]
             label = f"{pair.full_name or NO_NAME} — " + ", ".join(
