@@ -9,11 +9,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.commands import commands_for_roles
 from bot.jobs.meetings import run_meeting_jobs
 from bot.services.errors import DomainError, InvalidInput
+from bot.services.outbox import Outbox
 from bot.storage.models import Meeting, MeetingAttendance, Notification, PairFit, Programme
 from tests.clock import DAYTIME
 from tests.fake_telegram import FakeUser
@@ -554,3 +555,56 @@ async def test_an_agreed_meeting_is_moved_and_the_reminders_follow(tg: Running) 
         mentor_actor = await actor_of(session, w.scene, "m")
         with pytest.raises(InvalidInput):
             await service.reschedule(mentor_actor, meeting_id, day=date(2026, 11, 23), at=time(15))
+
+
+async def test_a_meeting_moved_away_and_back_gets_its_reminders_and_each_move_is_told(
+    tg: Running,
+) -> None:
+    """Pending reminders of the old time are deleted (their keys carry that time), so a
+    meeting moved back to it is reminded again; each move is announced, even to a time
+    proposed before."""
+    w = await world(tg, [("m", ["a"])])
+    starts = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # 15:00 in Moscow, tomorrow
+    async with tg.app.session_factory() as session:
+        meeting = Meeting(
+            organisation_id=w.scene.school.id,
+            pair_id=w.pair_ids[0],
+            kind="regular",
+            status="planned",
+            day=date(2026, 11, 24),
+            starts_at=starts,
+            duration_min=45,
+            format="offline",
+            agreed_at=tg.clock.now(),
+        )
+        session.add(meeting)
+        await session.flush()
+        reminder = {
+            "kind": "meeting-reminder-24h",
+            "subject": f"meeting:{meeting.id}",
+            "period": starts.isoformat(timespec="minutes"),
+        }
+        outbox = Outbox(session, tg.clock)
+        mentor_id = w.scene.members["m"].user_id
+        assert await outbox.enqueue(
+            **reminder, recipient_user_id=mentor_id, delay=timedelta(hours=5)
+        )
+        await session.commit()
+        meeting_id = meeting.id
+    async with tg.app.session_factory() as session:
+        service = meetings_of(session, tg.clock.now)
+        mentee = await actor_of(session, w.scene, "a")
+        mentor = await actor_of(session, w.scene, "m")
+        for day, at in ((25, 16), (24, 15), (25, 16)):
+            tg.clock.advance(minutes=1)
+            await service.reschedule(mentee, meeting_id, day=date(2026, 11, day), at=time(at))
+            await service.accept(mentor, meeting_id)
+        await session.commit()
+        moved = await session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.kind == "meeting-rescheduled")
+        )
+        assert moved == 3  # to 25.11, back to 24.11, to 25.11 again: three notices
+        # The old time's reminder row is gone: the time can be reminded again.
+        assert await Outbox(session, tg.clock).enqueue(**reminder, recipient_user_id=mentor_id)

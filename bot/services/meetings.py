@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import AccessService, Actor
@@ -830,14 +830,15 @@ class MeetingService:
         meeting.agreed_at = None
         meeting.proposed_by_user_id = actor.user_id
         meeting.updated_at = self.clock()
+        # Deleted, not marked: their keys carry the old time, and a meeting moved back to
+        # it must get its reminders again.
         await self.session.execute(
-            update(Notification)
+            delete(Notification)
             .where(
                 Notification.subject == f"meeting:{meeting.id}",
                 Notification.kind.in_(RESCHEDULE_DROPS),
                 Notification.status == "pending",
             )
-            .values(status="skipped", reason="rescheduled", finished_at=self.clock())
             .execution_options(synchronize_session=False)
         )
         local = moment.astimezone(ctx.zone)
@@ -852,7 +853,8 @@ class MeetingService:
                 "when": local.strftime("%d.%m %H:%M"),
                 "name": _name_of(ctx, actor),
             },
-            period=f"moved:{local.isoformat(timespec='minutes')}",
+            # Each move is news, even back to a time proposed before.
+            period=f"moved:{self.clock():%Y%m%d%H%M%S}",
         )
         await self.session.flush()
         await self.audit.record(
@@ -1106,7 +1108,12 @@ def _name_of(ctx: PairContext, actor: Actor) -> str:
 
 # kind -> Fluent message (locales/*/meetings.ftl), for the renderer.
 # What a moved meeting no longer sends for its old time.
-RESCHEDULE_DROPS = ("meeting-reminder-24h", "meeting-reminder-1h", "meeting-held-ask")
+RESCHEDULE_DROPS = (
+    "meeting-reminder-24h",
+    "meeting-reminder-1h",
+    "meeting-held-ask",
+    "meeting-agreed",  # the old time agreed, not yet delivered
+)
 
 MESSAGES = {
     "meeting-confirm": "meetings-notice-confirm",
