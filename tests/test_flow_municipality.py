@@ -203,7 +203,8 @@ async def test_deadline_reminders_7_and_1_day_before_with_the_report(tg: Running
         assert "До срока мониторинга наставничества осталось 7 дней — 10.12.2026" in (
             reminder.plain
         )
-        assert report.document is not None and report.document[0] == "monitoring-2026.xlsx"
+        # Before an autumn deadline: the school year just finished (2025/26).
+        assert report.document is not None and report.document[0] == "monitoring-2025.xlsx"
     # Each sees the report of what they may see: the coordinator every school, a curator
     # their own school only.
     assert [r[0] for r in sheets(reminders(coordinator)[1])["Показатели"][1:]] == [

@@ -200,3 +200,19 @@ async def test_reminder_steps_and_who_gets_them(session: AsyncSession) -> None:
     assert await queue_deadline_reminders(session, clock) == 0
     assert {n.period for n in await notes(session, REMINDER_KIND)} == {"2026-d7", "2026-d1"}
     assert timedelta(0) < clock.now() - datetime(2026, 11, 25, tzinfo=UTC)
+
+
+def test_the_monitoring_report_is_about_the_year_just_finished_until_the_deadline() -> None:
+    from datetime import date
+
+    from bot.jobs.municipality import monitoring_year
+
+    # 25 November: from September to the deadline, 2025/26; after it, the year in progress.
+    assert monitoring_year(date(2026, 9, 1), 25, 11) == 2025
+    assert monitoring_year(date(2026, 11, 25), 25, 11) == 2025
+    assert monitoring_year(date(2026, 11, 26), 25, 11) == 2026
+    assert monitoring_year(date(2027, 3, 1), 25, 11) == 2026
+    assert monitoring_year(date(2027, 8, 31), 25, 11) == 2026
+    # A spring deadline (31 May) is about the year in progress.
+    assert monitoring_year(date(2026, 10, 1), 31, 5) == 2026
+    assert monitoring_year(date(2027, 5, 31), 31, 5) == 2026

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -92,6 +92,25 @@ def _year(org: Organisation, now: datetime) -> int:
     return ind.school_year_of(now.astimezone(ZoneInfo(org.timezone)).date())
 
 
+def monitoring_year(today: date, deadline_day: int, deadline_month: int) -> int:
+    """The school year the monitoring report is about. From 1 September up to an autumn
+    deadline (25 November by default) it is the year just finished — the programmes carried
+    out, as the final monitoring asks; after the deadline, the year in progress."""
+    year = ind.school_year_of(today)
+    if deadline_month >= 9 and today <= date(year, deadline_month, deadline_day):
+        return year - 1
+    return year
+
+
+async def _monitoring_year(session: AsyncSession, org: Organisation, now: datetime) -> int:
+    municipality = org if org.kind == "municipality" else None
+    if municipality is None and org.parent_id is not None:
+        municipality = await session.get(Organisation, org.parent_id)
+    source = municipality or org
+    today = now.astimezone(ZoneInfo(org.timezone)).date()
+    return monitoring_year(today, source.monitoring_day, source.monitoring_month)
+
+
 async def _may_see(session: AsyncSession, user_id: int, org: Organisation) -> bool:
     """Curators see their school; coordinators their municipality and its schools; admins
     everything."""
@@ -114,7 +133,12 @@ async def _may_see(session: AsyncSession, user_id: int, org: Organisation) -> bo
 
 
 async def _read(
-    ctx: RenderContext, user_id: int, organisation_id: int, *, coordinator_only: bool = False
+    ctx: RenderContext,
+    user_id: int,
+    organisation_id: int,
+    *,
+    coordinator_only: bool = False,
+    monitoring: bool = False,
 ) -> _Scope | None:
     """The indicators the recipient may see (None: not any more), in one short
     transaction."""
@@ -125,7 +149,8 @@ async def _read(
             return None
         if not await _may_see(session, user_id, org):
             return None
-        year = _year(org, ctx.clock.now())
+        now = ctx.clock.now()
+        year = await _monitoring_year(session, org, now) if monitoring else _year(org, now)
         catalog, questionnaires = CONFIG.get_catalog(), CONFIG.get_questionnaires()
         if org.kind == "municipality":
             data = await ind.for_municipality(session, org.id, year, catalog, questionnaires)
@@ -401,7 +426,7 @@ async def build_digest(ctx: RenderContext, delivery: Delivery, locale: str) -> l
 
 async def build_monitoring_report(ctx: RenderContext, request: ReportRequest, locale: str) -> Part:
     """The monitoring report: a curator's school, or a coordinator's municipality."""
-    scope = await _read(ctx, request.user_id, request.organisation_id)
+    scope = await _read(ctx, request.user_id, request.organisation_id, monitoring=True)
     if scope is None:
         return Part(text=ctx.get("indicators-report-denied", locale))
     from bot.services.workbook import write_workbook
