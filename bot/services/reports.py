@@ -216,12 +216,26 @@ class People:
     # (user id, role, programme id) -> the person's 0–100 satisfaction at exit
     satisfaction: dict[tuple[int, str, int], int] = field(default_factory=dict)
     viewer_user_id: int | None = None
+    _by_mentor: dict[int, list[PairInfo]] | None = field(default=None, repr=False)
+    _by_mentee: dict[int, list[PairInfo]] | None = field(default=None, repr=False)
+
+    def _index(self) -> tuple[dict[int, list[PairInfo]], dict[int, list[PairInfo]]]:
+        """Pairs by mentor and by mentee, built once (a municipality has thousands)."""
+        if self._by_mentor is None or self._by_mentee is None:
+            by_mentor: dict[int, list[PairInfo]] = defaultdict(list)
+            by_mentee: dict[int, list[PairInfo]] = defaultdict(list)
+            for pair in self.pairs:
+                by_mentor[pair.mentor_membership_id].append(pair)
+                for mentee in pair.mentee_membership_ids:
+                    by_mentee[mentee].append(pair)
+            self._by_mentor, self._by_mentee = by_mentor, by_mentee
+        return self._by_mentor, self._by_mentee
 
     def pairs_of_mentor(self, membership_id: int) -> list[PairInfo]:
-        return [p for p in self.pairs if p.mentor_membership_id == membership_id]
+        return list(self._index()[0].get(membership_id, ()))
 
     def pairs_of_mentee(self, membership_id: int) -> list[PairInfo]:
-        return [p for p in self.pairs if membership_id in p.mentee_membership_ids]
+        return list(self._index()[1].get(membership_id, ()))
 
     def hides_ratings_of(self, pair: PairInfo) -> bool:
         """The recipient mentors this pair: what its mentees said about them is not theirs."""
