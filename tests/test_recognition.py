@@ -4,7 +4,7 @@ curator is refused."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.jobs.recognition import run_recognition
 from bot.services.errors import AccessDenied
 from bot.services.recognition import Candidate, RecognitionService, best, score
-from bot.storage.models import Membership, Notification, Programme, Recognition
+from bot.storage.models import Membership, Notification, Programme, Recognition, SurveyWave
 from tests.harness import Running
 from tests.pairs_world import SETTINGS, actor, hub_of
 from tests.reports_world import CURATOR_TG, OTHER_CURATOR_TG, ReportsWorld, make_world
@@ -194,3 +194,28 @@ async def test_a_curator_who_is_the_nominee_neither_reads_nor_answers_it(tg: Run
         for nomination in await rows(session):
             with pytest.raises(AccessDenied):
                 await service.answer(nominee, nomination.id, True)
+
+
+async def test_completion_with_the_exit_questionnaire_still_running_waits_for_it(
+    tg: Running,
+) -> None:
+    world = await seed(tg)
+    async with tg.app.session_factory() as session:
+        session.add(
+            SurveyWave(
+                organisation_id=world.scene.school.id,
+                programme_id=world.scene.programme.id,
+                questionnaire_key="participant",
+                kind="exit",
+                deadline=tg.clock.now() + timedelta(days=10),
+            )
+        )
+        await session.execute(
+            update(Programme)
+            .where(Programme.id == world.scene.programme.id)
+            .values(stage="completion")
+        )
+        await session.commit()
+    assert await run(tg) == 0  # the growth behind a nomination is not known yet
+    tg.clock.advance(days=11)
+    assert await run(tg) == 2

@@ -35,7 +35,14 @@ from bot.services.errors import NotFound
 from bot.services.outbox import Outbox, curators_of
 from bot.services.questionnaires import QuestionnaireCatalog
 from bot.services.reports import People, School, Scope, load_people, mean_rating
-from bot.storage.models import Membership, Organisation, Pair, Programme, Recognition
+from bot.storage.models import (
+    Membership,
+    Organisation,
+    Pair,
+    Programme,
+    Recognition,
+    SurveyWave,
+)
 
 MENTOR_OF_YEAR = "mentor-of-year"
 BEST_PAIR = "best-pair"
@@ -223,7 +230,7 @@ async def due_programmes(session: AsyncSession, now: datetime) -> list[tuple[Pro
     """Programmes that ended (their last day is over in the school's time) or were moved to
     the completion stage, and were never looked at."""
     seen = exists().where(Recognition.programme_id == Programme.id)
-    rows = await session.execute(
+    result = await session.execute(
         select(Programme, Organisation)
         .join(Organisation, Organisation.id == Programme.organisation_id)
         .where(
@@ -235,10 +242,23 @@ async def due_programmes(session: AsyncSession, now: datetime) -> list[tuple[Pro
         )
         .order_by(Programme.id)
     )
+    rows: list[tuple[Programme, Organisation]] = [(p, o) for p, o in result]
+    # Moved to completion while the exit questionnaire still runs: the growth behind the
+    # nomination is not known yet; wait for its deadline (or the programme's end).
+    exit_open = set(
+        await session.scalars(
+            select(SurveyWave.programme_id).where(
+                SurveyWave.programme_id.in_([p.id for p, _ in rows]),
+                SurveyWave.kind == "exit",
+                SurveyWave.deadline > now,
+            )
+        )
+    )
     due = []
     for programme, school in rows:
         today: date = now.astimezone(ZoneInfo(school.timezone)).date()
-        if programme.stage == "completion" or programme.period_end < today:
+        ended = programme.period_end < today
+        if ended or (programme.stage == "completion" and programme.id not in exit_open):
             due.append((programme, School(school.id, school.name, school.timezone)))
     return due
 
