@@ -48,7 +48,7 @@ class PlanNotices:
         if recipient.anonymised_at is not None or recipient.telegram_id is None:
             return
         subject = f"plan:{pair_id}"
-        if await self._add_to_pending(subject, recipient.id, change):
+        if await self._add_to_pending(subject, recipient.id, change, by):
             return
         now = self.clock.now()
         start = hour_of(now)
@@ -73,11 +73,11 @@ class PlanNotices:
                 return
             # This hour's message was sent already: the next hour's row gathers it,
             # or, if that one is queued, the change joins it.
-            if await self._add_to_pending(subject, recipient.id, change):
+            if await self._add_to_pending(subject, recipient.id, change, by):
                 return
 
     async def _add_to_pending(
-        self, subject: str, recipient_id: int, change: dict[str, Any]
+        self, subject: str, recipient_id: int, change: dict[str, Any], by: str
     ) -> bool:
         row = await self.session.scalar(
             select(Notification)
@@ -100,6 +100,10 @@ class PlanNotices:
         else:
             args["more"] = int(args.get("more") or 0) + 1
         args["changes"] = changes
+        # In a group, another mentee may change their plan in the same hour: both are named.
+        authors = [a for a in str(args.get("by") or "").split(", ") if a]
+        if by and by not in authors:
+            args["by"] = ", ".join([*authors, by])
         result = await self.session.execute(
             update(Notification)
             .where(Notification.id == row.id, Notification.claimed_by.is_(None))
