@@ -656,6 +656,18 @@ async def test_pulse_runs_on_the_chosen_days(
     assert await tick_at(at(2026, 9, 15)) == 2  # day 14
     assert await tick_at(at(2026, 10, 14)) == 0  # day 43
     assert await tick_at(at(2026, 10, 15)) == 2  # day 44 = 14 + 30
+    # The curator changes the timing mid-programme (day 50): the next pulse counts from the
+    # last one run (15 Oct), neither at once nor several skipped.
+    clock.current = at(2026, 10, 21)
+    async with session_factory() as session:
+        hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+        await survey_service(session, recorder, clock).set_pulse_timing(
+            await admin_actor(hub), programme_id, 45, 60
+        )
+        await session.commit()
+    assert await tick_at(at(2026, 10, 22)) == 0
+    assert await tick_at(at(2026, 12, 13)) == 0  # 59 days after the last
+    assert await tick_at(at(2026, 12, 14)) == 2  # 60 days after the last
 
 
 async def test_an_admin_without_a_curator_role_runs_questionnaires(tg: Running) -> None:

@@ -173,6 +173,11 @@ def answer_value(answer: SurveyAnswer, item: Item | None) -> Any:
     return answer.text
 
 
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive UTC datetimes."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 class SurveyService:
     def __init__(
         self,
@@ -704,18 +709,28 @@ class SurveyService:
             today = now.astimezone(ZoneInfo(timezone)).date()
             if today > programme.period_end:
                 continue
-            elapsed = (today - programme.period_start).days
-            if elapsed < pulse.first_day:
-                continue
-            number = 1 + (elapsed - pulse.first_day) // pulse.every_days
-            exists = await self.session.scalar(
-                select(SurveyWave.id).where(
-                    SurveyWave.programme_id == programme.id,
-                    SurveyWave.pulse_number == number,
+            # The next pulse counts from the last one actually run, so a change of timing
+            # mid-programme neither sends one at once nor skips several.
+            last = (
+                await self.session.execute(
+                    select(SurveyWave.pulse_number, SurveyWave.created_at)
+                    .where(
+                        SurveyWave.programme_id == programme.id,
+                        SurveyWave.pulse_number.is_not(None),
+                    )
+                    .order_by(SurveyWave.pulse_number.desc())
+                    .limit(1)
                 )
-            )
-            if exists is not None:
-                continue
+            ).first()
+            if last is None:
+                if (today - programme.period_start).days < pulse.first_day:
+                    continue
+                number = 1
+            else:
+                last_day = _aware(last.created_at).astimezone(ZoneInfo(timezone)).date()
+                if (today - last_day).days < pulse.every_days:
+                    continue
+                number = int(last.pulse_number) + 1
             deadline = end_of_day(today + timedelta(days=PULSE_ANSWER_DAYS), timezone)
             await self._create_wave(programme, "pulse", "pulse", deadline, None, number)
             created += 1
