@@ -303,7 +303,8 @@ async def mentees_report(ctx: RenderContext, request: ReportRequest, locale: str
             people.attended.get(person.membership_id, 0),
             _plan(people, [person.membership_id]),
             None if hidden else rating,
-            people.growth.get((person.user_id, "mentee", programme.id)),
+            # Growth includes what the mentee said about the mentor: hidden like the rating.
+            None if hidden else people.growth.get((person.user_id, "mentee", programme.id)),
             None if hidden else people.satisfaction.get((person.user_id, "mentee", programme.id)),
             labels.status(person),
         ]
