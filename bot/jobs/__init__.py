@@ -111,7 +111,7 @@ def create_jobs(
     )
     add_survey_job(scheduler, sessions, settings, clock)
     add_pair_jobs(scheduler, sessions, clock, settings)
-    add_municipality_jobs(scheduler, sessions, settings, clock)
+    add_municipality_jobs(scheduler, sessions, clock)
     add_recognition_job(scheduler, sessions, clock, services.questionnaires, services.catalog)
     add_digest_job(scheduler, sessions, clock)
     return Jobs(sender=sender, scheduler=scheduler)

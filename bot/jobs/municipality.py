@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -22,12 +22,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
 from bot.jobs.parts import Part
 from bot.jobs.render import RenderContext, register_rich
 from bot.jobs.report_registry import ReportRequest, register_report
 from bot.services import indicators as ind
-from bot.services.catalog import Catalog, load_catalog
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.municipality import (
     DIGEST_KIND,
@@ -37,8 +35,8 @@ from bot.services.municipality import (
 )
 from bot.services.offload import off_loop
 from bot.services.outbox import Delivery, wake_after_commit
-from bot.services.questionnaires import QuestionnaireCatalog, load_questionnaires
-from bot.storage.models import Membership, Organisation, User
+from bot.services.reports import may_report_on
+from bot.storage.models import Organisation, User
 
 if TYPE_CHECKING:  # matplotlib and openpyxl load on the first digest, not at the bot's start
     from bot.services.charts import BarChart
@@ -49,33 +47,6 @@ log = logging.getLogger(__name__)
 MUNICIPAL_TICK_SECONDS = 300.0
 MESSAGE_MAX = 4096
 CHART_NAME_MAX = 28
-
-
-@dataclass
-class _Config:
-    catalog: Catalog | None = None
-    questionnaires: QuestionnaireCatalog | None = None
-    admin_ids: frozenset[int] = field(default_factory=frozenset)
-
-    def get_catalog(self) -> Catalog:
-        if self.catalog is None:
-            self.catalog = load_catalog()
-        return self.catalog
-
-    def get_questionnaires(self) -> QuestionnaireCatalog:
-        if self.questionnaires is None:
-            self.questionnaires = load_questionnaires()
-        return self.questionnaires
-
-
-CONFIG = _Config()
-
-
-def configure(settings: Settings) -> None:
-    """The deployment's catalogues and admins (create_jobs calls this)."""
-    CONFIG.catalog = load_catalog(settings.extra_forms_file)
-    CONFIG.questionnaires = load_questionnaires(settings.questionnaires_dir)
-    CONFIG.admin_ids = settings.admin_ids
 
 
 # --- reading, with access checked for the recipient ----------------------------------------
@@ -111,25 +82,16 @@ async def _monitoring_year(session: AsyncSession, org: Organisation, now: dateti
     return monitoring_year(today, source.monitoring_day, source.monitoring_month)
 
 
-async def _may_see(session: AsyncSession, user_id: int, org: Organisation) -> bool:
-    """Curators see their school; coordinators their municipality and its schools; admins
-    everything."""
+async def _may_see(
+    ctx: RenderContext, session: AsyncSession, user_id: int, org: Organisation
+) -> bool:
+    """The reports' rule (bot/services/reports.py): curators see their school,
+    coordinators their municipality and its schools, admins everything."""
     user = await session.get(User, user_id)
     if user is None:
         return False
-    if user.telegram_id is not None and user.telegram_id in CONFIG.admin_ids:
-        return True
-    rows = await session.execute(
-        select(Membership.organisation_id, Membership.role).where(
-            Membership.user_id == user_id,
-            Membership.status == "active",
-            Membership.role.in_(("curator", "coordinator")),
-        )
-    )
-    roles = {(org_id, role) for org_id, role in rows}
-    if org.kind == "school":
-        return (org.id, "curator") in roles or (org.parent_id, "coordinator") in roles
-    return org.kind == "municipality" and (org.id, "coordinator") in roles
+    is_admin = user.telegram_id is not None and user.telegram_id in ctx.settings.admin_ids
+    return await may_report_on(session, user_id, is_admin, org) is not None
 
 
 async def _read(
@@ -147,11 +109,11 @@ async def _read(
         org = await session.get(Organisation, organisation_id)
         if org is None or (coordinator_only and org.kind != "municipality"):
             return None
-        if not await _may_see(session, user_id, org):
+        if not await _may_see(ctx, session, user_id, org):
             return None
         now = ctx.clock.now()
         year = await _monitoring_year(session, org, now) if monitoring else _year(org, now)
-        catalog, questionnaires = CONFIG.get_catalog(), CONFIG.get_questionnaires()
+        catalog, questionnaires = ctx.settings.catalog, ctx.settings.questionnaires
         if org.kind == "municipality":
             data = await ind.for_municipality(session, org.id, year, catalog, questionnaires)
         else:
@@ -188,15 +150,15 @@ def _satisfaction(ctx: RenderContext, locale: str, value: int | None) -> str:
     return ctx.get("indicators-satisfaction", locale, value=value)
 
 
-def _form_name(key: str, locale: str) -> str:
-    form = CONFIG.get_catalog().form(key)
+def _form_name(ctx: RenderContext, key: str, locale: str) -> str:
+    form = ctx.settings.catalog.form(key)
     return form.name(locale) if form else key
 
 
 def _category_name(ctx: RenderContext, key: str, locale: str) -> str:
     if not key:
         return ctx.plain("indicators-no-category", locale)
-    category = CONFIG.get_catalog().category(key)
+    category = ctx.settings.catalog.category(key)
     return category.name(locale) if category else key
 
 
@@ -251,7 +213,9 @@ def digest_blocks(ctx: RenderContext, locale: str, scope: _Scope, week: str) -> 
     lines = [ctx.get("indicators-total-title", locale, count=len(data.schools))]
     lines += _lines(ctx, locale, total)
     if total.pairs_by_form:
-        forms = ", ".join(f"{_form_name(k, locale)}: {n}" for k, n in total.pairs_by_form.items())
+        forms = ", ".join(
+            f"{_form_name(ctx, k, locale)}: {n}" for k, n in total.pairs_by_form.items()
+        )
         lines.append(ctx.get("indicators-line-forms", locale, forms=forms))
     missing = data.missing_headcounts
     if missing:
@@ -350,7 +314,7 @@ def indicator_sheets(ctx: RenderContext, locale: str, data: ind.Indicators) -> l
             ]
         )
     forms = [
-        [row.name or total_name, _form_name(key, locale), count]
+        [row.name or total_name, _form_name(ctx, key, locale), count]
         for row in [*data.schools, data.total]
         for key, count in row.pairs_by_form.items()
     ]
@@ -491,12 +455,9 @@ async def municipal_tick(
 def add_municipality_jobs(
     scheduler: AsyncIOScheduler,
     sessions: async_sessionmaker[AsyncSession],
-    settings: Settings,
     clock: Clock = SYSTEM_CLOCK,
     seconds: float = MUNICIPAL_TICK_SECONDS,
 ) -> None:
-    configure(settings)
-
     async def run() -> None:
         try:
             queued = await municipal_tick(sessions, clock)

@@ -118,24 +118,36 @@ async def report_targets(session: AsyncSession, user_id: int, is_admin: bool) ->
     return [Target(o.id, o.name, o.kind) for o in orgs]
 
 
+async def may_report_on(
+    session: AsyncSession, user_id: int, is_admin: bool, org: Organisation
+) -> set[int] | None:
+    """Whether this person may have reports about `org` (a school: its curators and its
+    municipality's coordinators; a municipality: its coordinators; the admin: all): the
+    schools they curate, or None when they may not."""
+    if org.kind not in ("school", "municipality"):
+        return None
+    if is_admin:
+        return set()
+    roles = await _staff_roles(session, user_id)
+    curated = {o for o, r in roles if r == "curator"}
+    coordinated = {o for o, r in roles if r == "coordinator"}
+    allowed = (org.kind == "school" and (org.id in curated or org.parent_id in coordinated)) or (
+        org.kind == "municipality" and org.id in coordinated
+    )
+    return curated if allowed else None
+
+
 async def report_scope(
     session: AsyncSession, user_id: int, is_admin: bool, organisation_id: int
 ) -> Scope | None:
     """The schools a report about `organisation_id` covers, or None when this person may
     not have it (the same None whether the organisation exists or not)."""
     org = await session.get(Organisation, organisation_id)
-    if org is None or org.kind not in ("school", "municipality"):
+    if org is None:
         return None
-    curated: set[int] = set()
-    if not is_admin:
-        roles = await _staff_roles(session, user_id)
-        curated = {o for o, r in roles if r == "curator"}
-        coordinated = {o for o, r in roles if r == "coordinator"}
-        allowed = (
-            org.kind == "school" and (org.id in curated or org.parent_id in coordinated)
-        ) or (org.kind == "municipality" and org.id in coordinated)
-        if not allowed:
-            return None
+    curated = await may_report_on(session, user_id, is_admin, org)
+    if curated is None:
+        return None
     if org.kind == "school":
         schools = [org]
     else:
