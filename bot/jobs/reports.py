@@ -48,6 +48,24 @@ async def scope_for(ctx: RenderContext, request: ReportRequest) -> Scope | None:
         return await report_scope(session, user.id, is_admin, request.organisation_id)
 
 
+async def _people_for(ctx: RenderContext, request: ReportRequest) -> tuple[Scope, People] | None:
+    """The recipient's scope and its people, read in one short transaction (None: the
+    recipient may not have this report any more)."""
+    scope = await scope_for(ctx, request)
+    if scope is None:
+        return None
+    assert ctx.sessions is not None
+    async with ctx.sessions() as session:
+        people = await load_people(
+            session,
+            scope,
+            ctx.settings.questionnaires,
+            ctx.settings.catalog,
+            viewer_user_id=request.user_id,
+        )
+    return scope, people
+
+
 def _today(ctx: RenderContext, scope: Scope | None) -> date:
     zone = scope.schools[0].timezone if scope and scope.schools else ctx.default_timezone
     return ctx.clock.now().astimezone(ZoneInfo(zone)).date()
@@ -179,18 +197,10 @@ def _plan(people: People, mentee_ids: Sequence[int]) -> str:
 
 
 async def mentors_report(ctx: RenderContext, request: ReportRequest, locale: str) -> Part:
-    scope = await scope_for(ctx, request)
-    if scope is None:
+    found = await _people_for(ctx, request)
+    if found is None:
         return _denied(ctx, locale)
-    assert ctx.sessions is not None
-    async with ctx.sessions() as session:
-        people = await load_people(
-            session,
-            scope,
-            ctx.settings.questionnaires,
-            ctx.settings.catalog,
-            viewer_user_id=request.user_id,
-        )
+    scope, people = found
     names = _Names(ctx, locale, people)
     labels = _Labels(ctx, locale)
     schools = {s.id: s.name for s in scope.schools}
@@ -258,18 +268,10 @@ async def mentors_report(ctx: RenderContext, request: ReportRequest, locale: str
 
 
 async def mentees_report(ctx: RenderContext, request: ReportRequest, locale: str) -> Part:
-    scope = await scope_for(ctx, request)
-    if scope is None:
+    found = await _people_for(ctx, request)
+    if found is None:
         return _denied(ctx, locale)
-    assert ctx.sessions is not None
-    async with ctx.sessions() as session:
-        people = await load_people(
-            session,
-            scope,
-            ctx.settings.questionnaires,
-            ctx.settings.catalog,
-            viewer_user_id=request.user_id,
-        )
+    scope, people = found
     names = _Names(ctx, locale, people)
     labels = _Labels(ctx, locale)
     schools = {s.id: s.name for s in scope.schools}
