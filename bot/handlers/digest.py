@@ -11,8 +11,9 @@ from aiogram_i18n import I18nContext
 
 from bot.i18n import plain_text
 from bot.services.access import Actor
-from bot.services.errors import DomainError
+from bot.services.errors import DomainError, InvalidInput
 from bot.services.hub import ServiceHub
+from bot.services.numbers import whole_number
 
 PREFIX = "digest:"
 SCHOOLS_SHOWN = 50  # an admin of a larger deployment picks among the first 50 by name
@@ -42,9 +43,11 @@ async def on_school(
     callback: CallbackQuery, services: ServiceHub, actor: Actor, i18n: I18nContext
 ) -> None:
     raw = (callback.data or "")[len(PREFIX) :]
-    if not raw.isdigit() or len(raw) > 12:
-        raise DomainError("generic")
-    await services.digests.ask(actor, int(raw), services.settings.clock.now())
+    try:
+        school_id = whole_number(raw, "generic", low=1, high=2**31 - 1)
+    except InvalidInput:
+        raise DomainError("generic") from None
+    await services.digests.ask(actor, school_id, services.settings.clock.now())
     await callback.answer(plain_text(i18n.core, "digest-collecting", i18n.locale))
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=None)

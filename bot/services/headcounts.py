@@ -19,6 +19,7 @@ from bot.services.audit import AuditService
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.indicators import municipality_schools, school_year_of
+from bot.services.numbers import whole_number
 from bot.storage.models import Headcount, Organisation
 
 HEADCOUNT_MAX = 100_000
@@ -27,13 +28,8 @@ FIELDS = ("students_10_18", "teachers", "young_teachers")
 
 def parse_count(text: str) -> int:
     """A typed figure: digits only (spaces between thousands allowed), 0…100 000."""
-    value = "".join(text.split())
-    if not value or not (value.isascii() and value.isdigit()) or len(value) > 6:
-        raise InvalidInput("headcount", limit=HEADCOUNT_MAX)
-    number = int(value)
-    if number > HEADCOUNT_MAX:
-        raise InvalidInput("headcount", limit=HEADCOUNT_MAX)
-    return number
+    limit = HEADCOUNT_MAX
+    return whole_number(text, "headcount", low=0, high=limit, thousands=True, limit=limit)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.access import AccessService, Actor
 from bot.services.audit import AuditService
 from bot.services.errors import AccessDenied, DomainError, InvalidInput, NotFound
+from bot.services.numbers import calendar_day, clock_time, whole_number
 from bot.services.registration import clean_text
 from bot.storage.models import (
     Meeting,
@@ -76,46 +77,36 @@ def clean_duration(text: str) -> int:
         if value.endswith(suffix):
             value = value[: -len(suffix)].strip()
             break
-    try:
-        if ":" in value:
-            hours, minutes = value.split(":", 1)
-            total = int(hours) * 60 + int(minutes)
-        else:
-            total = int(value)
-    except ValueError:
-        raise InvalidInput("meeting-duration", limit=DURATION_MAX) from None
+    code, limit = "meeting-duration", DURATION_MAX
+    if ":" in value:
+        hours, minutes = value.split(":", 1)
+        length = clock_time(hours, minutes, code, limit=limit)
+        total = length.hour * 60 + length.minute
+    else:
+        total = whole_number(value, code, low=0, high=DURATION_MAX, limit=limit)
     if not 5 <= total <= DURATION_MAX:
-        raise InvalidInput("meeting-duration", limit=DURATION_MAX)
+        raise InvalidInput(code, limit=limit)
     return total
 
 
 def clean_day(text: str, today: date) -> date:
     """A typed date: «23.11», «23.11.2026», «2026-11-23»."""
     value = text.strip().rstrip(".")
-    try:
-        if "-" in value:
-            return date.fromisoformat(value)
-        parts = [int(p) for p in value.replace("/", ".").split(".")]
-        if len(parts) == 2:
-            return date(today.year, parts[1], parts[0])
-        if len(parts) == 3:
-            year = parts[2] + 2000 if parts[2] < 100 else parts[2]
-            return date(year, parts[1], parts[0])
-    except ValueError:
-        pass
+    parts = value.split("-") if "-" in value else value.replace("/", ".").split(".")
+    if "-" in value and len(parts) == 3:
+        return calendar_day(parts[2], parts[1], parts[0], "meeting-date")
+    if "-" not in value and len(parts) == 2:
+        return calendar_day(parts[0], parts[1], today.year, "meeting-date")
+    if "-" not in value and len(parts) == 3:
+        return calendar_day(parts[0], parts[1], parts[2], "meeting-date")
     raise InvalidInput("meeting-date")
 
 
 def clean_clock(text: str) -> time:
     """A typed time of day: «15:30», «15.30», «15»."""
     value = text.strip().replace(".", ":").replace("-", ":")
-    try:
-        if ":" in value:
-            hours, minutes = value.split(":", 1)
-            return time(int(hours), int(minutes))
-        return time(int(value), 0)
-    except ValueError:
-        raise InvalidInput("meeting-time") from None
+    hours, _, minutes = value.partition(":")
+    return clock_time(hours, minutes if ":" in value else "0", "meeting-time")
 
 
 def clean_topic(text: str) -> str:

@@ -31,7 +31,7 @@ DIGEST_KIND = "coordinator-digest"
 REMINDER_KIND = "monitoring-reminder"
 REMINDER_STEPS = (7, 1)  # days before the deadline
 DEFAULT_DEADLINE = (25, 11)
-_DATE = re.compile(r"^\s*(\d{1,2})\s*[./\s-]\s*(\d{1,2})\s*\.?\s*$")
+_DATE = re.compile(r"^\s*([0-9]{1,2})\s*[./\s-]\s*([0-9]{1,2})\s*\.?\s*$")
 # A non-leap year: 29 February is refused (it would not come every year).
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 

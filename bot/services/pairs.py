@@ -1290,7 +1290,7 @@ def agreement_text(catalog: Catalog, form_key: str, locale: str | None) -> str:
 
 _ORDER = re.compile(
     r"^\s*№?\s*(?P<number>[^\s]+?)\s*(?:от|of|,)?\s*"
-    r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\s*$",
+    r"(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{4})\s*$",
     re.IGNORECASE,
 )
 

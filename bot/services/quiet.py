@@ -46,7 +46,9 @@ class QuietHours:
         return candidate.astimezone(UTC)
 
 
-QUIET_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*$")
+QUIET_PATTERN = re.compile(
+    r"^\s*([0-9]{1,2})[:.]([0-9]{2})\s*[-–—]\s*([0-9]{1,2})[:.]([0-9]{2})\s*$"
+)
 
 
 def parse_quiet_hours(text: str) -> tuple[time, time]:

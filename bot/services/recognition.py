@@ -176,7 +176,7 @@ class RecognitionService:
     async def _nominee_is(self, actor: Actor, row: Recognition) -> bool:
         """Whether this curator is the nominated mentor (or the nominated pair's mentor)."""
         kind, _, raw = row.subject.partition(":")
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             return False
         if kind == "pair":
             query = (

@@ -20,6 +20,7 @@ from bot.services.access import AccessService, Actor
 from bot.services.audit import AuditService
 from bot.services.catalog import Catalog, Form
 from bot.services.errors import DomainError, InvalidInput, NotFound
+from bot.services.numbers import whole_number
 from bot.services.users import Person
 from bot.storage.database import read_cache
 from bot.storage.models import Consent, Membership, Organisation, Programme, User
@@ -178,10 +179,7 @@ def clean_class(text: str) -> str:
 
 
 def clean_years(text: str) -> int:
-    value = text.strip()
-    if not (value.isascii() and value.isdigit()) or int(value) > 60:
-        raise InvalidInput("years")
-    return int(value)
+    return whole_number(text, "years", low=0, high=60)
 
 
 def clean_text(text: str, limit: int = TEXT_MAX) -> str:

@@ -26,6 +26,7 @@ from bot.services.access import AccessService, Actor
 from bot.services.audit import AuditService
 from bot.services.catalog import Catalog
 from bot.services.errors import InvalidInput, NotFound
+from bot.services.numbers import whole_number
 from bot.services.questionnaires import (
     ANSWER_TEXT_MAX,
     NO,
@@ -993,9 +994,7 @@ def clean_answer(item: Item, raw: str) -> tuple[int | None, str | None]:
     """(number, text) for storage, or InvalidInput with a hint for this item's type."""
     value = raw.strip()
     if item.type == "scale":
-        if value.isdigit() and 1 <= int(value) <= item.max:
-            return int(value), None
-        raise InvalidInput("survey-scale", max=item.max)
+        return whole_number(value, "survey-scale", low=1, high=item.max, max=item.max), None
     if item.type == "yes_no":
         if value in (YES, NO):
             return None, value
