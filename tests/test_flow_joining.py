@@ -213,6 +213,9 @@ async def test_coordinator_sees_counts_of_their_schools(tg: Running) -> None:
         tg.app.session_factory, organisation_id=school.municipality_id, role="coordinator"
     )
     nina = tg.fake.user(2013, "Нина")
+    await nina.send(f"/start {payload}")
+    # A municipality is not a school.
+    assert "Вас пригласили: " in nina.last.plain and "в школу" not in nina.last.plain
     await walk_to_name(nina, payload)
     await nina.send("Орлова Нина Павловна")
     await nina.press("✅ Сохранить")

@@ -240,6 +240,9 @@ async def test_a_child_finishes_on_the_menu_knowing_what_happens_next(tg: Runnin
     texts = masha.texts()
     assert any("куратор программы подберёт тебе наставника" in t for t in texts)
     assert any("?start=g-" in t for t in texts)
+    # Who agrees for her, in words a 12-year-old uses (never «законный представитель»).
+    assert any("мама, папа или другой взрослый, который за тебя отвечает" in t for t in texts)
+    assert not [t for t in texts if "представител" in t]
     assert "Главное меню" in masha.last.body
     assert "Ждём согласия родителя" in masha.last.body
     await masha.send("/mydata")  # her own data, in «ты», nothing about children

@@ -156,6 +156,7 @@ async def on_start(start_data: Any, manager: DialogManager) -> None:
         membership_id=pending.membership_id,
         organisation_id=pending.organisation_id,
         school=pending.organisation_name,
+        org_kind=pending.organisation_kind,
         programme=pending.programme_name or "",
         role=pending.role,
         form_key=pending.form_key,
@@ -168,6 +169,7 @@ async def common_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     i18n = i18n_of(dialog_manager)
     return {
         "school": data["school"],
+        "org_kind": data.get("org_kind", "school"),  # a stack saved before it: a school
         "programme": data["programme"],
         "role_name": i18n.get(f"role-{data['role']}"),
         "has_programme": bool(data["programme"]),

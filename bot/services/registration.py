@@ -198,6 +198,7 @@ class Pending:
     membership_id: int
     organisation_id: int
     organisation_name: str
+    organisation_kind: str  # school | municipality | region
     programme_id: int | None
     programme_name: str | None
     form_key: str | None
@@ -301,6 +302,7 @@ class RegistrationService:
             membership_id=membership.id,
             organisation_id=org.id,
             organisation_name=org.name,
+            organisation_kind=org.kind,
             programme_id=programme.id if programme else None,
             programme_name=programme.name if programme else None,
             form_key=programme.form_key if programme else None,

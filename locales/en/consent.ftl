@@ -74,7 +74,7 @@ consent-declined =
 
 # To a minor: a parent must give consent. The bot then sends consent-guardian-link.
 consent-minor-needs-guardian =
-    You are not 18 yet, so your parent or legal guardian has to give consent for you to take part.
+    You are not 18 yet, so an adult has to say yes: your mum, dad or another adult who is responsible for you.
 
     I will now send you a message with a link. <b>Forward it to your mum, dad or another adult who is responsible for you</b>: press and hold the message (or right-click it) → “Forward”.
     As soon as the adult confirms, I will let you know.
@@ -83,7 +83,7 @@ consent-minor-needs-guardian =
 consent-guardian-link =
     Hello! Your child would like to take part in the mentoring programme at their school.
 
-    This needs the consent of a parent or legal guardian to the processing of personal data. Open the link: the “Nastavnik” bot will show what data is stored, why and who sees it, and you can agree or decline:
+    This needs your consent, as a parent (or another adult responsible for the child), to the processing of personal data. Open the link: the “Nastavnik” bot will show what data is stored, why and who sees it, and you can agree or decline:
     { $link }
 
     The link is personal, please do not forward it to anyone else. If it does not open, ask your child to send a new one.
