@@ -46,7 +46,7 @@ async def register_chat_commands(
 
 
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "admin": ("organisations", "surveys", "digest", "report"),
+    "admin": ("organisations", "programmes", "surveys", "digest", "report"),
     "coordinator": ("report",),
     "curator": (
         "programmes",
@@ -72,6 +72,20 @@ def commands_for_roles(roles: set[str]) -> tuple[str, ...]:
     if roles & {"mentor", "mentee", "curator"}:
         names += [n for n in PARTICIPANT_COMMANDS if n not in names]
     return tuple(names)
+
+
+# Commands that open a staff screen: only a person whose roles list them may open it (a
+# stranger's /pairs answers in one line whose command it is, never a curator's empty screen).
+STAFF_SCREENS = ("organisations", "programmes", "participants", "pairs", "surveys")
+
+
+def may_use(command: str, roles: set[str]) -> bool:
+    return command in commands_for_roles(roles)
+
+
+def roles_with(command: str) -> tuple[str, ...]:
+    """The roles whose menus list `command`, in the menu's order."""
+    return tuple(role for role, names in ROLE_COMMANDS.items() if command in names)
 
 
 # What each chat's command list was last set to through this Bot object (kept on it: two

@@ -51,6 +51,7 @@ from bot.handlers import (
     personal_data,
     recognition,
     reports,
+    staff_gate,
     start,
 )
 from bot.handlers import open as open_buttons
@@ -164,6 +165,7 @@ def create_dispatcher(
     # Specific first, catch-all last.
     dp.include_routers(
         errors.router(),
+        staff_gate.router(),
         joining.router(),
         start.router(),
         open_buttons.router(),

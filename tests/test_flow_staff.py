@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -21,6 +23,7 @@ from bot.storage.models import (
 )
 from tests.fake_telegram import FakeUser, SentMessage
 from tests.harness import ADMIN_ID, Running
+from tests.seed import make_school
 
 LINK_RE = re.compile(r"https://t\.me/nastavnik_test_bot\?start=(i-[A-Za-z0-9_-]+)")
 
@@ -168,6 +171,44 @@ async def test_non_admin_does_not_see_staff_buttons(tg: Running) -> None:
     assert "👥 Участники" not in buttons
 
 
+async def test_a_staff_command_without_the_role_answers_in_one_line_and_shows_the_menu(
+    tg: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    stranger = tg.fake.user(1102, "Незнакомец")
+    await stranger.send("/start")
+    menu = stranger.last.plain
+    expected = {
+        "/organisations": "Администратор",
+        "/programmes": "Администратор, Куратор",
+        "/participants": "Куратор",
+        "/pairs": "Куратор",
+        "/surveys": "Администратор, Куратор",
+    }
+    for command, roles in expected.items():
+        sent = len(stranger.messages)
+        await stranger.send(command)
+        told, shown = stranger.messages[sent:]
+        assert told.plain == (
+            f"{command} — команда для роли: {roles}. Что можете вы — в меню ниже."
+        ), stranger.transcript()
+        assert shown.plain == menu  # their own menu, not a staff screen
+    chat = stranger.transcript()
+    for staff_screen in ("Пригласите участников", "Создайте программу", "Выберите школу"):
+        assert staff_screen not in chat
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_the_admin_still_opens_every_schools_programmes(tg: Running) -> None:
+    await make_school(tg.app.session_factory)
+    admin = tg.fake.user(ADMIN_ID, "Админ")
+    await admin.send("/start")
+    listed = tg.fake.commands_for(scope={"type": "chat", "chat_id": ADMIN_ID})
+    assert "programmes" in [c["command"] for c in listed]
+    await admin.send("/programmes")
+    assert "🏫 Школа № 7" in admin.last.buttons(), admin.transcript()
+
+
 async def test_organisation_name_too_long_gets_a_hint_and_stays(tg: Running) -> None:
     admin = tg.fake.user(ADMIN_ID, "Админ")
     await admin.send("/start")
@@ -268,8 +309,9 @@ async def test_curator_uploads_a_list_and_gets_links_back(tg: Running) -> None:
     await curator.press("Учитель — учитель")
     await curator.press("📥 Загрузить список")
     assert "Класс или предмет" in curator.last.body
-    await curator.send("вот список")
-    assert any("выберите вариант кнопкой" in t for t in curator.texts())
+    await curator.send("вот список")  # the only button is «Назад»: the hint asks for the file
+    assert "Пришлите файл со списком" in curator.texts()[-2]
+    assert not any("выберите вариант кнопкой" in t for t in curator.texts())
 
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")

@@ -72,3 +72,6 @@ start-role-guardian = 👪 You confirmed consent for your child: you can see or 
 start-pending = ✍️ Your registration is not finished — continue it with the button in the menu.
 start-no-role = To join a programme, open the invitation link from your school's curator.
 button-to-menu = ◀️ To the menu
+# A staff command from someone without the role. $command is the command, $roles the roles.
+command-not-yours = /{ $command } is a command for: { $roles }. What you can do is in the menu below.
+role-admin = Administrator
