@@ -436,7 +436,7 @@ def programmes_dialog() -> Dialog:
             T("staff-import-prompt"),
             SwitchTo(T("button-back"), id="back", state=Programmes.view),
             MessageInput(on_document, content_types=ContentType.DOCUMENT),
-            buttons_only(),
+            buttons_only("hint-send-the-file"),
             state=Programmes.import_file,
         ),
         on_start=on_start,

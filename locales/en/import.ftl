@@ -32,3 +32,4 @@ error-import-format = Could not read the file. Send an Excel spreadsheet (.xlsx)
 error-import-empty = The file has no rows with participants.
 error-import-no-header = Could not find the table header: one of the first 10 rows must have the columns “Full name” and “Role”.
 error-import-too-many-rows = Too many rows: at most 500 participants per file. Split the list into several files.
+hint-send-the-file = Send the list as a file (XLSX or CSV): attach it with 📎 as a document. Or press “Back”.
