@@ -125,13 +125,14 @@ async def test_a_curator_gets_each_report_as_one_workbook(tg: Running) -> None:
     by_name = {r["ФИО"]: r for r in table(rows)}
     assert set(by_name) == {"Ученик a", "Ученик b", "(выбывший участник)"}
     a = by_name["Ученик a"]
-    assert a["Класс / возраст"] == "7Б" and a["Запрос"] == "Учёба"
+    assert a["Класс"] == "7Б" and a["Педагогический стаж, лет"] is None
+    assert a["Запрос"] == "Учёба"
     assert a["Категория наставляемого"] == "Трудности с учёбой"
     assert a["Наставник"] == "Наставник m" and a["Встреч проведено"] == 3
     assert a["Изменение вход→выход"] == 3 and a["Средняя оценка встреч (1–5)"] == 4.67
     assert by_name["Ученик b"]["Изменение вход→выход"] == 1
     gone = by_name["(выбывший участник)"]
-    assert gone["Контакты"] in (None, "") and gone["Класс / возраст"] in (None, "")
+    assert gone["Контакты"] in (None, "") and gone["Класс"] in (None, "")
     assert gone["Статус"] == "согласие отозвано, данные обезличены"
 
     log = await ask(curator, "Журнал встреч")
@@ -163,6 +164,30 @@ async def test_a_curator_gets_each_report_as_one_workbook(tg: Running) -> None:
     raw = table(list(book.values())[3])
     assert {r["Участник"] for r in raw} == {"Ученик a", "Ученик b"}
     assert len(raw) == 6  # one row per response per item
+
+
+async def test_the_mentees_base_keeps_class_and_teaching_experience_apart(tg: Running) -> None:
+    world = await seed(tg)
+    async with tg.app.session_factory() as session:
+        # Ученик b as a young teacher: no class, 0 years of experience (not an empty cell).
+        await session.execute(
+            update(Membership)
+            .where(Membership.id == world.scene.members["b"].id)
+            .values(profile={"years": 0, "subject": "физика"})
+        )
+        await session.commit()
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/report")
+    by_name = {
+        r["ФИО"]: r
+        for r in table(next(iter(sheets(await ask(curator, "База наставляемых")).values())))
+    }
+    assert (by_name["Ученик a"]["Класс"], by_name["Ученик a"]["Педагогический стаж, лет"]) == (
+        "7Б",
+        None,
+    )
+    teacher = by_name["Ученик b"]
+    assert teacher["Класс"] in (None, "") and teacher["Педагогический стаж, лет"] == 0
 
 
 async def test_a_double_tap_makes_one_file(tg: Running) -> None:

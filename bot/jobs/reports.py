@@ -285,16 +285,20 @@ async def mentees_report(ctx: RenderContext, request: ReportRequest, locale: str
         hidden = any(people.hides_ratings_of(p) for p in pairs)
         gone = person.withdrawn
         profile = person.profile
-        age = _text(profile.get("school_class") or profile.get("years") or "")
-        if not age and person.is_minor:
-            age = minor
+        # One column per meaning: a student's class, a teacher's years of experience (0 too).
+        school_class = _text(profile.get("school_class") or "") or (
+            minor if person.is_minor else ""
+        )
+        years = profile.get("years")
+        experience = years if isinstance(years, int) and not isinstance(years, bool) else None
         wishes = [labels.topics(profile.get("help_topics")), _text(profile.get("wishes"))]
         rating = mean_rating(people, [person.membership_id])
         row: list[Any] = [schools.get(person.school_id, "")] if scope.many else []
         row += [
             names(person.membership_id),
             "" if gone else _contact(person),
-            "" if gone else age,
+            "" if gone else school_class,
+            None if gone else experience,
             "" if gone else "; ".join(w for w in wishes if w),
             # The curator's classification: not in a coordinator's file.
             labels.category(profile.get("category")) if scope.curator_view else "",
@@ -318,7 +322,8 @@ async def mentees_report(ctx: RenderContext, request: ReportRequest, locale: str
         [
             "name",
             "contacts",
-            "age",
+            "class",
+            "years",
             "request",
             "mentee-category",
             "form",
