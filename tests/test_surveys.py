@@ -338,7 +338,8 @@ async def test_curator_runs_a_wave_in_the_bot(tg: Running) -> None:
     # A mentor opening /surveys sees no programme, no answers.
     maria = tg.fake.user(4102, "Мария")
     await maria.send("/surveys")
-    assert "Программ, где вы куратор, нет" in maria.last.body
+    assert "/surveys — команда для роли: Администратор, Куратор" in maria.texts()[-2]
+    assert "Главное меню" in maria.last.body  # her own menu, no staff screen
     assert all("Иван" not in t for t in maria.texts())
 
 
