@@ -11,7 +11,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramU
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.exceptions import RedisError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.factory import Application, create_application, create_bot
@@ -21,6 +21,7 @@ from bot.services.matching import MatchingError
 from bot.services.questionnaires import QuestionnaireError
 from bot.storage.fsm import expire_dialog_state
 from bot.storage.handled import expire_handled_updates
+from bot.storage.migrate import database_problem as database_problem_text
 from bot.storage.migrate import upgrade_async
 
 log = logging.getLogger("bot")
@@ -57,18 +58,7 @@ class StartupError(Exception):
 
 
 def database_problem(url: str, exc: Exception) -> StartupError:
-    parsed = make_url(url)
-    reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-    text = " ".join(str(reason).split()) or type(reason).__name__
-    check = (
-        "that its folder exists and is writable"
-        if parsed.get_backend_name() == "sqlite"
-        else "that the database server is running and the database exists"
-    )
-    return StartupError(
-        f"cannot open the database {parsed.render_as_string(hide_password=True)} ({text}): "
-        f"check DATABASE_URL and {check}"
-    )
+    return StartupError(database_problem_text(url, exc))
 
 
 async def check_redis(app: Application) -> None:
