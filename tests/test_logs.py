@@ -13,7 +13,7 @@ from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from bot.__main__ import QUIET_LOGGERS, configure_logging
 from tests.databases import sqlite_url
 from tests.fake_telegram import FakeTelegram
-from tests.harness import running_bot
+from tests.harness import Running, running_bot
 
 
 @pytest.fixture
@@ -56,3 +56,19 @@ async def test_an_idle_bot_logs_no_line_per_scheduler_tick(
     ]
     assert routine == []
     assert "Running job" not in caplog.text and "executed successfully" not in caplog.text
+
+
+async def test_telegram_refusing_with_429_is_one_line_not_a_traceback(
+    tg: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    anna = tg.fake.user(3101, "Анна")
+    # Telegram answers 429 to every message for a while: the answer and the error notice.
+    tg.fake.fail_next("sendMessage", error_code=429, retry_after=1, times=1000)
+    await anna.send("/help")
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert lines, "the failure was not logged"
+    assert [r for r in lines if r.exc_info or r.levelno >= logging.ERROR] == []
+    assert "Traceback" not in caplog.text
+    assert all("\n" not in r.getMessage() for r in lines)
+    assert any("TelegramRetryAfter" in r.getMessage() for r in lines)
