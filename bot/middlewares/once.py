@@ -19,6 +19,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
+from aiogram_dialog.api.entities import DialogUpdate
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.handled import mark_handled
@@ -38,7 +39,12 @@ class HandledOnceMiddleware(BaseMiddleware):
     ) -> Any:
         session: AsyncSession | None = data.get("session")
         bot: Bot | None = data.get("bot")
-        if not isinstance(event, Update) or session is None or bot is None:
+        if (
+            not isinstance(event, Update)
+            or isinstance(event, DialogUpdate)  # aiogram-dialog's own, always id 0
+            or session is None
+            or bot is None
+        ):
             return await handler(event, data)
         if not await mark_handled(session, bot.id, event.update_id):
             log.info("update %s was handled already: skipped", event.update_id)
