@@ -15,7 +15,6 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from aiogram_dialog import setup_dialogs
-from aiogram_i18n import I18nMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import register_default_commands
@@ -55,9 +54,10 @@ from bot.handlers import (
     start,
 )
 from bot.handlers import open as open_buttons
-from bot.i18n import create_i18n_middleware
+from bot.i18n import BotI18nMiddleware, create_i18n_middleware
 from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
+from bot.middlewares.once import HandledOnceMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.services.catalog import load_catalog
 from bot.services.clock import SYSTEM_CLOCK, Clock
@@ -121,11 +121,13 @@ class Application:
     dispatcher: Dispatcher
     storage: BaseStorage
     isolation: BaseEventIsolation
-    i18n: I18nMiddleware
+    i18n: BotI18nMiddleware
     inflight: InFlightMiddleware
     clock: Clock = SYSTEM_CLOCK
 
     async def close(self) -> None:
+        """Last, once updates and the sender have stopped: i18n, FSM storage, the engine."""
+        await self.i18n.close()
         await self.storage.close()
         await self.isolation.close()
         await self.engine.dispose()
@@ -137,7 +139,7 @@ def create_dispatcher(
     storage: BaseStorage,
     isolation: BaseEventIsolation,
     clock: Clock = SYSTEM_CLOCK,
-) -> tuple[Dispatcher, I18nMiddleware, InFlightMiddleware]:
+) -> tuple[Dispatcher, BotI18nMiddleware, InFlightMiddleware]:
     # aiogram's FSM middleware is registered by hand, after the database one: the state it
     # reads for every update is then read in the update's session, not in one of its own.
     dp = Dispatcher(
@@ -149,6 +151,7 @@ def create_dispatcher(
     users = UserMiddleware(service_settings(settings, clock))
     dp.update.outer_middleware(database)
     dp.update.outer_middleware(dp.fsm)
+    dp.update.outer_middleware(HandledOnceMiddleware())  # a second delivery is skipped
     dp.update.outer_middleware(users)
     # Error handlers run after the update's session was rolled back and closed:
     # they get a fresh one (and services bound to it) the same way.

@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+from aiogram import Dispatcher
 from aiogram.types import User as TelegramUser
 from aiogram_i18n import I18nMiddleware
 from aiogram_i18n.cores import FluentRuntimeCore
@@ -91,8 +92,30 @@ def create_core(default_locale: str) -> FluentRuntimeCore:
     return HtmlFluentCore(path=LOCALES_DIR / "{locale}", default_locale=default_locale)
 
 
-def create_i18n_middleware(default_locale: str) -> I18nMiddleware:
-    return I18nMiddleware(
+class BotI18nMiddleware(I18nMiddleware):
+    """aiogram-i18n's middleware, closed by the application rather than by the dispatcher.
+
+    aiogram-i18n's `setup` registers its core's shutdown (which clears the loaded locales)
+    on the dispatcher's shutdown, ahead of the bot's own: on SIGTERM the locales went before
+    the updates in flight and the sender's renders had finished, which then failed with
+    `KeyError('ru')`. Here `setup` registers only what starts it; `close` is called by
+    `Application.close`, after the updates, the sender and the scheduler stopped."""
+
+    def setup(self, dispatcher: Dispatcher) -> None:
+        dispatcher.update.outer_middleware.register(self)
+        dispatcher.startup.register(self.core.startup)
+        dispatcher.startup.register(self.manager.startup)
+        if self.enabled_startup:
+            dispatcher.startup.register(self.startup)
+        dispatcher[self.middleware_key] = self
+
+    async def close(self) -> None:
+        await self.manager.shutdown()
+        await self.core.shutdown()
+
+
+def create_i18n_middleware(default_locale: str) -> BotI18nMiddleware:
+    return BotI18nMiddleware(
         core=create_core(default_locale),
         manager=PersonLocaleManager(default_locale=default_locale),
         default_locale=default_locale,

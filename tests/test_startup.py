@@ -73,6 +73,10 @@ async def test_every_wrong_setting_is_one_clear_line(tmp_path: Path) -> None:
             {"DATABASE_URL": "sqlite+aiosqlite:////proc/no-such-folder/bot.db"},
             ("cannot open the database", "DATABASE_URL"),
         ),
+        "unreachable Redis": (
+            {"REDIS_URL": "redis://:secret@127.0.0.1:9/0"},
+            ("cannot reach Redis", "127.0.0.1:9", "REDIS_URL"),
+        ),
         "missing EXTRA_FORMS_FILE": (
             {"EXTRA_FORMS_FILE": str(tmp_path / "absent.toml")},
             ("EXTRA_FORMS_FILE", "absent.toml"),
@@ -99,6 +103,8 @@ async def test_every_wrong_setting_is_one_clear_line(tmp_path: Path) -> None:
         line = one_error_line(what, code, stderr)
         for fragment in expected:
             assert fragment in line, f"{what}: {fragment!r} not in {line!r}"
+    # A Redis nobody can reach stops the start like a dead database does.
+    assert dict(zip(cases, (code for code, _ in results), strict=True))["unreachable Redis"] == 2
     # The password never reaches the log line.
     assert all("secret" not in stderr for _, stderr in results)
 

@@ -6,7 +6,12 @@ from __future__ import annotations
 import logging
 
 from aiogram import Router
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import (
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiogram_dialog import DialogManager
@@ -18,6 +23,14 @@ from bot.services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
+# Telegram failed us in a way that is known and needs no traceback to understand: too many
+# messages (429, after the retries), the network, Telegram's own 5xx.
+KNOWN_TELEGRAM_FAILURES = (TelegramRetryAfter, TelegramNetworkError, TelegramServerError)
+
+
+def one_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+
 
 async def _tell(event: ErrorEvent, text: str) -> None:
     update = event.update
@@ -28,6 +41,12 @@ async def _tell(event: ErrorEvent, text: str) -> None:
             await update.message.answer(text)
     except TelegramForbiddenError:
         log.info("update %s: the person blocked the bot", update.update_id)
+    except KNOWN_TELEGRAM_FAILURES as exc:
+        log.warning(
+            "update %s: could not tell the person about an error (%s)",
+            update.update_id,
+            one_line(exc),
+        )
     except Exception:
         log.exception("update %s: could not tell the person about an error", update.update_id)
 
@@ -52,12 +71,17 @@ async def on_blocked(event: ErrorEvent) -> None:
 async def on_unexpected(
     event: ErrorEvent, i18n_middleware: I18nMiddleware, i18n: I18nContext | None = None
 ) -> None:
-    log.error(
-        "update %s failed: %r",
-        event.update.update_id,
-        event.exception,
-        exc_info=event.exception,
-    )
+    if isinstance(event.exception, KNOWN_TELEGRAM_FAILURES):
+        log.warning(
+            "update %s: Telegram failed (%s)", event.update.update_id, one_line(event.exception)
+        )
+    else:
+        log.error(
+            "update %s failed: %r",
+            event.update.update_id,
+            event.exception,
+            exc_info=event.exception,
+        )
     if i18n is not None:
         text = i18n.get("error-unexpected")
     else:  # the failure came before the language was known

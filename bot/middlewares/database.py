@@ -9,7 +9,8 @@ before the message goes — much like a unit of work per write, without threadin
 through every handler.
 
 - A refusal (`DomainError`) rolls back the unit of work it happened in; its audit rows
-  are written again in a transaction of their own.
+  are written again in a transaction of their own (with the update's `handled_update`
+  row: the refusal is its answer, see bot.middlewares.once).
 - A busy database ("database is locked" after the busy timeout) is retried a few times
   while that is safe: the update has said nothing to Telegram yet, so nothing of it was
   committed and nothing was shown twice.
@@ -33,6 +34,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.middlewares.once import mark_again
 from bot.services.audit import AuditService, unsaved_refusals
 from bot.services.errors import DomainError
 from bot.services.outbox import wake_after_commit
@@ -166,9 +168,9 @@ class DatabaseMiddleware(BaseMiddleware):
                 # audit rows are kept in a transaction of their own.
                 await session.rollback()
                 refusals = unsaved_refusals(session)
-                if refusals:
-                    session.add_all(refusals)
-                    await session.commit()
+                await mark_again(session)  # the refusal is the update's answer
+                session.add_all(refusals)
+                await session.commit()
                 raise
             except BaseException:
                 await session.rollback()

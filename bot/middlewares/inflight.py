@@ -1,4 +1,5 @@
-"""Counts updates being handled, so shutdown can let them finish."""
+"""Counts updates being handled, so shutdown can let them finish, and remembers the last
+update that reached the bot, so a stopped bot can confirm it to Telegram."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject
+from aiogram.types import TelegramObject, Update
 
 
 class InFlightMiddleware(BaseMiddleware):
@@ -15,6 +16,9 @@ class InFlightMiddleware(BaseMiddleware):
         self._count = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        # The highest update id handled (or being handled): polling hands updates over in
+        # order, so every fetched update up to this one was taken.
+        self.last_update_id: int | None = None
 
     async def __call__(
         self,
@@ -22,6 +26,10 @@ class InFlightMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        if isinstance(event, Update) and (
+            self.last_update_id is None or event.update_id > self.last_update_id
+        ):
+            self.last_update_id = event.update_id
         self._count += 1
         self._idle.clear()
         try:

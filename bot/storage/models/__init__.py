@@ -4,6 +4,7 @@ from bot.storage.models.audit import AuditEntry
 from bot.storage.models.base import Base, utcnow
 from bot.storage.models.consent import Consent, GuardianLink
 from bot.storage.models.dialog_state import DialogState
+from bot.storage.models.handled_update import HandledUpdate
 from bot.storage.models.invite import Invite
 from bot.storage.models.meeting import Meeting, MeetingAttendance, PairFit
 from bot.storage.models.membership import Membership
@@ -22,6 +23,7 @@ __all__ = [
     "Consent",
     "DialogState",
     "GuardianLink",
+    "HandledUpdate",
     "Headcount",
     "Invite",
     "Meeting",
