@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, false, func, or_, select
+from sqlalchemy import delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.audit import AuditService
@@ -27,10 +27,15 @@ from bot.storage.models import (
     DialogState,
     GuardianLink,
     Meeting,
+    MeetingAttendance,
     Membership,
+    Notification,
     Organisation,
     Pair,
+    PairFit,
     PairMentee,
+    PairMentorTerm,
+    PlanItem,
     Programme,
     SurveyAnswer,
     SurveyResponse,
@@ -374,8 +379,11 @@ class PersonalDataService:
         )
         curators = await self._curators(organisation_ids, exclude_user_id=user.id)
         membership_ids = [m.id for m in memberships]
+        # Read before the pairs end: leaving a group removes the person from its mentees.
+        in_pairs = await self._pairs_of(membership_ids)
         ended_pairs, terminated = await self._end_pairs(membership_ids, now)
-        subjects = await self._subjects_about(membership_ids, terminated, now)
+        subjects = await self._subjects_about(membership_ids, in_pairs, terminated, now)
+        await self._forget_free_text(user.id, membership_ids, in_pairs, terminated, now)
 
         for consent in await self.session.scalars(
             select(Consent).where(Consent.subject_user_id == user.id)
@@ -432,8 +440,113 @@ class PersonalDataService:
             subjects=subjects,
         )
 
+    async def _pairs_of(self, membership_ids: list[int]) -> set[int]:
+        """Every pair the person is or was in, as mentor or mentee."""
+        if not membership_ids:
+            return set()
+        return set(
+            await self.session.scalars(
+                select(Pair.id)
+                .outerjoin(PairMentee, PairMentee.pair_id == Pair.id)
+                .where(
+                    Pair.mentor_membership_id.in_(membership_ids)
+                    | PairMentee.mentee_membership_id.in_(membership_ids)
+                )
+                .distinct()
+            )
+        )
+
+    async def _forget_free_text(
+        self,
+        user_id: int,
+        membership_ids: list[int],
+        in_pairs: set[int],
+        terminated: set[int],
+        now: datetime,
+    ) -> None:
+        """Whatever the person typed goes, and so does free text others wrote about the
+        pairs they were in: meeting comments (the curator's too), fit answers, plan items
+        they wrote or that were theirs, a mentor's reason for declining them, pairs' end
+        notes, the topics and outcomes of meetings they proposed or logged or that were
+        theirs alone, and what was still to be delivered to them. Ratings, statuses and
+        counts stay, unnamed, for the aggregates. (Questionnaires: forget_survey_answers.)"""
+        s = self.session
+        if membership_ids:
+            await s.execute(
+                update(MeetingAttendance)
+                .where(MeetingAttendance.mentee_membership_id.in_(membership_ids))
+                .values(comment=None, comment_shared=False)
+                .execution_options(synchronize_session=False)
+            )
+            await s.execute(
+                delete(PairFit)
+                .where(PairFit.mentee_membership_id.in_(membership_ids))
+                .execution_options(synchronize_session=False)
+            )
+            await s.execute(
+                update(Candidate)
+                .where(
+                    Candidate.mentee_membership_id.in_(membership_ids)
+                    | Candidate.mentor_membership_id.in_(membership_ids),
+                    Candidate.answer == "declined",
+                )
+                .values(reason=None)
+                .execution_options(synchronize_session=False)
+            )
+        await s.execute(
+            update(PlanItem)
+            .where(
+                or_(
+                    PlanItem.created_by_user_id == user_id,
+                    PlanItem.mentee_membership_id.in_(membership_ids)
+                    if membership_ids
+                    else false(),
+                )
+            )
+            .values(title="")
+            .execution_options(synchronize_session=False)
+        )
+        if in_pairs:
+            await s.execute(
+                update(Pair)
+                .where(Pair.id.in_(in_pairs), Pair.end_note.is_not(None))
+                .values(end_note=None)
+                .execution_options(synchronize_session=False)
+            )
+            await s.execute(
+                update(PairMentorTerm)
+                .where(PairMentorTerm.pair_id.in_(in_pairs), PairMentorTerm.end_reason.is_not(None))
+                .values(end_reason=None)
+                .execution_options(synchronize_session=False)
+            )
+        await s.execute(
+            update(Meeting)
+            .where(
+                or_(
+                    Meeting.logged_by_user_id == user_id,
+                    Meeting.proposed_by_user_id == user_id,
+                    Meeting.pair_id.in_(terminated) if terminated else false(),
+                ),
+                or_(Meeting.topic.is_not(None), Meeting.outcome.is_not(None)),
+            )
+            .values(topic=None, outcome=None)
+            .execution_options(synchronize_session=False)
+        )
+        await s.execute(
+            update(Notification)
+            .where(Notification.recipient_user_id == user_id, Notification.status == "pending")
+            .values(status="skipped", reason="withdrew", finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await s.execute(
+            update(Notification)
+            .where(Notification.recipient_user_id == user_id)
+            .values(args={}, chat_id=None, locale=None)
+            .execution_options(synchronize_session=False)
+        )
+
     async def _subjects_about(
-        self, membership_ids: list[int], terminated: set[int], now: datetime
+        self, membership_ids: list[int], in_pairs: set[int], terminated: set[int], now: datetime
     ) -> tuple[str, ...]:
         """Close the person's open mentor offers and name what the outbox must forget."""
         subjects = [f"mentee:{mid}" for mid in membership_ids]
@@ -452,16 +565,7 @@ class PersonalDataService:
         subjects += [f"pair:{pair_id}" for pair_id in sorted(terminated)]
         # Plan notices gathered for the other side quote the person's own words: every pair
         # they were in (in a group, the others' pending changes wait for their next edit).
-        in_pairs = await self.session.scalars(
-            select(Pair.id)
-            .outerjoin(PairMentee, PairMentee.pair_id == Pair.id)
-            .where(
-                Pair.mentor_membership_id.in_(membership_ids)
-                | PairMentee.mentee_membership_id.in_(membership_ids)
-            )
-            .distinct()
-        )
-        subjects += [f"plan:{pair_id}" for pair_id in sorted(set(in_pairs))]
+        subjects += [f"plan:{pair_id}" for pair_id in sorted(in_pairs)]
         if terminated:
             meetings = await self.session.scalars(
                 select(Meeting.id).where(Meeting.pair_id.in_(terminated))
