@@ -553,6 +553,49 @@ async def test_guardian_export_lists_the_child(service: PersonalDataService, wor
     assert not mentions(text, MENTEE_TG)
 
 
+async def test_the_curators_category_of_a_child_is_the_parents_to_read(
+    session: AsyncSession, service: PersonalDataService, world: World
+) -> None:
+    await add_typed_text(session, world)
+    child = await service.export(Person.of(world.mentee))
+    [membership] = child["memberships"]
+    assert "category" not in membership["profile"]
+    assert "student.low_results" not in text_of(child)
+    parent = await service.export(Person.of(world.guardian))
+    [link] = parent["guardian_links_as_guardian"]
+    assert link["child_memberships"] == [
+        {
+            "organisation": "Школа №5",
+            "programme": "Ученик–ученик 2026",
+            "role": "mentee",
+            "status": "active",
+            "category": "student.low_results",
+        }
+    ]
+    for other in (world.mentor, world.other_mentee, world.curator):
+        assert "student.low_results" not in text_of(await service.export(Person.of(other)))
+
+
+async def test_export_holds_meetings_plan_fit_and_answers(
+    session: AsyncSession, service: PersonalDataService, world: World
+) -> None:
+    await add_typed_text(session, world)
+    data = await service.export(Person.of(world.mentee))
+    [meeting] = data["meetings"]
+    assert meeting["role"] == "mentee" and meeting["topic"] == TYPED["meeting", "topic"]
+    assert meeting["my_answer"]["rating"] == 2
+    assert meeting["my_answer"]["comment"] == TYPED["meeting_attendance", "comment"]
+    [item] = data["plan"]
+    assert item["title"] == TYPED["plan_item", "title"] and item["my_plan"] is True
+    assert [f["answer"] for f in data["fit_answers"]] == ["no"]
+    [questionnaire] = data["questionnaires"]
+    assert {a["item"] for a in questionnaire["answers"]} == {"q1", "q2"}
+    mentor = await service.export(Person.of(world.mentor))
+    [seen] = mentor["meetings"]
+    assert seen["role"] == "mentor" and seen["my_answer"] is None
+    assert TYPED["meeting_attendance", "comment"] not in text_of(mentor)
+
+
 async def test_mentor_export_has_pairs_without_mentees(
     service: PersonalDataService, world: World
 ) -> None:
