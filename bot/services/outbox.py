@@ -295,6 +295,7 @@ class DeliveryQueue:
         self.lease = lease
         self._windows: dict[int, QuietHours] = {}
         self._zones: list[str] | None = None
+        self._minor_schools: dict[int, set[int]] = {}
 
     def _lock(self, session: AsyncSession, query: Select[Any]) -> Select[Any]:
         if session.get_bind().dialect.name == "postgresql":
@@ -377,6 +378,7 @@ class DeliveryQueue:
                 select(User).where(User.id.in_({r.recipient_user_id for r in rows}))
             )
         }
+        await self._read_minor_schools(session, {u.id for u in users.values() if u.is_minor})
         groups: dict[tuple[Any, ...], list[Notification]] = {}
         for row in rows:
             if row.expires_at is not None and row.expires_at <= now:
@@ -443,7 +445,7 @@ class DeliveryQueue:
             return []
         first = group[0]
         if minor:
-            org_ids = await self._schools_of_minor(session, user_id)
+            org_ids = set(self._minor_schools.get(user_id, ()))
             if first.organisation_id is not None:
                 org_ids.add(first.organisation_id)
         elif first.organisation_id is not None:
@@ -471,11 +473,20 @@ class DeliveryQueue:
             windows += [QuietHours(w.timezone) for w in windows]
         return windows
 
-    async def _schools_of_minor(self, session: AsyncSession, user_id: int) -> set[int]:
-        """Every organisation the minor is or was in (memberships of any status, consents)."""
-        memberships = select(Membership.organisation_id).where(Membership.user_id == user_id)
-        consents = select(Consent.organisation_id).where(Consent.subject_user_id == user_id)
-        return set(await session.scalars(memberships.union(consents)))
+    async def _read_minor_schools(self, session: AsyncSession, user_ids: set[int]) -> None:
+        """Every organisation each minor is or was in (memberships of any status, consents),
+        for the whole claim in one statement."""
+        self._minor_schools = {}
+        if not user_ids:
+            return
+        memberships = select(Membership.user_id, Membership.organisation_id).where(
+            Membership.user_id.in_(user_ids)
+        )
+        consents = select(Consent.subject_user_id, Consent.organisation_id).where(
+            Consent.subject_user_id.in_(user_ids)
+        )
+        for user_id, organisation_id in await session.execute(memberships.union(consents)):
+            self._minor_schools.setdefault(user_id, set()).add(organisation_id)
 
     async def _all_school_zones(self, session: AsyncSession) -> list[str]:
         if self._zones is None:
