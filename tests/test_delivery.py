@@ -20,11 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.factory import create_bot
 from bot.i18n import create_core
+from bot.jobs.parts import Part
 from bot.jobs.render import Renderer
 from bot.jobs.sender import RateLimiter, Sender
 from bot.services.outbox import (
     SCHOOL_SUMMARY_GATHER,
     UNREACHABLE_SUMMARY_GATHER,
+    Delivery,
     DeliveryQueue,
     Outbox,
     subscribe,
@@ -311,6 +313,85 @@ async def test_a_minor_never_gets_a_message_at_night_whatever_its_kind(world: Wo
     await sender.drain()
     assert len(world.texts_of(502)) == 2
     assert await world.statuses() == {"sent": 4}
+
+
+async def test_a_minor_whose_school_is_withdrawn_waits_for_the_morning_of_that_school(
+    world: World,
+) -> None:
+    """The issue's case: a parent withdrew consent at 02:14 of the child's night. The goodbye
+    has no school, the child's membership is already withdrawn and the child anonymised, and
+    it is daytime in Moscow (the default zone): the child still hears it at 08:00 at home."""
+    school = await world.school(timezone="Asia/Vladivostok")  # UTC+10
+    child = await world.person(511, "Ночная Лиза", school_id=school, minor=True)
+    async with world.sessions() as session:
+        await session.execute(update(Membership).values(status="withdrawn"))
+        await session.execute(
+            update(User).where(User.id == child).values(telegram_id=None, full_name=None)
+        )
+        await session.commit()
+    world.clock = FakeClock(datetime(2026, 11, 23, 16, 14, tzinfo=UTC))  # 02:14 there
+    await world.enqueue(
+        kind="withdrawn-goodbye",
+        subject=f"goodbye:{child}",
+        recipient_user_id=child,
+        chat_id=511,
+        locale="ru",
+    )
+    sender = world.sender()
+    await sender.drain()
+    assert world.texts_of(511) == []
+    (row,) = await world.rows()
+    morning = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)  # 08:00 in Vladivostok
+    assert row.status == "pending" and row.not_before == morning
+    world.clock.set(morning)
+    await sender.drain()
+    assert len(world.texts_of(511)) == 1
+    assert await world.statuses() == {"sent": 1}
+
+
+async def test_a_minor_with_no_school_known_waits_for_the_morning_everywhere(
+    world: World,
+) -> None:
+    await world.school(timezone="Asia/Vladivostok")  # 08:00–21:00 there is 22:00–11:00 UTC
+    await world.school(timezone="Europe/Moscow")  # and here 05:00–18:00 UTC
+    child = await world.person(512, "Без Школы", minor=True)
+    world.clock = FakeClock(datetime(2026, 11, 23, 16, 14, tzinfo=UTC))  # 19:14 in Moscow
+    await world.enqueue(kind="paper-consent", subject=f"user:{child}", recipient_user_id=child)
+    sender = world.sender()
+    await sender.drain()
+    assert world.texts_of(512) == []
+    (row,) = await world.rows()
+    # Vladivostok wakes at 22:00 UTC, when Moscow sleeps: the morning of both is 05:00 UTC.
+    assert row.not_before == datetime(2026, 11, 24, 5, 0, tzinfo=UTC)
+
+
+async def test_quiet_hours_are_checked_again_at_the_moment_of_sending(world: World) -> None:
+    """Claimed at 20:59:59, built for a second (a digest takes longer): at 21:00 it is night,
+    so the row goes back to the outbox until 08:00 instead of reaching the child."""
+    school = await world.school()
+    child = await world.person(513, "Вечерний Миша", school_id=school, minor=True)
+    world.clock = FakeClock(datetime(2026, 11, 23, 17, 59, 59, tzinfo=UTC))  # 20:59:59
+    await world.enqueue(**paper(child, school))
+    sender = world.sender()
+    clock = world.clock
+
+    class SlowRenderer(Renderer):
+        async def parts(self, delivery: Delivery) -> list[Part]:
+            built = await super().parts(delivery)
+            await clock.sleep(1)
+            return built
+
+    sender.renderer = SlowRenderer(world.core, "ru")
+    await sender.drain()
+    assert clock.now() == datetime(2026, 11, 23, 18, 0, tzinfo=UTC)  # 21:00
+    assert world.texts_of(513) == []
+    morning = datetime(2026, 11, 24, 5, 0, tzinfo=UTC)
+    (row,) = await world.rows()
+    assert (row.status, row.not_before, row.claimed_by) == ("pending", morning, None)
+    clock.set(morning)
+    await sender.drain()
+    assert len(world.texts_of(513)) == 1
+    assert await world.statuses() == {"sent": 1}
 
 
 # ----- language ---------------------------------------------------------------------------

@@ -131,6 +131,48 @@ async def test_at_night_the_child_waits_for_the_morning(fake: FakeTelegram, tmp_
         assert "Твой родитель подтвердил согласие" in child.texts()[-1]
 
 
+async def test_a_withdrawal_at_the_childs_night_waits_for_the_morning_of_her_school(
+    fake: FakeTelegram, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """The issue's case: the mother withdraws at 02:14 of the night in Vladivostok (19:14 in
+    Moscow, the default zone). The goodbye has no school and the child's membership is
+    withdrawn by then: she still hears it at 08:00 of her school, not at once."""
+    clock = FakeClock(datetime(2026, 11, 23, 3, 0, tzinfo=UTC))  # 13:00 in Vladivostok
+    async with running_bot(fake, sqlite_url(tmp_path), delivery=True, clock=clock) as tg:
+        school = await make_school(tg.app.session_factory)
+        async with tg.app.session_factory() as session:
+            org = await session.get(Organisation, school.school_id)
+            assert org is not None
+            org.timezone = "Asia/Vladivostok"
+            await session.commit()
+        payload = await invite(
+            tg.app.session_factory,
+            organisation_id=school.school_id,
+            role="mentee",
+            programme_id=school.programme_ids["student_student"],
+        )
+        guardian_payload = await register_minor(tg, 3301, payload, "Ночная Лиза", "ru")
+        mother = fake.user(3302, "Мама")
+        await mother.send(f"/start {guardian_payload}")
+        await mother.press("✅ Даю согласие")
+        child = fake.user(3301)
+        assert "Твой родитель подтвердил согласие" in child.texts()[-1]
+        heard = len(child.texts())
+
+        clock.set(datetime(2026, 11, 23, 16, 14, tzinfo=UTC))  # 02:14 in Vladivostok
+        await mother.send("/start")
+        await mother.press("👪 Согласие за ребёнка")
+        await mother.press(next(b for b in mother.last.buttons() if "Ночная Лиза" in b))
+        await mother.press("Да, отозвать согласие")
+        assert len(child.texts()) == heard
+        clock.set(datetime(2026, 11, 23, 21, 59, tzinfo=UTC))  # 07:59
+        await tg.deliver()
+        assert len(child.texts()) == heard
+        clock.set(datetime(2026, 11, 23, 22, 0, tzinfo=UTC))  # 08:00
+        await tg.deliver()
+        assert "отозвано родителем" in child.texts()[-1]
+
+
 async def test_admin_and_curator_edit_quiet_hours_and_a_mentor_cannot(tg: Running) -> None:
     school = await make_school(tg.app.session_factory, name="Школа Камчатки")
     async with tg.app.session_factory() as session:

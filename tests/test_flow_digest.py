@@ -173,6 +173,24 @@ async def test_digest_now_for_a_curator_and_a_polite_no_for_others(tg: Running) 
     assert "/start" in stranger.last.plain if stranger.last else False
 
 
+async def test_digest_asked_at_night_comes_at_once(fake: FakeTelegram, tmp_path: Path) -> None:
+    """Quiet hours are for what the bot starts itself: a /digest asked at 23:00 school time
+    comes now, while the weekly one waits for the morning."""
+    clock = FakeClock(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))  # 23:00 in Moscow
+    async with running_bot(fake, sqlite_url(tmp_path), delivery=True, clock=clock) as tg:
+        await seed(tg)
+        curator = tg.fake.user(CURATOR_TG, "Вера")
+        await curator.send("/digest")
+        assert curator.messages[0].plain.startswith("⏳ Собираю сводку")
+        assert [m.is_media for m in curator.messages[1:]] == [False, True, True]
+        assert await queue_digests(tg.app.session_factory, clock) == 2  # the weekly ones
+        await tg.deliver()
+        assert len(curator.messages) == 4
+        clock.set(datetime(2026, 11, 24, 5, 0, tzinfo=UTC))  # 08:00
+        await tg.deliver()
+        assert len(curator.messages) == 7
+
+
 async def test_the_admin_chooses_the_school_and_a_forged_one_is_refused(tg: Running) -> None:
     await seed(tg)
     admin = tg.fake.user(ADMIN_ID, "Админ")

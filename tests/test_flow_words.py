@@ -466,3 +466,129 @@ async def test_the_curator_sets_a_students_category_and_a_forged_one_is_refused(
     profile = await profile_of(tg, 3602)
     assert profile is not None and profile["category"] == "student.special_needs"
     assert profile["help_topics"] == ["clubs_sport"]
+
+
+async def test_mydata_holds_meetings_plan_and_fit_and_only_the_parent_reads_the_category(
+    tg: Running,
+) -> None:
+    """A pupil's /mydata holds her meetings with the rating and comment she gave, her plan
+    and her fit answer; the category the curator gave her is in her parent's /mydata, not in
+    hers, nor in her mentor's."""
+    from datetime import date
+
+    from bot.storage.models import (
+        Meeting,
+        MeetingAttendance,
+        Pair,
+        PairFit,
+        PairMentee,
+        PlanItem,
+        User,
+    )
+    from tests.test_flow_delivery import register_minor
+
+    school = await make_school(tg.app.session_factory)
+    payload = await invite(
+        tg.app.session_factory,
+        organisation_id=school.school_id,
+        role="mentee",
+        programme_id=school.programme_ids["student_student"],
+    )
+    guardian_payload = await register_minor(tg, 3601, payload, "Лисицына Алиса", "ru")
+    mother = tg.fake.user(3602, "Мама")
+    await mother.send(f"/start {guardian_payload}")
+    await mother.press("✅ Даю согласие")
+    mentor_user = tg.fake.user(3603, "Борис")
+    async with tg.app.session_factory() as session:
+        child = await session.scalar(select(User).where(User.telegram_id == 3601))
+        assert child is not None
+        child_m = await session.scalar(select(Membership).where(Membership.user_id == child.id))
+        assert child_m is not None
+        child_m.profile = {**(child_m.profile or {}), "category": "student.low_results"}
+        mentor = User(telegram_id=3603, full_name="Сидоров Борис", locale="ru")
+        session.add(mentor)
+        await session.flush()
+        mentor_m = Membership(
+            user_id=mentor.id,
+            organisation_id=school.school_id,
+            programme_id=school.programme_ids["student_student"],
+            role="mentor",
+            status="active",
+        )
+        session.add(mentor_m)
+        await session.flush()
+        pair = Pair(
+            organisation_id=school.school_id,
+            programme_id=school.programme_ids["student_student"],
+            mentor_membership_id=mentor_m.id,
+            status="active",
+        )
+        session.add(pair)
+        await session.flush()
+        meeting = Meeting(
+            organisation_id=school.school_id,
+            pair_id=pair.id,
+            kind="regular",
+            status="held",
+            day=date(2026, 11, 20),
+            topic="Дроби <и> проценты",
+            logged_by_user_id=mentor.id,
+        )
+        session.add_all([PairMentee(pair_id=pair.id, mentee_membership_id=child_m.id), meeting])
+        await session.flush()
+        session.add_all(
+            [
+                MeetingAttendance(
+                    meeting_id=meeting.id,
+                    mentee_membership_id=child_m.id,
+                    confirmed=True,
+                    rating=4,
+                    comment="Было интересно, но сложно",
+                ),
+                PlanItem(
+                    pair_id=pair.id,
+                    mentee_membership_id=child_m.id,
+                    kind="goal",
+                    title="Подтянуть дроби",
+                    created_by_user_id=child.id,
+                ),
+                PairFit(pair_id=pair.id, mentee_membership_id=child_m.id, answer="fits"),
+            ]
+        )
+        await session.commit()
+    category_words = (
+        "student.low_results",
+        "Демонстрирующие неудовлетворительные",
+        "Трудности с учёбой",
+    )
+
+    alisa = tg.fake.user(3601)
+    await alisa.send("/mydata")
+    files = documents(alisa)
+    page, exported = files["mydata.html"], files["mydata.json"]
+    for text in (page, exported):
+        assert "Было интересно, но сложно" in text
+        assert "Подтянуть дроби" in text
+        for words in category_words:
+            assert words not in text
+    assert "Встречи" in page and "Дроби &lt;и&gt; проценты" in page
+    assert "Моя оценка встречи" in page and "4 из 5" in page
+    assert "План развития" in page and "Цель" in page
+    assert "Подходит ли наставник" in page and "подходит" in page
+    assert "Сидоров Борис" not in page and "Сидоров Борис" not in exported
+    assert '"rating": 4' in exported and '"answer": "fits"' in exported
+
+    await mother.send("/mydata")
+    files = documents(mother)
+    assert "Демонстрирующие неудовлетворительные образовательные результаты" in files["mydata.html"]
+    assert "Лисицына Алиса" in files["mydata.html"]
+    assert "student.low_results" in files["mydata.json"]
+    assert "Было интересно" not in files["mydata.html"]
+
+    await mentor_user.send("/mydata")
+    files = documents(mentor_user)
+    assert "Дроби &lt;и&gt; проценты" in files["mydata.html"]
+    for text in files.values():
+        assert "Лисицына" not in text and "Было интересно" not in text and '"rating": 4' not in text
+        for words in category_words:
+            assert words not in text

@@ -6,7 +6,8 @@ file; access is checked again when the file is built."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,9 +27,11 @@ from bot.services.reports import (
     report_scope,
 )
 from bot.storage.models import Membership, Notification
-from tests.fake_telegram import FakeUser
+from tests.clock import FakeClock
+from tests.databases import sqlite_url
+from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.fake_telegram.user import SentMessage
-from tests.harness import ADMIN_ID, Running
+from tests.harness import ADMIN_ID, Running, running_bot
 from tests.meetings_world import make_pair
 from tests.pairs_world import SETTINGS, hub_of
 from tests.reports_world import (
@@ -350,3 +353,14 @@ async def test_an_admin_chooses_the_organisation_first(tg: Running) -> None:
     [rows] = sheets(document).values()
     assert [r["ФИО"] for r in table(rows)] == ["Сидорова Анна"]
     await admin.press("◀️ В меню")
+
+
+async def test_a_report_asked_at_night_comes_at_once(fake: FakeTelegram, tmp_path: Path) -> None:
+    """Quiet hours are for what the bot starts itself: a file asked for at 23:00 school
+    time comes now."""
+    clock = FakeClock(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))  # 23:00 in Moscow
+    async with running_bot(fake, sqlite_url(tmp_path), delivery=True, clock=clock) as tg:
+        await seed(tg)
+        curator = tg.fake.user(CURATOR_TG, "Вера")
+        journal = await ask(curator, "Журнал встреч")
+        assert journal.document is not None and journal.document[0].endswith(".xlsx")

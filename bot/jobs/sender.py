@@ -332,6 +332,12 @@ class Sender:
             self.stats.failed += len(job.ids)
             await self.queue.mark_failed(job.ids, "render", repr(exc))
             return
+        # Quiet hours again at the moment of sending: claimed at 20:59:59 is not sent at 21:00.
+        quiet_until = job.quiet_until(self.clock.now())
+        if quiet_until is not None:
+            self.stats.deferred += len(job.ids)
+            await self.queue.release(job.ids, not_before=quiet_until)
+            return
         try:
             # A retry after a failed later part sends the earlier parts again: a digest's
             # text may come twice then, which is better than a digest without its files.

@@ -128,6 +128,80 @@ def _questionnaires(
         doc.table(table)
 
 
+def _meetings(doc: _Doc, meetings: list[dict[str, Any]]) -> None:
+    """The meetings of the person's pairs, with what they answered about each."""
+    if not meetings:
+        return
+    label = doc.label
+    doc.heading(label("report-section-meetings"))
+    for m in meetings:
+        rows: list[tuple[str, Any]] = [
+            (label("report-organisation"), escape(m.get("organisation") or "")),
+            (label("report-programme"), escape(m.get("programme") or "")),
+            (label("report-meeting-day"), escape(m.get("day") or "—")),
+            (label("report-meeting-kind"), label(f"meetings-kind-{m.get('kind')}")),
+            (label("report-status"), label(f"report-meeting-{m.get('status')}")),
+            (label("report-meeting-format"), label(f"meetings-format-{m.get('format')}")),
+            (label("report-meeting-topic"), escape(m.get("topic") or "—")),
+            (label("report-meeting-outcome"), escape(m.get("outcome") or "—")),
+        ]
+        own = m.get("my_answer")
+        if own:
+            rows.append((label("report-meeting-present"), doc.yes_no(own.get("present"))))
+            if own.get("confirmed") is not None:
+                rows.append((label("report-meeting-confirmed"), doc.yes_no(own.get("confirmed"))))
+            if own.get("rating") is not None:
+                rows.append(
+                    (
+                        label("report-meeting-rating"),
+                        label("report-answer-scale", value=int(own["rating"]), max=5),
+                    )
+                )
+            if own.get("comment"):
+                rows.append((label("report-meeting-comment"), escape(own["comment"])))
+                rows.append(
+                    (
+                        label("report-meeting-comment-shared"),
+                        doc.yes_no(own.get("comment_shared_with_mentor")),
+                    )
+                )
+        doc.table(rows)
+
+
+def _plan(doc: _Doc, items: list[dict[str, Any]]) -> None:
+    """The person's development plan, and the items they wrote in someone else's."""
+    if not items:
+        return
+    label = doc.label
+    doc.heading(label("report-section-plan"))
+    for item in items:
+        doc.table(
+            [
+                (label(f"plan-kind-{item.get('kind')}"), escape(item.get("title") or "—")),
+                (label("report-status"), label(f"plan-status-{item.get('status')}")),
+                (label("report-plan-due"), escape(item.get("due") or "—")),
+                (label("report-plan-mine"), doc.yes_no(item.get("my_plan"))),
+                (label("report-plan-written-by-me"), doc.yes_no(item.get("written_by_me"))),
+            ]
+        )
+
+
+def _fits(doc: _Doc, fits: list[dict[str, Any]]) -> None:
+    if not fits:
+        return
+    label = doc.label
+    doc.heading(label("report-section-fit"))
+    for f in fits:
+        doc.table(
+            [
+                (label("report-organisation"), escape(f.get("organisation") or "")),
+                (label("report-programme"), escape(f.get("programme") or "")),
+                (label("report-fit-answer"), label(f"digest-fit-{f.get('answer')}")),
+                (label("report-given-at"), _when(f.get("answered_at"))),
+            ]
+        )
+
+
 def render_html(
     data: dict[str, Any],
     catalog: Catalog,
@@ -203,13 +277,33 @@ def render_html(
     if children:
         doc.heading(label("report-section-children"))
         for g in children:
-            doc.table(
-                [
-                    (label("report-child"), escape(g.get("child_full_name") or "—")),
-                    (label("report-organisation"), escape(g.get("organisation") or "")),
-                    (label("report-given-at"), _when(g.get("confirmed_at"))),
-                ]
-            )
+            rows = [
+                (label("report-child"), escape(g.get("child_full_name") or "—")),
+                (label("report-organisation"), escape(g.get("organisation") or "")),
+                (label("report-given-at"), _when(g.get("confirmed_at"))),
+            ]
+            # The category the curator gave the child: the parent reads it, the child not.
+            for m in g.get("child_memberships") or []:
+                rows.append(
+                    (
+                        label(
+                            "report-child-role",
+                            role_name=label(f"role-{m.get('role')}"),
+                            programme=m.get("programme") or "—",
+                        ),
+                        label(f"report-status-{m.get('status')}"),
+                    )
+                )
+                if m.get("category"):
+                    rows.append(
+                        (
+                            label("report-field-category"),
+                            escape(
+                                _profile_value("category", m["category"], catalog, locale, label)
+                            ),
+                        )
+                    )
+            doc.table(rows)
 
     pairs = data.get("pairs", [])
     if pairs:
@@ -224,6 +318,10 @@ def render_html(
                     (label("report-since"), _when(p.get("created_at"))),
                 ]
             )
+
+    _meetings(doc, data.get("meetings", []))
+    _plan(doc, data.get("plan", []))
+    _fits(doc, data.get("fit_answers", []))
 
     _questionnaires(
         doc,

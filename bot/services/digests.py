@@ -27,7 +27,7 @@ from bot.services.access import AccessService, Actor
 from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput
 from bot.services.meetings import DEFAULT_QUIET_DAYS
-from bot.services.outbox import Outbox
+from bot.services.outbox import ASKED, Outbox
 from bot.storage.models import (
     Consent,
     Meeting,
@@ -364,7 +364,7 @@ class DigestService:
         assert self.outbox is not None, "DigestService(session, outbox) queues digests"
         args: dict[str, object] = {"organisation_id": org}
         if asked:
-            args["asked"] = True
+            args[ASKED] = True
         return await self.outbox.enqueue(
             kind=KIND,
             subject=subject_of(org),

@@ -35,12 +35,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.quiet import QuietHours
-from bot.storage.models import Membership, Notification, Organisation, User
+from bot.services.quiet import quiet_until as quiet_until_of
+from bot.storage.models import Consent, Membership, Notification, Organisation, User
 
 log = logging.getLogger(__name__)
 
 # Kinds an adult may receive in quiet hours (a minor never gets anything then).
 URGENT_KINDS: frozenset[str] = frozenset({"withdrawn-goodbye"})
+# A row's args carry ASKED when the person asked for it just now (their /digest, their
+# /report): it is not held back by quiet hours, which are for what the bot starts itself.
+ASKED = "asked"
 # How long a summary gathers items before it is due (then quiet hours may push it further).
 SCHOOL_SUMMARY_GATHER = timedelta(minutes=30)
 UNREACHABLE_SUMMARY_GATHER = timedelta(minutes=10)
@@ -70,6 +74,11 @@ def wake_after_commit(session: AsyncSession) -> None:
     if session.info.pop(_WAKE_KEY, False):
         for listener in list(_listeners):
             listener()
+
+
+def asked_now(args: dict[str, Any] | None) -> bool:
+    """Whether the recipient asked for this message just now (see ASKED)."""
+    return bool((args or {}).get(ASKED))
 
 
 def _insert_for(session: AsyncSession) -> Any:
@@ -249,6 +258,12 @@ class Delivery:
     # The recipient's own chat id is known only through the user row (not a goodbye).
     direct: bool = True
     attempts: int = 0
+    # The quiet hours that hold it back, checked again right before it is sent.
+    quiet: tuple[QuietHours, ...] = ()
+
+    def quiet_until(self, now: datetime) -> datetime | None:
+        """When the quiet hours that began since the claim end (None: send it now)."""
+        return quiet_until_of(self.quiet, now)
 
 
 @dataclass
@@ -279,6 +294,8 @@ class DeliveryQueue:
         self.default_timezone = default_timezone
         self.lease = lease
         self._windows: dict[int, QuietHours] = {}
+        self._zones: list[str] | None = None
+        self._minor_schools: dict[int, set[int]] = {}
 
     def _lock(self, session: AsyncSession, query: Select[Any]) -> Select[Any]:
         if session.get_bind().dialect.name == "postgresql":
@@ -317,6 +334,7 @@ class DeliveryQueue:
         """Claim up to `limit` due rows (plus the rest of their summary batches)."""
         result = ClaimResult()
         self._windows = {}  # read once per claim: an edit applies from the next claim
+        self._zones = None
         async with self.sessions() as session:
             now = self.clock.now()
             ids = await self._claim_where(session, now, Notification.not_before <= now, limit=limit)
@@ -360,6 +378,7 @@ class DeliveryQueue:
                 select(User).where(User.id.in_({r.recipient_user_id for r in rows}))
             )
         }
+        await self._read_minor_schools(session, {u.id for u in users.values() if u.is_minor})
         groups: dict[tuple[Any, ...], list[Notification]] = {}
         for row in rows:
             if row.expires_at is not None and row.expires_at <= now:
@@ -384,15 +403,15 @@ class DeliveryQueue:
                 continue
             assert user is not None and chat_id is not None
             minor = bool(user.is_minor)
-            if minor or any(r.kind not in URGENT_KINDS for r in group):
-                quiet_until = await self._quiet_until(session, now, first, user.id, minor)
-                if quiet_until is not None:
-                    for row in group:
-                        row.not_before = quiet_until
-                        row.claimed_by = None
-                        row.claimed_until = None
-                    result.deferred += len(group)
-                    continue
+            windows = await self._quiet_windows(session, group, user.id, minor)
+            quiet_until = quiet_until_of(windows, now)
+            if quiet_until is not None:
+                for row in group:
+                    row.not_before = quiet_until
+                    row.claimed_by = None
+                    row.claimed_until = None
+                result.deferred += len(group)
+                continue
             result.deliveries.append(
                 Delivery(
                     ids=tuple(r.id for r in group),
@@ -405,18 +424,34 @@ class DeliveryQueue:
                     items=tuple(Item(r.kind, dict(r.args or {})) for r in group),
                     direct=first.chat_id is None,
                     attempts=max(r.attempts for r in group),
+                    quiet=tuple(windows),
                 )
             )
 
-    async def _quiet_until(
-        self, session: AsyncSession, now: datetime, row: Notification, user_id: int, minor: bool
-    ) -> datetime | None:
-        """When the quiet hours that apply to this row end, or None if it is not quiet.
-        A minor also keeps the default 21:00–08:00 when a school switched its hours off."""
-        if row.organisation_id is not None:
-            org_ids = [row.organisation_id]
+    async def _quiet_windows(
+        self, session: AsyncSession, group: list[Notification], user_id: int, minor: bool
+    ) -> list[QuietHours]:
+        """The quiet hours that hold back this message (none: it may go at any hour).
+
+        What the person asked for just now goes at once. A minor's quiet hours come from the
+        person, not from the row: every school they are or were in (a withdrawn membership,
+        a consent), each school's own hours and the default 21:00–08:00 in its zone even when
+        the school switched its hours off; a minor with no school known waits for the
+        morning in every zone the deployment's schools are in. An adult's come from the
+        row's school, else their schools, else the default zone; urgent kinds go at once."""
+        if all(asked_now(r.args) for r in group):
+            return []
+        if not minor and all(r.kind in URGENT_KINDS for r in group):
+            return []
+        first = group[0]
+        if minor:
+            org_ids = set(self._minor_schools.get(user_id, ()))
+            if first.organisation_id is not None:
+                org_ids.add(first.organisation_id)
+        elif first.organisation_id is not None:
+            org_ids = {first.organisation_id}
         else:
-            org_ids = list(
+            org_ids = set(
                 await session.scalars(
                     select(Membership.organisation_id)
                     .where(Membership.user_id == user_id, Membership.status != "withdrawn")
@@ -429,15 +464,43 @@ class DeliveryQueue:
                 select(Organisation).where(Organisation.id.in_(missing))
             ):
                 self._windows[org.id] = QuietHours(org.timezone, org.quiet_start, org.quiet_end)
-        windows = [self._windows[i] for i in org_ids if i in self._windows] or [
-            QuietHours(self.default_timezone)
-        ]
+        windows = [self._windows[i] for i in sorted(org_ids) if i in self._windows]
+        if minor and not windows:
+            windows = [QuietHours(zone) for zone in await self._all_school_zones(session)]
+        if not windows:
+            windows = [QuietHours(self.default_timezone)]
         if minor:
             windows += [QuietHours(w.timezone) for w in windows]
-        quiet = [w for w in windows if w.is_quiet(now)]
-        if not quiet:
-            return None
-        return max(w.ends_after(now) for w in quiet)
+        return windows
+
+    async def _read_minor_schools(self, session: AsyncSession, user_ids: set[int]) -> None:
+        """Every organisation each minor is or was in (memberships of any status, consents),
+        for the whole claim in one statement."""
+        self._minor_schools = {}
+        if not user_ids:
+            return
+        memberships = select(Membership.user_id, Membership.organisation_id).where(
+            Membership.user_id.in_(user_ids)
+        )
+        consents = select(Consent.subject_user_id, Consent.organisation_id).where(
+            Consent.subject_user_id.in_(user_ids)
+        )
+        for user_id, organisation_id in await session.execute(memberships.union(consents)):
+            self._minor_schools.setdefault(user_id, set()).add(organisation_id)
+
+    async def _all_school_zones(self, session: AsyncSession) -> list[str]:
+        if self._zones is None:
+            self._zones = sorted(
+                set(
+                    await session.scalars(
+                        select(Organisation.timezone)
+                        .where(Organisation.kind == "school")
+                        .distinct()
+                    )
+                )
+                | {self.default_timezone}
+            )
+        return self._zones
 
     @staticmethod
     def _finish(row: Notification, now: datetime, status: str, reason: str | None) -> None:

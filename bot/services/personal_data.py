@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, false, func, or_, select
+from sqlalchemy import delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.audit import AuditService
@@ -27,10 +27,15 @@ from bot.storage.models import (
     DialogState,
     GuardianLink,
     Meeting,
+    MeetingAttendance,
     Membership,
+    Notification,
     Organisation,
     Pair,
+    PairFit,
     PairMentee,
+    PairMentorTerm,
+    PlanItem,
     Programme,
     SurveyAnswer,
     SurveyResponse,
@@ -45,6 +50,8 @@ log = logging.getLogger(__name__)
 EXPORT_FORMAT = 1
 # Profile keys that stay after withdrawal: they describe a group, not a person.
 AGGREGATE_PROFILE_KEYS = ("category",)
+# The profile key a curator sets for a pupil (a teacher chooses their own).
+CURATORS_CATEGORY = "category"
 OPEN_PAIR_STATUSES = ("proposed", "active")
 END_REASON = "consent_withdrawn"
 # Who marked a consent, told without naming the other person.
@@ -127,6 +134,7 @@ class PersonalDataService:
         )
         membership_ids = [m.id for m in memberships]
         role_of = {m.id: m.role for m in memberships}
+        pairs = await self._pairs_by_id(user.id, membership_ids)
 
         consents = await self.session.scalars(
             select(Consent).where(Consent.subject_user_id == user.id).order_by(Consent.id)
@@ -167,7 +175,7 @@ class PersonalDataService:
                     "programme": await programme_name(m.programme_id),
                     "role": m.role,
                     "status": m.status,
-                    "profile": json.loads(json.dumps(m.profile or {}, default=_json_default)),
+                    "profile": self._own_profile(m, bool(user.is_minor)),
                     "created_at": _iso(m.created_at),
                     "ended_at": _iso(m.ended_at),
                 }
@@ -197,22 +205,237 @@ class PersonalDataService:
                 }
                 for g in as_minor
             ],
-            # Children this person confirmed consent for: the guardian knows them by name.
+            # Children this person confirmed consent for: the guardian knows them by name,
+            # and reads the category the curator gave the child (the child does not).
             "guardian_links_as_guardian": [
                 {
                     "organisation": await org_name(g.organisation_id),
                     "child_full_name": await self._child_name(g.minor_user_id),
                     "confirmed": g.confirmed_at is not None,
                     "confirmed_at": _iso(g.confirmed_at),
+                    "child_memberships": (
+                        await self._child_memberships(g, org_name, programme_name)
+                        if g.confirmed_at is not None
+                        else []
+                    ),
                 }
                 for g in as_guardian
             ],
             "pairs": await self._export_pairs(membership_ids, role_of, org_name, programme_name),
+            "meetings": await self._export_meetings(
+                user.id, membership_ids, pairs, org_name, programme_name
+            ),
+            "plan": await self._export_plan(
+                user.id, membership_ids, pairs, org_name, programme_name
+            ),
+            "fit_answers": await self._export_fits(membership_ids, pairs, org_name, programme_name),
             "questionnaires": await self._export_answers(user.id),
             "actions": [
                 {"action": a.action, "at": _iso(a.at), "object_type": a.object_type} for a in audit
             ],
         }
+
+    @staticmethod
+    def _own_profile(membership: Membership, minor: bool) -> dict[str, Any]:
+        """The profile as its owner reads it: a pupil's category is the curator's, shown
+        to the parent in the parent's /mydata, never to the child."""
+        profile = json.loads(json.dumps(membership.profile or {}, default=_json_default))
+        if minor and membership.role == "mentee":
+            profile.pop(CURATORS_CATEGORY, None)
+        return dict(profile)
+
+    async def _child_memberships(
+        self,
+        link: GuardianLink,
+        org_name: Callable[[int | None], Awaitable[str | None]],
+        programme_name: Callable[[int | None], Awaitable[str | None]],
+    ) -> list[dict[str, Any]]:
+        """The child's roles in the school of the link, with the category the curator gave."""
+        rows = await self.session.scalars(
+            select(Membership)
+            .where(
+                Membership.user_id == link.minor_user_id,
+                Membership.organisation_id == link.organisation_id,
+            )
+            .order_by(Membership.id)
+        )
+        return [
+            {
+                "organisation": await org_name(m.organisation_id),
+                "programme": await programme_name(m.programme_id),
+                "role": m.role,
+                "status": m.status,
+                "category": (m.profile or {}).get(CURATORS_CATEGORY),
+            }
+            for m in rows
+        ]
+
+    async def _pairs_by_id(self, user_id: int, membership_ids: list[int]) -> dict[int, Pair]:
+        """Every pair whose meetings, plan or fit the person's export speaks of."""
+        if not membership_ids:
+            return {}
+        mine = await self._pairs_of(membership_ids)
+        attended = (
+            select(Meeting.pair_id)
+            .join(MeetingAttendance, MeetingAttendance.meeting_id == Meeting.id)
+            .where(MeetingAttendance.mentee_membership_id.in_(membership_ids))
+        )
+        planned = select(PlanItem.pair_id).where(
+            PlanItem.mentee_membership_id.in_(membership_ids)
+            | (PlanItem.created_by_user_id == user_id)
+        )
+        logged = select(Meeting.pair_id).where(Meeting.logged_by_user_id == user_id)
+        fits = select(PairFit.pair_id).where(PairFit.mentee_membership_id.in_(membership_ids))
+        return {
+            p.id: p
+            for p in await self.session.scalars(
+                select(Pair).where(
+                    or_(
+                        Pair.id.in_(mine) if mine else false(),
+                        Pair.id.in_(attended),
+                        Pair.id.in_(planned),
+                        Pair.id.in_(logged),
+                        Pair.id.in_(fits),
+                    )
+                )
+            )
+        }
+
+    async def _export_meetings(
+        self,
+        user_id: int,
+        membership_ids: list[int],
+        pairs: dict[int, Pair],
+        org_name: Callable[[int | None], Awaitable[str | None]],
+        programme_name: Callable[[int | None], Awaitable[str | None]],
+    ) -> list[dict[str, Any]]:
+        """The meetings of the person's pairs; a mentee's own attendance, rating and comment
+        (nobody else's: a mentor's export holds no rating)."""
+        if not pairs:
+            return []
+        mine = set(membership_ids)
+        attendance = {
+            a.meeting_id: a
+            for a in await self.session.scalars(
+                select(MeetingAttendance).where(
+                    MeetingAttendance.mentee_membership_id.in_(membership_ids)
+                )
+            )
+        }
+        as_mentee = set(
+            await self.session.scalars(
+                select(PairMentee.pair_id).where(
+                    PairMentee.mentee_membership_id.in_(membership_ids)
+                )
+            )
+        )
+        meetings = await self.session.scalars(
+            select(Meeting)
+            .where(Meeting.pair_id.in_(list(pairs)))
+            .order_by(Meeting.day, Meeting.id)
+        )
+        result = []
+        for m in meetings:
+            pair = pairs[m.pair_id]
+            as_mentor = pair.mentor_membership_id in mine
+            own = attendance.get(m.id)
+            ours = as_mentor or m.pair_id in as_mentee or m.logged_by_user_id == user_id
+            if own is None and not ours:
+                continue  # a pair the person only wrote a plan item for
+            result.append(
+                {
+                    "organisation": await org_name(m.organisation_id),
+                    "programme": await programme_name(pair.programme_id),
+                    "role": "mentor" if as_mentor else "mentee",
+                    "day": _iso(m.day),
+                    "starts_at": _iso(m.starts_at),
+                    "kind": m.kind,
+                    "status": m.status,
+                    "format": m.format,
+                    "duration_min": m.duration_min,
+                    "topic": m.topic,
+                    "outcome": m.outcome,
+                    "logged_by_me": m.logged_by_user_id == user_id,
+                    "my_answer": None
+                    if own is None
+                    else {
+                        "present": own.present,
+                        "confirmed": own.confirmed,
+                        "disputed": own.disputed,
+                        "rating": own.rating,
+                        "comment": own.comment,
+                        "comment_shared_with_mentor": own.comment_shared,
+                        "answered_at": _iso(own.answered_at),
+                    },
+                }
+            )
+        return result
+
+    async def _export_plan(
+        self,
+        user_id: int,
+        membership_ids: list[int],
+        pairs: dict[int, Pair],
+        org_name: Callable[[int | None], Awaitable[str | None]],
+        programme_name: Callable[[int | None], Awaitable[str | None]],
+    ) -> list[dict[str, Any]]:
+        """The person's own development plan, and the items they wrote in someone else's
+        (without saying whose)."""
+        if not membership_ids:
+            return []
+        items = await self.session.scalars(
+            select(PlanItem)
+            .where(
+                PlanItem.mentee_membership_id.in_(membership_ids)
+                | (PlanItem.created_by_user_id == user_id)
+            )
+            .order_by(PlanItem.id)
+        )
+        result = []
+        for item in items:
+            pair = pairs.get(item.pair_id)
+            result.append(
+                {
+                    "organisation": await org_name(pair.organisation_id if pair else None),
+                    "programme": await programme_name(pair.programme_id if pair else None),
+                    "my_plan": item.mentee_membership_id in membership_ids,
+                    "written_by_me": item.created_by_user_id == user_id,
+                    "kind": item.kind,
+                    "title": item.title,
+                    "due": _iso(item.due),
+                    "status": item.status,
+                    "created_at": _iso(item.created_at),
+                    "updated_at": _iso(item.updated_at),
+                }
+            )
+        return result
+
+    async def _export_fits(
+        self,
+        membership_ids: list[int],
+        pairs: dict[int, Pair],
+        org_name: Callable[[int | None], Awaitable[str | None]],
+        programme_name: Callable[[int | None], Awaitable[str | None]],
+    ) -> list[dict[str, Any]]:
+        """The mentee's answers to «does the pair fit» after the first meeting."""
+        if not membership_ids:
+            return []
+        result = []
+        for fit in await self.session.scalars(
+            select(PairFit)
+            .where(PairFit.mentee_membership_id.in_(membership_ids))
+            .order_by(PairFit.answered_at)
+        ):
+            pair = pairs.get(fit.pair_id)
+            result.append(
+                {
+                    "organisation": await org_name(pair.organisation_id if pair else None),
+                    "programme": await programme_name(pair.programme_id if pair else None),
+                    "answer": fit.answer,
+                    "answered_at": _iso(fit.answered_at),
+                }
+            )
+        return result
 
     async def questionnaire_count(self, user_id: int) -> int:
         """How many questionnaires the person has answered or begun (their own)."""
@@ -374,8 +597,11 @@ class PersonalDataService:
         )
         curators = await self._curators(organisation_ids, exclude_user_id=user.id)
         membership_ids = [m.id for m in memberships]
+        # Read before the pairs end: leaving a group removes the person from its mentees.
+        in_pairs = await self._pairs_of(membership_ids)
         ended_pairs, terminated = await self._end_pairs(membership_ids, now)
-        subjects = await self._subjects_about(membership_ids, terminated, now)
+        subjects = await self._subjects_about(membership_ids, in_pairs, terminated, now)
+        await self._forget_free_text(user.id, membership_ids, in_pairs, terminated, now)
 
         for consent in await self.session.scalars(
             select(Consent).where(Consent.subject_user_id == user.id)
@@ -432,8 +658,113 @@ class PersonalDataService:
             subjects=subjects,
         )
 
+    async def _pairs_of(self, membership_ids: list[int]) -> set[int]:
+        """Every pair the person is or was in, as mentor or mentee."""
+        if not membership_ids:
+            return set()
+        return set(
+            await self.session.scalars(
+                select(Pair.id)
+                .outerjoin(PairMentee, PairMentee.pair_id == Pair.id)
+                .where(
+                    Pair.mentor_membership_id.in_(membership_ids)
+                    | PairMentee.mentee_membership_id.in_(membership_ids)
+                )
+                .distinct()
+            )
+        )
+
+    async def _forget_free_text(
+        self,
+        user_id: int,
+        membership_ids: list[int],
+        in_pairs: set[int],
+        terminated: set[int],
+        now: datetime,
+    ) -> None:
+        """Whatever the person typed goes, and so does free text others wrote about the
+        pairs they were in: meeting comments (the curator's too), fit answers, plan items
+        they wrote or that were theirs, a mentor's reason for declining them, pairs' end
+        notes, the topics and outcomes of meetings they proposed or logged or that were
+        theirs alone, and what was still to be delivered to them. Ratings, statuses and
+        counts stay, unnamed, for the aggregates. (Questionnaires: forget_survey_answers.)"""
+        s = self.session
+        if membership_ids:
+            await s.execute(
+                update(MeetingAttendance)
+                .where(MeetingAttendance.mentee_membership_id.in_(membership_ids))
+                .values(comment=None, comment_shared=False)
+                .execution_options(synchronize_session=False)
+            )
+            await s.execute(
+                delete(PairFit)
+                .where(PairFit.mentee_membership_id.in_(membership_ids))
+                .execution_options(synchronize_session=False)
+            )
+            await s.execute(
+                update(Candidate)
+                .where(
+                    Candidate.mentee_membership_id.in_(membership_ids)
+                    | Candidate.mentor_membership_id.in_(membership_ids),
+                    Candidate.answer == "declined",
+                )
+                .values(reason=None)
+                .execution_options(synchronize_session=False)
+            )
+        await s.execute(
+            update(PlanItem)
+            .where(
+                or_(
+                    PlanItem.created_by_user_id == user_id,
+                    PlanItem.mentee_membership_id.in_(membership_ids)
+                    if membership_ids
+                    else false(),
+                )
+            )
+            .values(title="")
+            .execution_options(synchronize_session=False)
+        )
+        if in_pairs:
+            await s.execute(
+                update(Pair)
+                .where(Pair.id.in_(in_pairs), Pair.end_note.is_not(None))
+                .values(end_note=None)
+                .execution_options(synchronize_session=False)
+            )
+            await s.execute(
+                update(PairMentorTerm)
+                .where(PairMentorTerm.pair_id.in_(in_pairs), PairMentorTerm.end_reason.is_not(None))
+                .values(end_reason=None)
+                .execution_options(synchronize_session=False)
+            )
+        await s.execute(
+            update(Meeting)
+            .where(
+                or_(
+                    Meeting.logged_by_user_id == user_id,
+                    Meeting.proposed_by_user_id == user_id,
+                    Meeting.pair_id.in_(terminated) if terminated else false(),
+                ),
+                or_(Meeting.topic.is_not(None), Meeting.outcome.is_not(None)),
+            )
+            .values(topic=None, outcome=None)
+            .execution_options(synchronize_session=False)
+        )
+        await s.execute(
+            update(Notification)
+            .where(Notification.recipient_user_id == user_id, Notification.status == "pending")
+            .values(status="skipped", reason="withdrew", finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await s.execute(
+            update(Notification)
+            .where(Notification.recipient_user_id == user_id)
+            .values(args={}, chat_id=None, locale=None)
+            .execution_options(synchronize_session=False)
+        )
+
     async def _subjects_about(
-        self, membership_ids: list[int], terminated: set[int], now: datetime
+        self, membership_ids: list[int], in_pairs: set[int], terminated: set[int], now: datetime
     ) -> tuple[str, ...]:
         """Close the person's open mentor offers and name what the outbox must forget."""
         subjects = [f"mentee:{mid}" for mid in membership_ids]
@@ -452,16 +783,7 @@ class PersonalDataService:
         subjects += [f"pair:{pair_id}" for pair_id in sorted(terminated)]
         # Plan notices gathered for the other side quote the person's own words: every pair
         # they were in (in a group, the others' pending changes wait for their next edit).
-        in_pairs = await self.session.scalars(
-            select(Pair.id)
-            .outerjoin(PairMentee, PairMentee.pair_id == Pair.id)
-            .where(
-                Pair.mentor_membership_id.in_(membership_ids)
-                | PairMentee.mentee_membership_id.in_(membership_ids)
-            )
-            .distinct()
-        )
-        subjects += [f"plan:{pair_id}" for pair_id in sorted(set(in_pairs))]
+        subjects += [f"plan:{pair_id}" for pair_id in sorted(in_pairs)]
         if terminated:
             meetings = await self.session.scalars(
                 select(Meeting.id).where(Meeting.pair_id.in_(terminated))

@@ -7,6 +7,7 @@ A window whose start equals its end means "no quiet hours". A window may cross m
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -44,6 +45,20 @@ class QuietHours:
         if candidate <= local:
             candidate = datetime.combine(local.date() + timedelta(days=1), self.end, tzinfo=zone)
         return candidate.astimezone(UTC)
+
+
+def quiet_until(windows: Iterable[QuietHours], moment: datetime) -> datetime | None:
+    """The first moment from `moment` on when none of these windows holds (UTC), or None
+    when none holds now: at claim time and again right before a message goes out. Windows
+    in several zones may hand over to each other (the end of one is night in another)."""
+    windows = list(windows)
+    until = None
+    for _ in range(len(windows) + 1):
+        ends = [w.ends_after(until or moment) for w in windows if w.is_quiet(until or moment)]
+        if not ends:
+            break
+        until = max(ends)
+    return until
 
 
 QUIET_PATTERN = re.compile(

@@ -27,7 +27,7 @@ from bot.services.access import AccessService, Actor
 from bot.services.catalog import Catalog
 from bot.services.clock import Clock
 from bot.services.errors import InvalidInput
-from bot.services.outbox import Outbox
+from bot.services.outbox import ASKED, Outbox
 from bot.services.questionnaires import Item, QuestionnaireCatalog
 from bot.services.survey_results import (
     Completion,
@@ -766,7 +766,8 @@ class ReportService:
             subject=f"report:{key}:{target.id}",
             period=minute,
             recipient_user_id=actor.user_id,
-            args={"report": key, "organisation_id": target.id},
+            # Asked for now: quiet hours do not hold it back.
+            args={"report": key, "organisation_id": target.id, ASKED: True},
             # Asked for now: a file that could not go out within a day is not sent late.
             expires_at=self.clock.now() + REPORT_TTL,
         )

@@ -235,6 +235,24 @@ mydata-questionnaires = { $young ->
     [yes] Твои ответы на анкеты ({ $questionnaires }) — в файле, в разделе «Мои анкеты». Там только твои ответы.
    *[no] Ваши ответы на анкеты ({ $questionnaires }) — в файле, в разделе «Мои анкеты». Там только ваши ответы.
 }
+report-child-role = { $role_name }, { $programme }
+report-section-meetings = Встречи
+report-meeting-day = Дата
+report-meeting-kind = Встреча
+report-meeting-format = Формат
+report-meeting-topic = Тема
+report-meeting-outcome = Итог
+report-meeting-present = Присутствие
+report-meeting-confirmed = Встреча подтверждена
+report-meeting-rating = Моя оценка встречи
+report-meeting-comment = Мой комментарий
+report-meeting-comment-shared = Комментарий виден наставнику
+report-section-plan = План развития
+report-plan-due = Срок
+report-plan-mine = Пункт моего плана
+report-plan-written-by-me = Записан мной
+report-section-fit = Подходит ли наставник (ответ после первой встречи)
+report-fit-answer = Ответ
 report-section-actions = Журнал действий
 report-actions = Записей о ваших действиях в журнале: { $count }. Подробно — в файле JSON.
 mydata-report-caption = Мои данные — понятным списком. Откройте файл в браузере.
