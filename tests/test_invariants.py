@@ -1,5 +1,6 @@
 """Invariants the database keeps, not only the code: one live pair per mentee, one live
-consent of a kind per person and school, one live curator membership per school.
+consent of a kind per person and school, one live curator membership per school, one
+answer of a mentee about a meeting.
 
 On every backend the indexes refuse a second live row put in directly (and let it in once
 the first one is no longer live). On PostgreSQL two sessions race for real: the second passes
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -25,13 +27,16 @@ from bot.storage.models import (
     Candidate,
     Consent,
     Invite,
+    MeetingAttendance,
     Membership,
+    Notification,
     Pair,
     PairMentee,
     User,
     utcnow,
 )
 from tests.databases import TEST_DATABASE_URL, postgres_database
+from tests.meetings_world import clock_at, make_pair, meetings_of
 from tests.pairs_world import (
     ADMIN_TG,
     Scene,
@@ -383,3 +388,33 @@ async def test_one_curator_redeeming_two_invitations_at_once(
         assert (
             await s.scalar(select(Invite.uses_left).where(Invite.id == invite.id)) == 1
         )  # and uses up one place, not two
+
+
+async def test_a_mentee_answering_yes_and_no_at_once(pg: async_sessionmaker[AsyncSession]) -> None:
+    """Two taps on one screen handled by two processes: one answer lands, the other is
+    refused — a meeting is never confirmed and then silently turned into «не было»."""
+    async with pg() as s:
+        scene = await make_scene(s)
+        pair = await make_pair(s, scene, "m", ["a"])
+        clock = clock_at(2026, 11, 23, 10, 0)
+        view = await meetings_of(s, clock).log(
+            await actor(s, scene.users["m"]), pair.id, day=date(2026, 11, 23),
+            kind="regular", duration_min=45, format="offline",
+        )  # fmt: skip
+        await s.commit()
+
+    def answer(happened: bool) -> Step:
+        async def step(s: AsyncSession) -> Any:
+            await meetings_of(s, clock).confirm(
+                await actor(s, scene.users["a"]), view.id, happened=happened
+            )
+
+        return step
+
+    outcome = await race(pg, answer(True), answer(False))
+    assert isinstance(outcome, DomainError) and outcome.code == "meeting-answer-final"
+    async with pg() as s:
+        row = await s.scalar(select(MeetingAttendance))
+        disputed = await count(s, Notification, Notification.kind == "meeting-disputed")
+    assert row is not None and (row.confirmed, row.disputed) == (True, False)
+    assert disputed == 0
