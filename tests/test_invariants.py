@@ -200,6 +200,22 @@ async def test_the_services_turn_the_index_into_their_usual_answer(
     assert await live_pairs_of(session, scene.members["kolya"].id) == 1
 
 
+async def test_a_consent_recorded_twice_is_recorded_once(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene = await make_scene(session)
+    adult = Person.of(await add_person(session, "Иванова Анна"))
+    consent = hub_of(session).consent
+
+    async def nothing_yet(*_: Any, **__: Any) -> list[Consent]:
+        return []
+
+    monkeypatch.setattr(type(consent), "_active", nothing_yet)  # the other has not committed
+    await consent.give_self(adult, scene.school.id)
+    await consent.give_self(adult, scene.school.id)  # a double tap: no error, nothing twice
+    assert await count(session, Consent, Consent.subject_user_id == adult.id) == 1
+
+
 # --- real races on PostgreSQL ---------------------------------------------------------------
 
 
