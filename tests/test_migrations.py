@@ -85,3 +85,134 @@ async def test_dialog_state_rows_get_their_owner_on_upgrade(database_url: str) -
         "fsm:1:70001:70001:aiogd:stack:": (70001, 70001),
         "fsm:1:-100:-100:aiogd:stack:<70002>": (-100, 70002),
     }
+
+
+_PEOPLE_AT_0008 = (
+    "INSERT INTO organisation (id, kind, name, timezone, quiet_start, quiet_end, created_at) "
+    "VALUES (1, 'school', 'Школа', 'Europe/Moscow', '21:00:00', '08:00:00', CURRENT_TIMESTAMP)",
+    "INSERT INTO user_account (id, reachable, created_at, last_seen_at) VALUES "
+    "(1, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), "
+    "(2, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+    "INSERT INTO programme (id, organisation_id, form_key, name, period_start, period_end, "
+    "stage, created_at) VALUES (1, 1, 'student_student', 'П', '2026-09-01', '2027-05-31', "
+    "'working', CURRENT_TIMESTAMP)",
+)
+
+
+async def _at_0008(database_url: str, *statements: str) -> None:
+    from sqlalchemy import text
+
+    await asyncio.to_thread(upgrade, database_url, "0008")
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            for statement in (*_PEOPLE_AT_0008, *statements):
+                await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+async def _rows(database_url: str, query: str) -> list[tuple[object, ...]]:
+    from sqlalchemy import text
+
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            return [tuple(r) for r in await conn.execute(text(query))]
+    finally:
+        await engine.dispose()
+
+
+async def test_0009_keeps_the_earliest_of_duplicate_consents_and_curator_memberships(
+    database_url: str,
+) -> None:
+    """The same live consent twice, a curator's live membership twice: the earliest stays."""
+    await _at_0008(
+        database_url,
+        "INSERT INTO consent (id, subject_user_id, organisation_id, given_by, text_version, "
+        "given_at) VALUES (1, 1, 1, 'self', 't', CURRENT_TIMESTAMP), "
+        "(2, 1, 1, 'self', 't', CURRENT_TIMESTAMP), (3, 1, 1, 'guardian', 't', CURRENT_TIMESTAMP)",
+        "INSERT INTO membership (id, user_id, organisation_id, role, status, profile, created_at) "
+        "VALUES (1, 2, 1, 'curator', 'active', '{}', CURRENT_TIMESTAMP), "
+        "(2, 2, 1, 'curator', 'registering', '{}', CURRENT_TIMESTAMP)",
+    )
+    await asyncio.to_thread(upgrade, database_url, "head")
+    assert await _rows(database_url, "SELECT id, given_by FROM consent ORDER BY id") == [
+        (1, "self"),
+        (3, "guardian"),
+    ]
+    assert await _rows(database_url, "SELECT id, status FROM membership ORDER BY id") == [
+        (1, "active"),
+        (2, "withdrawn"),
+    ]
+
+
+async def test_0009_stops_on_a_mentee_in_two_live_pairs(database_url: str) -> None:
+    """Which pair ends is a person's decision: the migration names them and stops."""
+    import pytest
+
+    await _at_0008(
+        database_url,
+        "INSERT INTO membership (id, user_id, organisation_id, programme_id, role, status, "
+        "profile, created_at) VALUES "
+        "(1, 1, 1, 1, 'mentor', 'active', '{}', CURRENT_TIMESTAMP), "
+        "(2, 2, 1, 1, 'mentee', 'active', '{}', CURRENT_TIMESTAMP)",
+        "INSERT INTO pair (id, organisation_id, programme_id, mentor_membership_id, status, "
+        "created_at) VALUES (1, 1, 1, 1, 'active', CURRENT_TIMESTAMP), "
+        "(2, 1, 1, 1, 'proposed', CURRENT_TIMESTAMP), (3, 1, 1, 1, 'completed', CURRENT_TIMESTAMP)",
+        "INSERT INTO pair_mentee (pair_id, mentee_membership_id) VALUES (1, 2), (2, 2), (3, 2)",
+    )
+    with pytest.raises(RuntimeError, match=r"mentee membership 2: pairs 1, 2\. End all but one"):
+        await asyncio.to_thread(upgrade, database_url, "head")
+    assert await _rows(database_url, "SELECT version_num FROM alembic_version") == [("0008",)]
+
+    # Once a curator ended one of them, it goes through, and the flag follows the pairs.
+    from sqlalchemy import text
+
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE pair SET status = 'terminated' WHERE id = 2"))
+    finally:
+        await engine.dispose()
+    await asyncio.to_thread(upgrade, database_url, "head")
+    live = "SELECT pair_id, live FROM pair_mentee ORDER BY pair_id"
+    assert await _rows(database_url, live) == [(1, True), (2, False), (3, False)]
+
+
+async def test_at_head_a_pair_status_decides_whether_its_mentees_are_taken(
+    database_url: str,
+) -> None:
+    """The triggers of 0009 are there at the head (a later migration that rebuilds `pair`
+    or `pair_mentee` on SQLite would drop them)."""
+    from sqlalchemy import text
+
+    await _at_0008(
+        database_url,
+        "INSERT INTO membership (id, user_id, organisation_id, programme_id, role, status, "
+        "profile, created_at) VALUES "
+        "(1, 1, 1, 1, 'mentor', 'active', '{}', CURRENT_TIMESTAMP), "
+        "(2, 2, 1, 1, 'mentee', 'active', '{}', CURRENT_TIMESTAMP)",
+    )
+    await asyncio.to_thread(upgrade, database_url, "head")
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO pair (id, organisation_id, programme_id, mentor_membership_id, "
+                    "status, created_at) VALUES (1, 1, 1, 1, 'active', CURRENT_TIMESTAMP), "
+                    "(2, 1, 1, 1, 'proposed', CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text("INSERT INTO pair_mentee (pair_id, mentee_membership_id) VALUES (1, 2)")
+            )
+            await conn.execute(text("UPDATE pair SET status = 'completed' WHERE id = 1"))
+            await conn.execute(
+                text("INSERT INTO pair_mentee (pair_id, mentee_membership_id) VALUES (2, 2)")
+            )
+    finally:
+        await engine.dispose()
+    live = "SELECT pair_id, live FROM pair_mentee ORDER BY pair_id"
+    assert await _rows(database_url, live) == [(1, False), (2, True)]

@@ -234,8 +234,9 @@ async def build(session: AsyncSession) -> World:
     await session.flush()
     session.add_all(
         [
+            # One live pair per mentee (the database keeps it): the mentee's is `pair`;
+            # test_withdraw_leaves_a_group moves them into the group.
             PairMentee(pair_id=pair.id, mentee_membership_id=mentee_m.id),
-            PairMentee(pair_id=group.id, mentee_membership_id=mentee_m.id),
             PairMentee(pair_id=group.id, mentee_membership_id=other_mentee_m.id),
             AuditEntry(
                 actor_user_id=mentee.id,
@@ -526,9 +527,9 @@ async def test_export_holds_own_data_and_nobody_elses(
     assert data["guardian_links_as_guardian"] == []
 
     pairs = data["pairs"]
-    assert len(pairs) == 2
+    assert len(pairs) == 1
     assert {p["role"] for p in pairs} == {"mentee"}
-    assert {p["status"] for p in pairs} == {"active", "proposed"}
+    assert {p["status"] for p in pairs} == {"active"}
     assert data["actions"] == [
         {"action": "invite.redeem", "at": data["actions"][0]["at"], "object_type": "invite"}
     ]
@@ -648,12 +649,12 @@ async def test_withdraw_by_self_leaves_no_trace(
     assert list(await session.scalars(select(SurveyAnswer.number))) == [4]
 
 
-async def test_withdraw_ends_pairs_and_keeps_the_group(
+async def test_withdraw_ends_the_pair(
     session: AsyncSession, service: PersonalDataService, world: World
 ) -> None:
     result = await service.withdraw(world.mentee.id, by_user_id=world.mentee.id)
     await session.commit()
-    assert result.ended_pairs == 2
+    assert result.ended_pairs == 1
 
     pair = await session.get(Pair, world.pair.id)
     assert pair is not None
@@ -661,6 +662,19 @@ async def test_withdraw_ends_pairs_and_keeps_the_group(
     assert pair.status == "terminated"
     assert pair.end_reason == "consent_withdrawn"
     assert pair.ended_at is not None
+
+
+async def test_withdraw_leaves_a_group_that_goes_on(
+    session: AsyncSession, service: PersonalDataService, world: World
+) -> None:
+    # The mentee's pair ended; they are in a group now.
+    world.pair.status = "completed"
+    await session.flush()
+    session.add(PairMentee(pair_id=world.group.id, mentee_membership_id=world.mentee_m.id))
+    await session.commit()
+    result = await service.withdraw(world.mentee.id, by_user_id=world.mentee.id)
+    await session.commit()
+    assert result.ended_pairs == 1
 
     group = await session.get(Pair, world.group.id)
     assert group is not None
@@ -769,7 +783,7 @@ async def test_withdraw_by_the_confirmed_guardian(
     result = await service.withdraw(world.mentee.id, by_user_id=world.guardian.id)
     await session.commit()
     assert result.subject_telegram_id == MENTEE_TG
-    assert result.ended_pairs == 2
+    assert result.ended_pairs == 1
     for table, column, text in await all_values(session):
         assert MENTEE_NAME not in text, (table, column, text)
         assert not mentions(text, MENTEE_TG), (table, column, text)

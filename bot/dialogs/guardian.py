@@ -48,9 +48,11 @@ async def on_agree(callback: CallbackQuery, _button: Button, manager: DialogMana
     i18n = i18n_of(manager)
     link_id = _link_id(manager)
     invitation = await services.consent.confirm_guardian(person_of(manager), link_id)
+    # One transaction: the notices are queued before the first message to Telegram commits
+    # the consent, so a failure in between keeps neither (the parent is asked to try again).
+    await notify_guardian_confirmed(services, invitation)
     if isinstance(callback.message, Message):
         await callback.message.answer(i18n.get("consent-guardian-confirmed"))
-    await notify_guardian_confirmed(services, invitation)
     await close_to_menu(manager, show_mode=ShowMode.SEND)
 
 

@@ -43,7 +43,7 @@ from bot.dialogs.widgets import (
     text_of,
     validated_text,
 )
-from bot.services.errors import InvalidInput, NotFound
+from bot.services.errors import DomainError, InvalidInput, NotFound
 from bot.services.meetings import (
     DURATIONS,
     FIT_ANSWERS,
@@ -415,13 +415,16 @@ async def view_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
             lines.append(text_of(m, "meetings-view-rating", rating=a.rating))
         if a.comment:
             lines.append(text_of(m, "meetings-view-comment", comment=a.comment))
+    if view.curator_only:  # why the mentor's buttons are gone
+        lines.append(text_of(m, "meetings-view-curator-only"))
     return {"body": Markup("\n").join(lines), "can_edit": view.can_edit}
 
 
 async def on_edit(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     view = await svc(manager).view(actor_of(manager), data(manager)["meeting_id"])
     if not view.can_edit:
-        await hint(manager, callback, "error-meeting-locked")
+        locked = "curator-only" if view.curator_only else "locked"
+        await hint(manager, callback, f"error-meeting-{locked}")
         return
     data(manager).update(
         edit_id=view.id,
@@ -619,17 +622,32 @@ async def ask_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     )
     data(dialog_manager)["pair_id"] = view.pair_id
     ctx = await context(dialog_manager)
+    # Answered already (on this screen a moment ago, from another update): no buttons that
+    # would be refused — the answer is given once, the curator changes it.
+    answered = any(a.confirmed is not None or a.disputed for a in view.attendance)
     return {
         "day": day_text(view.day),
         "kind": kind_label(dialog_manager, view.kind),
         "mentor": ctx.mentor.name,
         "young": young(ctx, dialog_manager),
+        "answered": answered,
+        "open": not answered,
     }
 
 
 async def on_happened(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     happened = button.widget_id == "happened"
-    await svc(manager).confirm(actor_of(manager), data(manager)["meeting_id"], happened=happened)
+    try:
+        await svc(manager).confirm(
+            actor_of(manager), data(manager)["meeting_id"], happened=happened
+        )
+    except DomainError as refused:
+        if refused.code != "meeting-answer-final":
+            raise
+        # A child reads «ты»; the screen shows the answer they gave, without the buttons.
+        minor = young(await context(manager), manager) == "yes"
+        await hint(manager, callback, "error-meeting-answer-final" + ("-young" if minor else ""))
+        return
     if happened:
         await manager.switch_to(MeetingLog.rate)
     else:
@@ -947,10 +965,12 @@ def meeting_log_dialog() -> Dialog:
             getter=times_getter,
         ),
         Window(
-            T("meetings-ask"),
+            T("meetings-ask", when="open"),
+            T("meetings-ask-answered", when="answered"),
             Row(
                 Button(T("meetings-button-happened"), id="happened", on_click=on_happened),
                 Button(T("meetings-button-not-happened"), id="not_happened", on_click=on_happened),
+                when="open",
             ),
             Button(T("meetings-button-later"), id="later", on_click=to_menu),
             buttons_only(),

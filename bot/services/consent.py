@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import AccessService, Actor
@@ -83,17 +84,24 @@ class ConsentService:
 
     async def _add(
         self, subject_user_id: int, organisation_id: int, given_by: str, marked_by: int
-    ) -> None:
-        self.session.add(
-            Consent(
-                subject_user_id=subject_user_id,
-                organisation_id=organisation_id,
-                given_by=given_by,
-                marked_by_user_id=marked_by,
-                text_version=CONSENT_TEXT_VERSION,
-            )
-        )
-        await self.session.flush()
+    ) -> bool:
+        """Record a consent; False when a live one of this kind is there already. The
+        callers look first, but another update may be recording the same consent right
+        now: the database's index (one live consent of a kind) decides."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(
+                    Consent(
+                        subject_user_id=subject_user_id,
+                        organisation_id=organisation_id,
+                        given_by=given_by,
+                        marked_by_user_id=marked_by,
+                        text_version=CONSENT_TEXT_VERSION,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
 
     async def _invitation(self, link: GuardianLink) -> GuardianInvitation | None:
         """What the link is about, or None when the child is gone (anonymised)."""
@@ -257,9 +265,13 @@ class ConsentService:
         if link.confirmed_at is None:
             if link.expires_at <= utcnow():
                 raise DomainError("guardian-link-expired")
+            if not await self._add(
+                link.minor_user_id, link.organisation_id, "guardian", guardian.id
+            ):
+                # Confirmed a moment ago, in another update (a second tap, another parent).
+                raise DomainError("guardian-already-confirmed")
             link.confirmed_at = utcnow()
             link.guardian_user_id = guardian.id
-            await self._add(link.minor_user_id, link.organisation_id, "guardian", guardian.id)
             await self.audit.record(
                 guardian.id,
                 "consent.guardian",
@@ -304,7 +316,11 @@ class ConsentService:
         )
         if complete:
             return PaperMark(user_id=membership.user_id, recorded=False)
-        await self._add(membership.user_id, membership.organisation_id, "paper", actor.user_id)
+        if not await self._add(
+            membership.user_id, membership.organisation_id, "paper", actor.user_id
+        ):
+            # Another curator marked it at the same moment: recorded once, told once.
+            return PaperMark(user_id=membership.user_id, recorded=False)
         await self.audit.record(
             actor.user_id,
             "consent.paper",

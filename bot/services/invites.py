@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import AccessService, Actor
@@ -160,30 +161,12 @@ class InviteService:
             # The curator's own link, or a staff member opening a participant link of their
             # own school: it is meant for someone else, and nothing is used up.
             raise DomainError("invite-not-for-you")
-        existing = await self.session.scalar(
-            select(Membership).where(
-                Membership.user_id == person.id,
-                Membership.organisation_id == invite.organisation_id,
-                Membership.role == invite.role,
-                Membership.programme_id.is_(None)
-                if invite.programme_id is None
-                else Membership.programme_id == invite.programme_id,
-                Membership.status != "withdrawn",
-            )
-        )
+        existing = await self.session.scalar(self._live_membership(person, invite))
         if existing is not None:
             # Opening one's own link again is not an error and uses nothing up.
             return self._joined(existing, org, programme, already=True)
         if invite.expires_at <= utcnow():
             raise DomainError("invite-expired")
-        # One statement takes a place, so two people racing for the last one cannot both win.
-        taken = await self.session.execute(
-            update(Invite)
-            .where(Invite.id == invite.id, Invite.uses_left > 0)
-            .values(uses_left=Invite.uses_left - 1)
-        )
-        if taken.rowcount != 1:  # type: ignore[attr-defined]
-            raise DomainError("invite-used")
         membership = Membership(
             user_id=person.id,
             organisation_id=invite.organisation_id,
@@ -191,17 +174,55 @@ class InviteService:
             role=invite.role,
             status="registering",
         )
-        self.session.add(membership)
-        await self.session.flush()
+        # The same person's other update may be joining right now (a second tap, another
+        # process): the database's index keeps their membership one.
+        same_membership = self._live_membership(person, invite)
+        invite_id, role = invite.id, invite.role
+        try:
+            async with self.session.begin_nested():
+                # One statement takes a place, so two people racing for the last one cannot
+                # both win.
+                taken = await self.session.execute(
+                    update(Invite)
+                    .where(Invite.id == invite_id, Invite.uses_left > 0)
+                    .values(uses_left=Invite.uses_left - 1)
+                )
+                if taken.rowcount != 1:  # type: ignore[attr-defined]
+                    raise DomainError("invite-used")
+                self.session.add(membership)
+        except IntegrityError:
+            # The other update made it a moment ago: theirs stands, no place is used here.
+            existing = await self.session.scalar(same_membership)
+            if existing is None:
+                raise
+            return self._joined(existing, org, programme, already=True)
         await self.audit.record(
             person.id,
             "invite.redeem",
             organisation_id=org.id,
             object_type="invite",
-            object_id=invite.id,
-            role=invite.role,
+            object_id=invite_id,
+            role=role,
         )
         return self._joined(membership, org, programme, already=False)
+
+    @staticmethod
+    def _live_membership(person: Person, invite: Invite) -> Select[Membership]:
+        # Plain values: the query is built before the invite's row may be expired.
+        organisation_id, role, programme_id = (
+            invite.organisation_id,
+            invite.role,
+            invite.programme_id,
+        )
+        return select(Membership).where(
+            Membership.user_id == person.id,
+            Membership.organisation_id == organisation_id,
+            Membership.role == role,
+            Membership.programme_id.is_(None)
+            if programme_id is None
+            else Membership.programme_id == programme_id,
+            Membership.status != "withdrawn",
+        )
 
     async def _not_for(self, person: Person, invite: Invite) -> bool:
         if invite.created_by_user_id == person.id:

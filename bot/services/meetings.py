@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import AccessService, Actor
@@ -214,6 +214,8 @@ class MeetingView:
     proposed_by_me: bool
     attendance: tuple[AttendanceView, ...]
     can_edit: bool
+    # The mentor's record is the curator's now: a mentee answered (confirmed or disputed).
+    curator_only: bool = False
 
     @property
     def confirmation(self) -> str:
@@ -525,16 +527,25 @@ class MeetingService:
 
     async def _editable(
         self, actor: Actor, meeting_id: int, action: str
-    ) -> tuple[Meeting, PairContext]:
+    ) -> tuple[Meeting, PairContext, list[MeetingAttendance]]:
+        """The meeting for its curator, or for the mentor who logged it: within 48 hours and
+        only until a mentee answered — a confirmed (and rated) or disputed record is the
+        curator's evidence, theirs alone to change."""
         meeting, ctx = await self._meeting(actor, meeting_id, action, sides=("mentor",))
+        rows = (await self._rows([meeting.id]))[meeting.id]
         if ctx.side == "curator" or actor.is_curator_of(ctx.organisation_id):
-            return meeting, ctx
+            return meeting, ctx, rows
         if meeting.status != "held" or not self._within_window(meeting, actor):
             await self.access.deny(
                 actor, action, object_type="meeting", object_id=meeting_id, reason="window"
             )
             raise DomainError("meeting-locked")
-        return meeting, ctx
+        if _answered(rows):
+            await self.access.deny(
+                actor, action, object_type="meeting", object_id=meeting_id, reason="answered"
+            )
+            raise DomainError("meeting-curator-only")
+        return meeting, ctx, rows
 
     def _within_window(self, meeting: Meeting, actor: Actor) -> bool:
         return (
@@ -556,10 +567,19 @@ class MeetingService:
         outcome: str | None,
         present: Iterable[int] | None = None,
     ) -> MeetingView:
-        meeting, ctx = await self._editable(actor, meeting_id, "meeting.edit")
+        meeting, ctx, rows = await self._editable(actor, meeting_id, "meeting.edit")
         self.check_day(ctx, day)
         self._check_fields(kind, duration_min, format)
         chosen = self._present(ctx, present)
+        before = {
+            "day": meeting.day.isoformat(),
+            "kind": meeting.kind,
+            "duration_min": meeting.duration_min,
+            "format": meeting.format,
+            "present": sorted(r.mentee_membership_id for r in rows if r.present),
+            "topic": meeting.topic,
+            "outcome": meeting.outcome,
+        }
         meeting.day = day
         meeting.kind = kind
         meeting.duration_min = duration_min
@@ -567,23 +587,40 @@ class MeetingService:
         meeting.topic = clean_topic(topic) if topic else None
         meeting.outcome = clean_outcome(outcome) if outcome else None
         meeting.updated_at = self.clock()
-        rows = await self.session.scalars(
-            select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
-        )
         for row in rows:
             row.present = row.mentee_membership_id in chosen
+        after = {
+            "day": meeting.day.isoformat(),
+            "kind": meeting.kind,
+            "duration_min": meeting.duration_min,
+            "format": meeting.format,
+            "present": sorted(chosen & {r.mentee_membership_id for r in rows}),
+            "topic": meeting.topic,
+            "outcome": meeting.outcome,
+        }
+        changed = [key for key in before if before[key] != after[key]]
+        # What was (the free text only by name: it is the pair's, and a withdrawal takes it).
+        was = {key: before[key] for key in changed if key not in ("topic", "outcome")}
         await self.audit.record(
             actor.user_id,
             "meeting.edit",
             organisation_id=ctx.organisation_id,
             object_type="meeting",
             object_id=meeting.id,
+            changed=changed,
+            was=was,
+            answered=_answered(rows),
         )
         await self.session.flush()
         return await self.view(actor, meeting.id)
 
     async def delete(self, actor: Actor, meeting_id: int) -> None:
-        meeting, ctx = await self._editable(actor, meeting_id, "meeting.delete")
+        meeting, ctx, rows = await self._editable(actor, meeting_id, "meeting.delete")
+        answers = {
+            "confirmed": sum(1 for r in rows if r.confirmed),
+            "disputed": sum(1 for r in rows if r.disputed),
+            "rated": sum(1 for r in rows if r.rating is not None),
+        }
         await self.session.execute(
             delete(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
         )
@@ -595,6 +632,10 @@ class MeetingService:
             object_type="meeting",
             object_id=meeting_id,
             pair_id=ctx.pair_id,
+            day=meeting.day.isoformat(),
+            kind=meeting.kind,
+            answered=_answered(rows),
+            answers=answers,
         )
         await self.session.flush()
 
@@ -626,11 +667,10 @@ class MeetingService:
                 )
             )
         starts_local = meeting.starts_at.astimezone(ctx.zone) if meeting.starts_at else None
-        can_edit = meeting.status == "held" and (
-            curator
-            or actor.is_curator_of(ctx.organisation_id)
-            or (ctx.side == "mentor" and self._within_window(meeting, actor))
-        )
+        by_curator = curator or actor.is_curator_of(ctx.organisation_id)
+        mentors_own = ctx.side == "mentor" and self._within_window(meeting, actor)
+        curator_only = mentors_own and not by_curator and _answered(rows) is not None
+        can_edit = meeting.status == "held" and (by_curator or (mentors_own and not curator_only))
         return MeetingView(
             id=meeting.id,
             pair_id=meeting.pair_id,
@@ -646,6 +686,7 @@ class MeetingService:
             proposed_by_me=meeting.proposed_by_user_id == actor.user_id,
             attendance=tuple(attendance),
             can_edit=can_edit,
+            curator_only=meeting.status == "held" and curator_only,
         )
 
     async def _rows(self, meeting_ids: Sequence[int]) -> dict[int, list[MeetingAttendance]]:
@@ -973,11 +1014,17 @@ class MeetingService:
         return meeting, ctx, row
 
     async def confirm(self, actor: Actor, meeting_id: int, *, happened: bool) -> None:
-        """The mentee says whether the meeting happened; «не было» goes to the curator."""
+        """The mentee says whether the meeting happened; «не было» goes to the curator.
+
+        The answer is given once: the same answer again is a second tap; another one is
+        refused ("meeting-answer-final") — a confirmed and rated meeting does not silently
+        become «не было», only the curator changes it. One conditional statement records
+        it, so two answers at once (two processes) cannot both land."""
         meeting, ctx, row = await self._own_row(actor, meeting_id, "meeting.confirm")
-        row.confirmed = happened
-        row.disputed = not happened
-        row.answered_at = self.clock()
+        if row.confirmed is not None or not await self._record_answer(row, happened):
+            if row.confirmed is not happened:
+                raise DomainError("meeting-answer-final")
+            return  # a second tap
         if not happened:
             me = ctx.mentee_of(actor.user_id)
             await MeetingNotices(self.session, self.clock).tell_curators(
@@ -1000,6 +1047,21 @@ class MeetingService:
                 object_id=meeting.id,
             )
         await self.session.flush()
+
+    async def _record_answer(self, row: MeetingAttendance, happened: bool) -> bool:
+        """Only while unanswered; False (and the row as it is now) when an answer is there."""
+        answered = await self.session.execute(
+            update(MeetingAttendance)
+            .where(
+                MeetingAttendance.meeting_id == row.meeting_id,
+                MeetingAttendance.mentee_membership_id == row.mentee_membership_id,
+                MeetingAttendance.confirmed.is_(None),
+            )
+            .values(confirmed=happened, disputed=not happened, answered_at=self.clock())
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.refresh(row)
+        return bool(answered.rowcount == 1)  # type: ignore[attr-defined]
 
     async def rate(
         self,
@@ -1080,6 +1142,14 @@ class MeetingService:
             answer=answer,
         )
         await self.session.flush()
+
+
+def _answered(rows: Iterable[MeetingAttendance]) -> str | None:
+    """disputed | confirmed | None: whether a mentee answered about the meeting."""
+    answers = [r for r in rows if r.confirmed is not None or r.disputed]
+    if any(r.disputed for r in answers):
+        return "disputed"
+    return "confirmed" if answers else None
 
 
 def _as_curator(ctx: PairContext) -> PairContext:

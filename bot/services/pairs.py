@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import AccessService, Actor
@@ -587,9 +588,15 @@ class PairService:
         )
         self.session.add(pair)
         await self.session.flush()
-        self.session.add_all(
-            [PairMentee(pair_id=pair.id, mentee_membership_id=m.id) for m, _ in mentees]
-        )
+        try:
+            # `_taken` looked first, but another update may be forming a pair for the same
+            # mentee right now: the database's index (one live pair per mentee) decides.
+            async with self.session.begin_nested():
+                self.session.add_all(
+                    [PairMentee(pair_id=pair.id, mentee_membership_id=m.id) for m, _ in mentees]
+                )
+        except IntegrityError:
+            raise DomainError("pairs-mentee-taken") from None
         self.session.add(
             PairMentorTerm(
                 pair_id=pair.id, mentor_membership_id=mentor.id, started_at=self.clock.now()

@@ -71,6 +71,7 @@ meetings-view-rating = Rating: { $rating } of 5
 meetings-view-comment = Comment: { $comment }
 meetings-delete-confirm = Delete the record of this meeting?
 meetings-deleted = Deleted.
+meetings-view-curator-only = Only the curator can change or delete this record now: write to them if something in it is wrong.
 
 meetings-held-question = <b>Did the meeting take place?</b>
     { $when } · { $summary }
@@ -96,6 +97,7 @@ meetings-plan-time-prompt = { $day }: what time? Pick or type it, e.g. 15:30.
 meetings-ask = { $mentor } logged a meeting on { $day } ({ $kind }). Did it take place?
 meetings-button-happened = ✅ It did
 meetings-button-not-happened = ✖️ It did not
+meetings-ask-answered = You have already answered about the meeting on { $day } ({ $kind }) — your answer is saved. If it needs changing, write to the curator.
 meetings-rate-prompt = Rate the meeting from 1 to 5. Your mentor will not see the rating.
 meetings-comment-prompt = Want to add a comment? The curator will read it. Or press «Skip».
 meetings-button-skip = Skip
@@ -133,6 +135,9 @@ error-meeting-fields = Check the type, duration and format.
 error-meeting-fit = Pick an answer with a button.
 error-meeting-fit-answered = You have already answered this.
 error-meeting-locked = A record can be changed within 48 hours; now only the curator can.
+error-meeting-curator-only = Only the curator can change or delete this record now: write to them if something in it is wrong.
+error-meeting-answer-final = You have already answered about this meeting — your answer is saved. Only the curator can change it: write to them.
+error-meeting-answer-final-young = You have already answered about this meeting — your answer is saved. Only the curator can change it: write to them.
 error-meeting-not-confirmed = First confirm that the meeting took place.
 error-meeting-not-open = This proposal no longer waits for an answer.
 error-meeting-not-agreed = This meeting can no longer be moved: it is over, cancelled or not agreed yet.

@@ -99,6 +99,7 @@ error-invite-used = This link has already been used. Ask the curator for a new, 
 error-guardian-link-unknown = This parent link was not found or was already used by someone else.
 error-guardian-link-expired = This parent link has expired. Ask your child to open the bot and get a new one.
 error-guardian-self = Forward this link to your mum, dad or another adult who is responsible for you: you cannot confirm consent for yourself with it.
+error-guardian-already-confirmed = Consent for this child has already been confirmed — there is nothing more to do.
 already-member = You already take part as { $role_name }. Here is your menu:
 menu-continue-registration = ✍️ Continue registration
 menu-mydata = 🔐 My data

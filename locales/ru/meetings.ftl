@@ -71,6 +71,7 @@ meetings-view-rating = Оценка: { $rating } из 5
 meetings-view-comment = Комментарий: { $comment }
 meetings-delete-confirm = Удалить запись об этой встрече?
 meetings-deleted = Запись удалена.
+meetings-view-curator-only = Эту запись теперь может изменить или удалить только куратор: если в ней ошибка, ему можно написать.
 
 meetings-held-question = <b>Встреча состоялась?</b>
     { $when } · { $summary }
@@ -105,6 +106,10 @@ meetings-ask = { $young ->
 }
 meetings-button-happened = ✅ Была
 meetings-button-not-happened = ✖️ Не было
+meetings-ask-answered = { $young ->
+    [yes] Ты уже ответил(а) про встречу { $day } ({ $kind }) — ответ сохранён. Если его нужно изменить, напиши куратору.
+   *[other] Вы уже ответили про встречу { $day } ({ $kind }) — ответ сохранён. Если его нужно изменить, напишите куратору.
+}
 meetings-rate-prompt = { $young ->
     [yes] Как тебе встреча? Оцени от 1 до 5. Наставник оценку не увидит.
    *[other] Оцените встречу от 1 до 5. Наставник оценку не увидит.
@@ -175,6 +180,9 @@ error-meeting-fields = Проверьте тип, длительность и ф
 error-meeting-fit = Выберите вариант кнопкой.
 error-meeting-fit-answered = Вы уже ответили на этот вопрос.
 error-meeting-locked = Запись можно изменить только в течение 48 часов; теперь — только куратор.
+error-meeting-curator-only = Эту запись теперь может изменить или удалить только куратор: если в ней ошибка, ему можно написать.
+error-meeting-answer-final = Вы уже ответили про эту встречу — ответ сохранён. Изменить его может только куратор: напишите ему.
+error-meeting-answer-final-young = Ты уже ответил(а) про эту встречу — ответ сохранён. Изменить его может только куратор: напиши ему.
 error-meeting-not-confirmed = Сначала подтвердите, что встреча была.
 error-meeting-not-open = Это предложение уже не ждёт ответа.
 error-meeting-not-agreed = Эту встречу уже нельзя перенести: она прошла, отменена или ещё не согласована.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base, utcnow
@@ -12,6 +12,18 @@ from bot.storage.models.base import Base, utcnow
 
 class Consent(Base):
     __tablename__ = "consent"
+    __table_args__ = (
+        # One live consent of a kind (self, guardian, paper) per person and school.
+        Index(
+            "uq_consent_live_kind",
+            "subject_user_id",
+            "organisation_id",
+            "given_by",
+            unique=True,
+            postgresql_where=text("withdrawn_at IS NULL"),
+            sqlite_where=text("withdrawn_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_user_id: Mapped[int] = mapped_column(

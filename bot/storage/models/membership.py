@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base, utcnow
@@ -13,7 +13,20 @@ from bot.storage.models.base import Base, utcnow
 
 class Membership(Base):
     __tablename__ = "membership"
-    __table_args__ = (UniqueConstraint("user_id", "organisation_id", "programme_id", "role"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "organisation_id", "programme_id", "role"),
+        # The constraint above cannot hold staff roles (no programme: NULLs never clash):
+        # one live curator (or coordinator) membership per person and organisation.
+        Index(
+            "uq_membership_live_staff",
+            "user_id",
+            "organisation_id",
+            "role",
+            unique=True,
+            postgresql_where=text("programme_id IS NULL AND status != 'withdrawn'"),
+            sqlite_where=text("programme_id IS NULL AND status != 'withdrawn'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(

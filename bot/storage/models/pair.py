@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base, utcnow
@@ -45,6 +45,16 @@ class Pair(Base):
 
 class PairMentee(Base):
     __tablename__ = "pair_mentee"
+    __table_args__ = (
+        # One live pair per mentee, whoever forms it (two curators, a mentor accepting).
+        Index(
+            "uq_pair_mentee_live_mentee",
+            "mentee_membership_id",
+            unique=True,
+            postgresql_where=text("live"),
+            sqlite_where=text("live"),
+        ),
+    )
 
     pair_id: Mapped[int] = mapped_column(
         ForeignKey("pair.id", ondelete="CASCADE"), primary_key=True
@@ -53,6 +63,10 @@ class PairMentee(Base):
         ForeignKey("membership.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     accepted_at: Mapped[datetime | None] = mapped_column()
+    # The pair is live (proposed or active), so the mentee is taken. Never written by the
+    # code: the trigger `pair_status_live` (migration 0009) keeps it from pair.status on every
+    # change, whoever makes it; a new row is live (a pair starts proposed).
+    live: Mapped[bool] = mapped_column(server_default=true())
 
 
 class PairMentorTerm(Base):
