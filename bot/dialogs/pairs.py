@@ -125,6 +125,8 @@ async def people_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     programme = await services.programmes.get(actor, pid)
     sharing = await services.pairs.programme_for(actor, pid, "pair.roster")
     dialog_manager.dialog_data["contact_sharing"] = sharing.contact_sharing
+    dialog_manager.dialog_data["minor_contact"] = sharing.minor_contact
+    has_minors = await services.pairs.programme_has_minors(pid)
     roster = await services.pairs.roster(actor, pid)
     pairs = await services.pairs.of_programme(actor, pid, ("proposed", "active"))
     gaps = await services.pairs.gaps(actor, pid)
@@ -191,12 +193,30 @@ async def people_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
             else "pairs-button-contacts-off",
         ),
         "pairs_label": label_of(dialog_manager, "pairs-button-pairs", count=len(pairs)),
+        # A programme with children: may their mentors write to them directly (off by default)?
+        "has_minors": has_minors and programme_contacts(dialog_manager),
+        "minor_contact_label": label_of(
+            dialog_manager,
+            "pairs-button-minor-contact-on"
+            if minor_contacts(dialog_manager)
+            else "pairs-button-minor-contact-off",
+        ),
         **filters,
     }
 
 
 def programme_contacts(manager: DialogManager) -> bool:
     return bool(manager.dialog_data.get("contact_sharing", True))
+
+
+def minor_contacts(manager: DialogManager) -> bool:
+    return bool(manager.dialog_data.get("minor_contact", False))
+
+
+async def on_minor_contacts(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await services_of(manager).pairs.set_minor_contact(
+        actor_of(manager), programme_id(manager), not minor_contacts(manager)
+    )
 
 
 async def on_contacts(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -730,6 +750,12 @@ def pairs_dialog() -> Dialog:
             paged_select("{item[label]}", "people", "people", on_person),
             SwitchTo(Format("{pairs_label}"), id="to_pairs", state=S.pairs),
             Button(Format("{contacts_label}"), id="contacts", on_click=on_contacts),
+            Button(
+                Format("{minor_contact_label}"),
+                id="minor_contacts",
+                on_click=on_minor_contacts,
+                when="has_minors",
+            ),
             Row(
                 SwitchTo(T("pairs-button-order"), id="to_order", state=S.order_pick),
                 SwitchTo(T("pairs-button-stage"), id="to_stage", state=S.stage),
