@@ -399,8 +399,10 @@ async def test_order_replacement_and_termination_from_the_curators_screens(tg: R
     curator = tg.fake.user(CURATOR_TG, "Вера")
     await curator.send("/pairs")
     await curator.press("📄 Приказ о парах")
-    await curator.press("Анна Учителева — Коля Петров")
-    await curator.press("Игорь Спортов — Маша")
+    # Both sides named shortly, so a long name does not hide the mentee.
+    assert "🤝 Анна У. → Коля П." in [b.removeprefix("✅ ") for b in curator.last.buttons()]
+    await curator.press("Анна У. → Коля П.")
+    await curator.press("Игорь С. → Маша С.")
     await curator.press("Готово")
     await curator.send("45 от 31.02.2026")
     assert any("Напишите номер и дату" in t for t in curator.texts())
@@ -411,7 +413,7 @@ async def test_order_replacement_and_termination_from_the_curators_screens(tg: R
     }
 
     await curator.press("🤝 Пары и группы (2)")
-    await curator.press("Анна Учителева — Коля Петров")
+    await curator.press("🤝 Анна У. → Коля П.")
     assert "Приказ № 45-о от 01.10.2026" in curator.last.body
     await curator.press("🔁 Заменить наставника")
     await curator.press("Игорь Спортов (1/3)")
@@ -445,6 +447,36 @@ async def test_with_contact_sharing_off_there_is_no_chat_button(tg: Running) -> 
     assert not [b for row in kid.last.inline_buttons() for b in row if "url" in b]
     audit = [a for a in await rows(tg, AuditEntry) if a.action == "pair.contacts"]
     assert [a.details["on"] for a in audit] == [False]
+
+
+async def test_pair_labels_name_both_sides_and_tell_the_same_people_apart(
+    tg: Running,
+) -> None:
+    scene = await scene_in(tg)
+    async with tg.app.session_factory() as session:
+        await add_participant(
+            session, scene, "long", "mentor", {"category": "mentor.student"},
+            name="Санаров Владимир Алексеевич", telegram_id=7107,
+        )  # fmt: skip
+        await session.commit()
+    await active_pair(tg, scene, "long", "kolya")
+    ended = []
+    for _ in range(2):  # the same two people, twice in pairs that ended
+        ended.append(await active_pair(tg, scene, "long", "masha"))
+        async with tg.app.session_factory() as session:
+            await session.execute(
+                update(Pair).where(Pair.id == ended[-1]).values(status="completed")
+            )
+            await session.commit()
+    await active_pair(tg, scene, "long", "masha")
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+    await curator.press("🤝 Пары и группы (2)")
+    labels = curator.last.buttons()
+    assert "🤝 Санаров В. → Коля П." in labels
+    assert "🤝 Санаров В. → Маша С." in labels
+    assert {f"🏁 Санаров В. → Маша С. #{i}" for i in ended} <= set(labels)
+    assert len(set(labels)) == len(labels)
 
 
 async def test_the_curator_turns_on_a_childs_chat_and_the_parent_is_told(tg: Running) -> None:

@@ -7,6 +7,7 @@ Every id in a callback is checked by the services (bot/services/pairs.py)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
@@ -24,7 +25,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup
 
-from bot.dialogs.paging import Pager, back_to_menu, label_of, paged_select, shorten
+from bot.dialogs.paging import LABEL_MAX, Pager, back_to_menu, label_of, paged_select, shorten
 from bot.dialogs.states import Pairs, Plan
 from bot.dialogs.widgets import (
     Html,
@@ -450,9 +451,35 @@ async def on_propose(callback: CallbackQuery, _b: Button, manager: DialogManager
 # --- pairs -----------------------------------------------------------------------------
 
 
-def pair_label(view: PairView) -> str:
-    mentees = ", ".join(m.name for m in view.mentees)
-    return shorten(f"{STATUS_ICONS.get(view.status, '')} {view.mentor.name} — {mentees}")
+def short_name(full_name: str) -> str:
+    """«Санаров Владимир Алексеевич» → «Санаров В.»: a list of pairs names both sides."""
+    parts = full_name.split()
+    return f"{parts[0]} {parts[1][0]}." if len(parts) > 1 else full_name
+
+
+def pair_labels(views: list[PairView]) -> list[str]:
+    """«🤝 Санаров В. → Тоедова А.», within a button; two lines that would read the same
+    (the same people in an ended and a new pair) end with the pair's number."""
+    bases = [
+        " ".join(
+            (
+                STATUS_ICONS.get(v.status, ""),
+                short_name(v.mentor.name),
+                "→",
+                ", ".join(short_name(m.name) for m in v.mentees),
+            )
+        )
+        for v in views
+    ]
+    seen = Counter(shorten(b) for b in bases)
+    labels = []
+    for view, base in zip(views, bases, strict=True):
+        if seen[shorten(base)] > 1:
+            suffix = f" #{view.id}"
+            labels.append(shorten(base, LABEL_MAX - len(suffix)) + suffix)
+        else:
+            labels.append(shorten(base))
+    return labels
 
 
 async def pairs_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -467,7 +494,9 @@ async def pairs_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         "body": i18n_of(dialog_manager).get(
             "pairs-list-title", programme=programme.name, count=len(views)
         ),
-        "pair_items": [{"id": v.id, "label": pair_label(v)} for v in views],
+        "pair_items": [
+            {"id": v.id, "label": label} for v, label in zip(views, pair_labels(views), strict=True)
+        ],
     }
 
 
@@ -634,7 +663,9 @@ async def order_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     views = await services_of(dialog_manager).pairs.of_programme(
         actor_of(dialog_manager), programme_id(dialog_manager), ("proposed", "active")
     )
-    items = [{"id": v.id, "label": pair_label(v)} for v in views]
+    items = [
+        {"id": v.id, "label": label} for v, label in zip(views, pair_labels(views), strict=True)
+    ]
     return {"order_items": items, "has_items": bool(items), "no_items": not items}
 
 
