@@ -98,7 +98,7 @@ async def test_a_curator_forms_a_pair_and_both_people_see_it(tg: Running) -> Non
     card = curator.last.body
     assert "Подходящие наставники" in card
     assert "<b>Анна Учителева</b> — 82 из 100" in card
-    assert "совпадает запрос: Математика" in card
+    assert "совпадает запрос: Учёба" in card
     assert "удобное время: выходные" in card
     assert card.index("Анна Учителева") < card.index("Игорь Спортов")
     await curator.press("✅ Анна Учителева · 82")

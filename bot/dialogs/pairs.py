@@ -39,7 +39,7 @@ from bot.dialogs.widgets import (
     validated_text,
 )
 from bot.services.errors import DomainError
-from bot.services.matching import Label, Reason
+from bot.services.matching import Label, Reason, Topic
 from bot.services.pairs import END_REASONS, FILTERS, NOTE_MAX, PairView, parse_order
 from bot.services.programmes import STAGES
 from bot.services.registration import clean_text
@@ -53,12 +53,20 @@ PERSON_ICONS = {"mentor": "🧑‍🏫", "mentee": "🧒"}
 
 def render_reason(manager: DialogManager, reason: Reason) -> Markup:
     i18n = i18n_of(manager)
+    catalog = services_of(manager).catalog
+
+    def name(value: Label | Topic) -> Markup:
+        if isinstance(value, Label):
+            return Markup(i18n.get(value.key))
+        found = catalog.help_topic(value.key) or catalog.category(value.key)
+        return Markup.escape(found.name(i18n.locale) if found else value.key)
+
     args: dict[str, Any] = {}
     for key, value in reason.args.items():
-        if isinstance(value, Label):
-            args[key] = i18n.get(value.key)
-        elif isinstance(value, tuple) and all(isinstance(v, Label) for v in value):
-            args[key] = Markup(", ").join(i18n.get(v.key) for v in value)
+        if isinstance(value, Label | Topic):
+            args[key] = name(value)
+        elif isinstance(value, tuple) and all(isinstance(v, Label | Topic) for v in value):
+            args[key] = Markup(", ").join(name(v) for v in value)
         else:
             args[key] = value
     return Markup(i18n.get(f"pairs-reason-{reason.key}", **args))

@@ -84,7 +84,8 @@ pairs-offered = Candidates offered: { $count }. The mentee will get a message an
 pairs-hint-choose-offer = Tick two or three mentors.
 pairs-hint-choose-mentees = Tick at least one mentee.
 
-pairs-reason-topics = ✓ matches the request: { $words }
+pairs-reason-topics = ✓ matches the request: { $topics }
+pairs-reason-own-words = the request in their own words
 pairs-reason-ages = ✓ prefers age { $age }
 pairs-reason-times = ✓ convenient time: { $times }
 pairs-reason-no_times = ✗ no convenient time in common

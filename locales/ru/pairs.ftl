@@ -86,7 +86,8 @@ pairs-hint-choose-offer = Отметьте двух или трёх настав
 pairs-hint-choose-mentees = Отметьте хотя бы одного наставляемого.
 
 # reasons of a suggestion
-pairs-reason-topics = ✓ совпадает запрос: { $words }
+pairs-reason-topics = ✓ совпадает запрос: { $topics }
+pairs-reason-own-words = запрос своими словами
 pairs-reason-ages = ✓ предпочитает возраст { $age }
 pairs-reason-times = ✓ удобное время: { $times }
 pairs-reason-no_times = ✗ нет общего удобного времени
