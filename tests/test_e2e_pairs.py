@@ -55,7 +55,7 @@ async def test_a_curator_forms_a_pair_and_both_people_see_it_e2e(
         kid = fake.user(KID_TG, "Денис")
         await say(curator, "/pairs", "без пары: 1")
         card = await tap(curator, "🧒 Волков Денис", "Подходящие наставники")
-        assert "Иванов Пётр" in card.plain and "совпадает запрос: Математика" in card.plain
+        assert "Иванов Пётр" in card.plain and "совпадает запрос: Учёба" in card.plain
         [suggested] = [b for b in card.buttons() if b.startswith("✅ Иванов Пётр")]
         await tap(curator, suggested, "Предложить пару")
         await tap(curator, "✅ Предложить", "предложена")

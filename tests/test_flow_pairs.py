@@ -4,18 +4,21 @@ button that opens the partner's chat; a forged pair id is refused."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from bot.handlers.notify import notify_withdrawal
 from bot.storage.models import (
     AuditEntry,
+    GuardianLink,
     Membership,
     Notification,
     Pair,
     PairMentee,
     PlanItem,
+    Programme,
     User,
 )
 from tests.fake_telegram import FakeUser
@@ -95,7 +98,7 @@ async def test_a_curator_forms_a_pair_and_both_people_see_it(tg: Running) -> Non
     card = curator.last.body
     assert "Подходящие наставники" in card
     assert "<b>Анна Учителева</b> — 82 из 100" in card
-    assert "совпадает запрос: Математика" in card
+    assert "совпадает запрос: Учёба" in card
     assert "удобное время: выходные" in card
     assert card.index("Анна Учителева") < card.index("Игорь Спортов")
     await curator.press("✅ Анна Учителева · 82")
@@ -117,9 +120,11 @@ async def test_a_curator_forms_a_pair_and_both_people_see_it(tg: Running) -> Non
     await mentor.press("🤝 Моя пара")
     await mentor.press("работает: Коля Петров")
     assert "Соглашение о сотрудничестве" in mentor.last.body
-    contact = [b for row in mentor.last.inline_buttons() for b in row if "url" in b]
-    assert [b["text"] for b in contact] == ["💬 Написать: Коля Петров"]
-    assert contact[0]["url"] == f"tg://user?id={KID_TG}"
+    # A pair with a child: no adult promises secrecy, and there is no direct chat by default.
+    assert "наставник обязательно сообщает об этом куратору" in mentor.last.plain
+    assert "остаётся между нами" not in mentor.last.plain
+    assert not [b for row in mentor.last.inline_buttons() for b in row if "url" in b]
+    assert "прямой связи через Telegram нет" in mentor.last.plain
     await mentor.press("✅ Принимаю соглашение")
     assert "Соглашение принято" in mentor.last.body
 
@@ -129,7 +134,11 @@ async def test_a_curator_forms_a_pair_and_both_people_see_it(tg: Running) -> Non
     await kid.press("🤝 Моя пара")
     await kid.press("работает: Анна Учителева")
     assert "Твоя пара" in kid.last.body
-    assert "Написать: Анна Учителева" in " ".join(kid.last.buttons())
+    # The child's own short version, in «ты».
+    assert "Ты участвуешь по желанию" in kid.last.plain
+    assert "он расскажет куратору — чтобы помочь" in kid.last.plain
+    assert "Написать" not in " ".join(kid.last.buttons())
+    assert "Общайтесь с наставником на встречах в школе" in kid.last.plain
     await kid.press("✅ Принимаю соглашение")
     [link] = await rows(tg, PairMentee)
     assert link.accepted_at is not None
@@ -390,8 +399,10 @@ async def test_order_replacement_and_termination_from_the_curators_screens(tg: R
     curator = tg.fake.user(CURATOR_TG, "Вера")
     await curator.send("/pairs")
     await curator.press("📄 Приказ о парах")
-    await curator.press("Анна Учителева — Коля Петров")
-    await curator.press("Игорь Спортов — Маша")
+    # Both sides named shortly, so a long name does not hide the mentee.
+    assert "🤝 Анна У. → Коля П." in [b.removeprefix("✅ ") for b in curator.last.buttons()]
+    await curator.press("Анна У. → Коля П.")
+    await curator.press("Игорь С. → Маша С.")
     await curator.press("Готово")
     await curator.send("45 от 31.02.2026")
     assert any("Напишите номер и дату" in t for t in curator.texts())
@@ -402,7 +413,7 @@ async def test_order_replacement_and_termination_from_the_curators_screens(tg: R
     }
 
     await curator.press("🤝 Пары и группы (2)")
-    await curator.press("Анна Учителева — Коля Петров")
+    await curator.press("🤝 Анна У. → Коля П.")
     assert "Приказ № 45-о от 01.10.2026" in curator.last.body
     await curator.press("🔁 Заменить наставника")
     await curator.press("Игорь Спортов (1/3)")
@@ -436,6 +447,122 @@ async def test_with_contact_sharing_off_there_is_no_chat_button(tg: Running) -> 
     assert not [b for row in kid.last.inline_buttons() for b in row if "url" in b]
     audit = [a for a in await rows(tg, AuditEntry) if a.action == "pair.contacts"]
     assert [a.details["on"] for a in audit] == [False]
+
+
+async def test_pair_labels_name_both_sides_and_tell_the_same_people_apart(
+    tg: Running,
+) -> None:
+    scene = await scene_in(tg)
+    async with tg.app.session_factory() as session:
+        await add_participant(
+            session, scene, "long", "mentor", {"category": "mentor.student"},
+            name="Санаров Владимир Алексеевич", telegram_id=7107,
+        )  # fmt: skip
+        await session.commit()
+    await active_pair(tg, scene, "long", "kolya")
+    ended = []
+    for _ in range(2):  # the same two people, twice in pairs that ended
+        ended.append(await active_pair(tg, scene, "long", "masha"))
+        async with tg.app.session_factory() as session:
+            await session.execute(
+                update(Pair).where(Pair.id == ended[-1]).values(status="completed")
+            )
+            await session.commit()
+    await active_pair(tg, scene, "long", "masha")
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+    await curator.press("🤝 Пары и группы (2)")
+    labels = curator.last.buttons()
+    assert "🤝 Санаров В. → Коля П." in labels
+    assert "🤝 Санаров В. → Маша С." in labels
+    assert {f"🏁 Санаров В. → Маша С. #{i}" for i in ended} <= set(labels)
+    assert len(set(labels)) == len(labels)
+
+
+async def test_the_curator_turns_on_a_childs_chat_and_the_parent_is_told(tg: Running) -> None:
+    scene = await scene_in(tg)
+    async with tg.app.session_factory() as session:
+        parent = User(telegram_id=7106, full_name="Петрова Ольга", locale="ru")
+        session.add(parent)
+        await session.flush()
+        session.add(
+            GuardianLink(
+                minor_user_id=scene.users["kolya"].id,
+                organisation_id=scene.school.id,
+                guardian_user_id=parent.id,
+                code_hash="h" * 64,
+                expires_at=datetime.now(UTC),
+                confirmed_at=datetime.now(UTC),
+            )
+        )
+        await session.commit()
+    mother = tg.fake.user(7106, "Ольга")
+    await active_pair(tg, scene, "anna", "kolya")
+    await active_pair(tg, scene, "sport", "masha")  # adults only: chat as before
+    masha = tg.fake.user(OTHER_TG, "Маша")
+    await masha.send("/start")
+    await masha.press("🤝 Моя пара")
+    await masha.press("работает: Игорь Спортов")
+    assert "Написать: Игорь Спортов" in " ".join(masha.last.buttons())
+    assert "доверили друг другу" in masha.last.plain  # no child: the form's own text
+
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+    await curator.press("👶 Чат с детьми: выключен")
+    assert "👶 Чат с детьми: включён" in curator.last.buttons()
+    await tg.deliver()
+    told = [m.plain for m in mother.messages]
+    assert len(told) == 1, told
+    assert "прямую связь в Telegram между Коля Петров и Анна Учителева" in told[0]
+    assert "Если вы против" in told[0]
+    kid = tg.fake.user(KID_TG, "Коля")
+    await kid.send("/start")
+    await kid.press("🤝 Моя пара")
+    await kid.press("работает: Анна Учителева")
+    contact = [b for row in kid.last.inline_buttons() for b in row if "url" in b]
+    assert [b["text"] for b in contact] == ["💬 Написать: Анна Учителева"]
+    audit = [a for a in await rows(tg, AuditEntry) if a.action == "pair.minor-contacts"]
+    assert [a.details["on"] for a in audit] == [True]
+    # Turned off and on again: the parent is not told a second time of the same pair.
+    await curator.press("👶 Чат с детьми: включён")
+    await curator.press("👶 Чат с детьми: выключен")
+    await tg.deliver()
+    assert len(mother.messages) == 1
+
+
+async def test_a_pair_with_a_child_started_while_the_chat_is_on_tells_the_parent(
+    tg: Running,
+) -> None:
+    scene = await scene_in(tg)
+    async with tg.app.session_factory() as session:
+        parent = User(telegram_id=7106, full_name="Петрова Ольга", locale="ru")
+        session.add(parent)
+        await session.flush()
+        session.add(
+            GuardianLink(
+                minor_user_id=scene.users["kolya"].id,
+                organisation_id=scene.school.id,
+                guardian_user_id=parent.id,
+                code_hash="h" * 64,
+                expires_at=datetime.now(UTC),
+                confirmed_at=datetime.now(UTC),
+            )
+        )
+        await session.execute(
+            update(Programme).where(Programme.id == scene.programme.id).values(minor_contact=True)
+        )
+        await session.commit()
+    mother = tg.fake.user(7106, "Ольга")
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    await curator.send("/pairs")
+    await curator.press("🧒 Коля Петров")
+    await curator.press("✅ Анна Учителева · 82")
+    await curator.press("✅ Предложить")
+    await tg.deliver()
+    assert mother.messages == []  # proposed only
+    await curator.press("▶️ Утвердить и начать работу")
+    await tg.deliver()
+    assert ["Коля Петров и Анна Учителева" in m.plain for m in mother.messages] == [True]
 
 
 async def bulk(tg: Running, scene: Scene, mentors: int, mentees: int) -> None:

@@ -18,6 +18,7 @@ from bot.services.matching import (
     MatchingError,
     MenteeProfile,
     MentorProfile,
+    Topic,
     load_rules,
     rank,
 )
@@ -79,8 +80,12 @@ def test_the_maths_mentor_comes_first_with_every_reason() -> None:
     assert best.score == 100
     reasons = {r.key: r for r in best.reasons}
     assert set(reasons) == {"topics", "ages", "times", "capacity", "form"}
-    assert "Математика" in reasons["topics"].args["words"]
-    assert "олимпиадам" in reasons["topics"].args["words"]
+    # Named as the catalogue names them, never a word form the mentor typed.
+    assert reasons["topics"].args["topics"] == (
+        Topic("projects"),
+        Topic("study"),
+        Label("pairs-reason-own-words"),
+    )
     assert reasons["ages"].args["age"] == Label("age-band-13-15")
     assert reasons["times"].args["times"] == (Label("meeting-time-weekday_evening"),)
     assert reasons["capacity"].args == {"free": 3, "capacity": 3}

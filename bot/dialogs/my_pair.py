@@ -149,12 +149,19 @@ async def pair_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     accepted = view.accepted_by(actor.user_id)
     if active:
         lines.append(i18n.get("pairs-agreement-title"))
-        lines.append(Markup.escape(agreement_text(services.catalog, view.form_key, i18n.locale)))
+        text = agreement_text(
+            services.catalog,
+            view.form_key,
+            i18n.locale,
+            with_minor=view.with_minor,
+            reader_is_minor=bool(actor.person.is_minor),
+        )
+        lines.append(Markup.escape(text))
         if accepted:
             lines.append(i18n.get("pairs-agreement-accepted"))
     partners = view.mentees if side == "mentor" else (view.mentor,)
     contacts = []
-    if active and view.contact_sharing:
+    if active and view.contact_allowed:
         for m in partners:
             url = contact_url(m.telegram_id)
             if url:
@@ -165,6 +172,8 @@ async def pair_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
                         "label": label_of(dialog_manager, "pairs-button-contact", name=m.name),
                     }
                 )
+    elif active and view.contact_sharing:  # off for a pair with a child
+        lines.append(i18n.get("pairs-contact-off-minor", young=young(dialog_manager)))
     elif active:
         lines.append(i18n.get("pairs-contact-off"))
     return {

@@ -7,6 +7,7 @@ Every id in a callback is checked by the services (bot/services/pairs.py)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
@@ -24,7 +25,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 from markupsafe import Markup
 
-from bot.dialogs.paging import Pager, back_to_menu, label_of, paged_select, shorten
+from bot.dialogs.paging import LABEL_MAX, Pager, back_to_menu, label_of, paged_select, shorten
 from bot.dialogs.states import Pairs, Plan
 from bot.dialogs.widgets import (
     Html,
@@ -38,7 +39,7 @@ from bot.dialogs.widgets import (
     validated_text,
 )
 from bot.services.errors import DomainError
-from bot.services.matching import Label, Reason
+from bot.services.matching import Label, Reason, Topic
 from bot.services.pairs import END_REASONS, FILTERS, NOTE_MAX, PairView, parse_order
 from bot.services.programmes import STAGES
 from bot.services.registration import clean_text
@@ -52,12 +53,20 @@ PERSON_ICONS = {"mentor": "🧑‍🏫", "mentee": "🧒"}
 
 def render_reason(manager: DialogManager, reason: Reason) -> Markup:
     i18n = i18n_of(manager)
+    catalog = services_of(manager).catalog
+
+    def name(value: Label | Topic) -> Markup:
+        if isinstance(value, Label):
+            return Markup(i18n.get(value.key))
+        found = catalog.help_topic(value.key) or catalog.category(value.key)
+        return Markup.escape(found.name(i18n.locale) if found else value.key)
+
     args: dict[str, Any] = {}
     for key, value in reason.args.items():
-        if isinstance(value, Label):
-            args[key] = i18n.get(value.key)
-        elif isinstance(value, tuple) and all(isinstance(v, Label) for v in value):
-            args[key] = Markup(", ").join(i18n.get(v.key) for v in value)
+        if isinstance(value, Label | Topic):
+            args[key] = name(value)
+        elif isinstance(value, tuple) and all(isinstance(v, Label | Topic) for v in value):
+            args[key] = Markup(", ").join(name(v) for v in value)
         else:
             args[key] = value
     return Markup(i18n.get(f"pairs-reason-{reason.key}", **args))
@@ -125,6 +134,8 @@ async def people_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     programme = await services.programmes.get(actor, pid)
     sharing = await services.pairs.programme_for(actor, pid, "pair.roster")
     dialog_manager.dialog_data["contact_sharing"] = sharing.contact_sharing
+    dialog_manager.dialog_data["minor_contact"] = sharing.minor_contact
+    has_minors = await services.pairs.programme_has_minors(pid)
     roster = await services.pairs.roster(actor, pid)
     pairs = await services.pairs.of_programme(actor, pid, ("proposed", "active"))
     gaps = await services.pairs.gaps(actor, pid)
@@ -191,12 +202,30 @@ async def people_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
             else "pairs-button-contacts-off",
         ),
         "pairs_label": label_of(dialog_manager, "pairs-button-pairs", count=len(pairs)),
+        # A programme with children: may their mentors write to them directly (off by default)?
+        "has_minors": has_minors and programme_contacts(dialog_manager),
+        "minor_contact_label": label_of(
+            dialog_manager,
+            "pairs-button-minor-contact-on"
+            if minor_contacts(dialog_manager)
+            else "pairs-button-minor-contact-off",
+        ),
         **filters,
     }
 
 
 def programme_contacts(manager: DialogManager) -> bool:
     return bool(manager.dialog_data.get("contact_sharing", True))
+
+
+def minor_contacts(manager: DialogManager) -> bool:
+    return bool(manager.dialog_data.get("minor_contact", False))
+
+
+async def on_minor_contacts(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await services_of(manager).pairs.set_minor_contact(
+        actor_of(manager), programme_id(manager), not minor_contacts(manager)
+    )
 
 
 async def on_contacts(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -430,9 +459,35 @@ async def on_propose(callback: CallbackQuery, _b: Button, manager: DialogManager
 # --- pairs -----------------------------------------------------------------------------
 
 
-def pair_label(view: PairView) -> str:
-    mentees = ", ".join(m.name for m in view.mentees)
-    return shorten(f"{STATUS_ICONS.get(view.status, '')} {view.mentor.name} — {mentees}")
+def short_name(full_name: str) -> str:
+    """«Санаров Владимир Алексеевич» → «Санаров В.»: a list of pairs names both sides."""
+    parts = full_name.split()
+    return f"{parts[0]} {parts[1][0]}." if len(parts) > 1 else full_name
+
+
+def pair_labels(views: list[PairView]) -> list[str]:
+    """«🤝 Санаров В. → Тоедова А.», within a button; two lines that would read the same
+    (the same people in an ended and a new pair) end with the pair's number."""
+    bases = [
+        " ".join(
+            (
+                STATUS_ICONS.get(v.status, ""),
+                short_name(v.mentor.name),
+                "→",
+                ", ".join(short_name(m.name) for m in v.mentees),
+            )
+        )
+        for v in views
+    ]
+    seen = Counter(shorten(b) for b in bases)
+    labels = []
+    for view, base in zip(views, bases, strict=True):
+        if seen[shorten(base)] > 1:
+            suffix = f" #{view.id}"
+            labels.append(shorten(base, LABEL_MAX - len(suffix)) + suffix)
+        else:
+            labels.append(shorten(base))
+    return labels
 
 
 async def pairs_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -447,7 +502,9 @@ async def pairs_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         "body": i18n_of(dialog_manager).get(
             "pairs-list-title", programme=programme.name, count=len(views)
         ),
-        "pair_items": [{"id": v.id, "label": pair_label(v)} for v in views],
+        "pair_items": [
+            {"id": v.id, "label": label} for v, label in zip(views, pair_labels(views), strict=True)
+        ],
     }
 
 
@@ -614,7 +671,9 @@ async def order_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     views = await services_of(dialog_manager).pairs.of_programme(
         actor_of(dialog_manager), programme_id(dialog_manager), ("proposed", "active")
     )
-    items = [{"id": v.id, "label": pair_label(v)} for v in views]
+    items = [
+        {"id": v.id, "label": label} for v, label in zip(views, pair_labels(views), strict=True)
+    ]
     return {"order_items": items, "has_items": bool(items), "no_items": not items}
 
 
@@ -730,6 +789,12 @@ def pairs_dialog() -> Dialog:
             paged_select("{item[label]}", "people", "people", on_person),
             SwitchTo(Format("{pairs_label}"), id="to_pairs", state=S.pairs),
             Button(Format("{contacts_label}"), id="contacts", on_click=on_contacts),
+            Button(
+                Format("{minor_contact_label}"),
+                id="minor_contacts",
+                on_click=on_minor_contacts,
+                when="has_minors",
+            ),
             Row(
                 SwitchTo(T("pairs-button-order"), id="to_order", state=S.order_pick),
                 SwitchTo(T("pairs-button-stage"), id="to_stage", state=S.stage),

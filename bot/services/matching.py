@@ -43,6 +43,14 @@ class Label:
 
 
 @dataclass(frozen=True, slots=True)
+class Topic:
+    """A reason's argument naming a catalogue topic or category by its key (shown in the
+    reader's language by its catalogue name), never a fragment of typed text."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reason:
     """One reason in words: a Fluent key `pairs-reason-<key>` and its arguments.
     `good` is False for what speaks against the mentor (no room left)."""
@@ -256,6 +264,22 @@ def _prefixes(mentee: MenteeProfile, rules: MatchingRules) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def _matched_topics(
+    mentee: MenteeProfile, mentor: MentorProfile, rules: MatchingRules
+) -> tuple[Topic | Label, ...]:
+    """What of the request the mentor's words meet, named as the catalogue names it: the
+    help topics and category, then «in the mentee's own words» for the rest."""
+    named: list[Topic | Label] = []
+    for key in sorted(mentee.request_keys):
+        starts = rules.words.get(key, ())
+        if starts and any(normal.startswith(starts) for normal, _ in mentor.words):
+            named.append(Topic(key))
+    own = tuple(w[: max(rules.min_word, len(w) - 2)] for w in mentee.request_words)
+    if own and any(normal.startswith(own) for normal, _ in mentor.words):
+        named.append(Label("pairs-reason-own-words"))
+    return tuple(named)
+
+
 def score(
     mentee: MenteeProfile,
     mentor: MentorProfile,
@@ -270,7 +294,7 @@ def score(
     common = [typed for normal, typed in mentor.words if normal.startswith(prefixes)]
     if common:
         parts["topics"] = min(1.0, len(common) / rules.full_at)
-        reasons.append(Reason("topics", {"words": ", ".join(common[:4])}))
+        reasons.append(Reason("topics", {"topics": _matched_topics(mentee, mentor, rules)}))
 
     if mentee.age_band and mentee.age_band in mentor.ages:
         parts["ages"] = 1.0

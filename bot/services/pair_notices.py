@@ -37,6 +37,7 @@ MESSAGES = {
     "choice-expired-curator": "pairs-notice-choice-expired-curator",
     "choice-others-curator": "pairs-notice-choice-others-curator",
     "pair-changed-curator": "pairs-notice-changed-curator",
+    "pair-minor-contact": "pairs-notice-minor-contact",
 }
 
 

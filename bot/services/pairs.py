@@ -36,6 +36,7 @@ from bot.services.registration import clean_text
 from bot.storage.models import (
     Candidate,
     Consent,
+    GuardianLink,
     Membership,
     Pair,
     PairMentee,
@@ -92,6 +93,18 @@ class PairView:
     activated_at: datetime | None
     ended_at: datetime | None
     past_mentors: tuple[str, ...]
+    minor_contact: bool = False
+
+    @property
+    def with_minor(self) -> bool:
+        """A child is in the pair (a mentee, or a student mentor)."""
+        return self.mentor.is_minor or any(m.is_minor for m in self.mentees)
+
+    @property
+    def contact_allowed(self) -> bool:
+        """Whether its members get a button that opens each other's chat: the programme
+        shares contacts, and for a pair with a child the curator turned that on too."""
+        return self.contact_sharing and (self.minor_contact or not self.with_minor)
 
     @property
     def is_group(self) -> bool:
@@ -243,6 +256,7 @@ class PairService:
                     programme_name=programme.name,
                     form_key=programme.form_key,
                     contact_sharing=programme.contact_sharing,
+                    minor_contact=programme.minor_contact,
                     status=p.status,
                     mentor=member(p.mentor_membership_id, p.mentor_accepted_at),
                     mentees=tuple(member(m, at) for pid, m, at in links if pid == p.id),
@@ -363,6 +377,70 @@ class PairService:
             on=on,
         )
         return on
+
+    async def set_minor_contact(self, actor: Actor, programme_id: int, on: bool) -> bool:
+        """Whether a pair with a child gets the chat button too. Turned on, the parents of
+        the children in the programme's live pairs are told."""
+        programme = await self.programme_for(actor, programme_id, "pair.minor-contacts")
+        was = programme.minor_contact
+        programme.minor_contact = on
+        await self.audit.record(
+            actor.user_id,
+            "pair.minor-contacts",
+            organisation_id=programme.organisation_id,
+            object_type="programme",
+            object_id=programme.id,
+            on=on,
+        )
+        if on and not was:
+            for view in await self.of_programme(actor, programme.id, ("active",)):
+                await self._tell_parents_of_contact(view)
+        return on
+
+    async def programme_has_minors(self, programme_id: int) -> bool:
+        """Whether a child takes part in the programme (its curator then sees the switch)."""
+        found = await self.session.scalar(
+            select(Membership.id)
+            .join(User, User.id == Membership.user_id)
+            .where(
+                Membership.programme_id == programme_id,
+                Membership.status == "active",
+                User.is_minor.is_(True),
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    async def _tell_parents_of_contact(self, view: PairView) -> None:
+        """Each child's parents hear that the mentor can write to the child directly."""
+        if not view.contact_allowed or not view.with_minor:
+            return
+        children = [m for m in (view.mentor, *view.mentees) if m.is_minor]
+        for child in children:
+            parents = (
+                await self.session.scalars(
+                    select(User)
+                    .join(GuardianLink, GuardianLink.guardian_user_id == User.id)
+                    .where(
+                        GuardianLink.minor_user_id == child.user_id,
+                        GuardianLink.confirmed_at.is_not(None),
+                    )
+                    .distinct()
+                )
+            ).all()
+            partner = (
+                view.mentor.name
+                if child is not view.mentor
+                else ", ".join(m.name for m in view.mentees)
+            )
+            await self.notices.tell(
+                "pair-minor-contact",
+                subject=f"pair:{view.id}:{child.user_id}",
+                recipients=parents,
+                organisation_id=view.organisation_id,
+                args={"child": child.name, "partner": partner, "programme": view.programme_name},
+                period="on",
+            )
 
     # --- the roster -----------------------------------------------------------------
 
@@ -689,6 +767,7 @@ class PairService:
             # One tap to «Моя пара»: the agreement to accept and the partner's contact.
             _buttons=[[{"label": "notice-btn-pair", "open": "pair", "id": view.id}]],
         )
+        await self._tell_parents_of_contact(view)
         await self._tell_other_curators(view, "active", actor)
         return view
 
@@ -1283,14 +1362,28 @@ def _agreements() -> dict[str, dict[str, str]]:
         return tomllib.load(f)
 
 
-def agreement_text(catalog: Catalog, form_key: str, locale: str | None) -> str:
-    """The agreement for the form (its parent form's, or the default), in the language."""
+def agreement_text(
+    catalog: Catalog,
+    form_key: str,
+    locale: str | None,
+    *,
+    with_minor: bool = False,
+    reader_is_minor: bool = False,
+) -> str:
+    """The agreement for the form (its parent form's, or the default), in the language.
+    A pair with a child reads [with_minor] instead: no adult promises a child secrecy; the
+    child reads its short «ты» version (`ty`, `en_ty`)."""
     texts = _agreements()
+    lang = "en" if (locale or "").lower().startswith("en") else "ru"
+    if with_minor and "with_minor" in texts:
+        entry = texts["with_minor"]
+        if reader_is_minor:
+            return entry.get("en_ty" if lang == "en" else "ty") or entry[lang]
+        return entry.get(lang) or entry["ru"]
     form = catalog.form(form_key)
     for key in (form_key, form.variant_of if form else None, "default"):
         if key and key in texts:
             entry = texts[key]
-            lang = "en" if (locale or "").lower().startswith("en") else "ru"
             return entry.get(lang) or entry["ru"]
     return ""
 

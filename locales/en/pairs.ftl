@@ -84,7 +84,8 @@ pairs-offered = Candidates offered: { $count }. The mentee will get a message an
 pairs-hint-choose-offer = Tick two or three mentors.
 pairs-hint-choose-mentees = Tick at least one mentee.
 
-pairs-reason-topics = ✓ matches the request: { $words }
+pairs-reason-topics = ✓ matches the request: { $topics }
+pairs-reason-own-words = the request in their own words
 pairs-reason-ages = ✓ prefers age { $age }
 pairs-reason-times = ✓ convenient time: { $times }
 pairs-reason-no_times = ✗ no convenient time in common
@@ -168,6 +169,15 @@ pairs-button-accept = ✅ I accept the agreement
 pairs-accepted = Thank you! The agreement is accepted.
 pairs-button-contact = 💬 Write to { $name }
 pairs-contact-off = In this programme the curator passes on contacts.
+pairs-contact-off-minor = { $young ->
+    [yes] Talk to your mentor at your meetings at school. If something is urgent, tell the curator or your form teacher.
+   *[no] A pair with a child has no direct Telegram chat: talk at your meetings and through the curator. The programme's curator can turn it on (the parents are told).
+}
+pairs-button-minor-contact-on = 👶 Chat with children: on
+pairs-button-minor-contact-off = 👶 Chat with children: off
+pairs-notice-minor-contact =
+    ℹ️ In the mentoring programme «{ $programme }» the curator turned on a direct Telegram chat between { $child } and { $partner }: they can now write to each other directly.
+    If you object, write to the programme's curator or the form teacher.
 pairs-button-answer = 📨 Answer: { $name }
 
 pairs-choice-title = <b>Choose a mentor.</b> The curator offered people who can help you:
@@ -200,10 +210,10 @@ pairs-notice-proposed = { $side ->
 }
 pairs-notice-active = { $side ->
     [mentor] 🤝 The pair has started. Your mentees: { $partner }.
-        Open /start → «My pair»: the agreement on cooperation (accept it with the button) and a button to write.
+        Press «Open «My pair»» below: the agreement on cooperation is there; accept it with the button.
         Next step: agree on the organisational meeting.
    *[mentee] 🤝 Your pair has started. Your mentor is { $partner }.
-        Open /start → «My pair»: the agreement (accept it with the button) and a button to write to your mentor.
+        Press «Open «My pair»» below: the agreement is there; accept it with the button.
         Next step: agree on the first meeting to get to know each other.
 }
 pairs-notice-ended = The pair's work ({ $partner }) { $outcome ->

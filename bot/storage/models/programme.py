@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, true
+from sqlalchemy import ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base, utcnow
@@ -24,6 +24,9 @@ class Programme(Base):
     stage: Mapped[str] = mapped_column(String(32), default="preparation")
     # Whether pair members get a button that opens each other's chat.
     contact_sharing: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # In a pair with a child that button is off unless the curator turns this on (the
+    # children's parents are told when it is on).
+    minor_contact: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A pair with no meeting for this many days is nudged (then the curator at +7, +16).
     quiet_pair_days: Mapped[int] = mapped_column(default=14, server_default="14")
     created_by_user_id: Mapped[int | None] = mapped_column(

@@ -1,0 +1,28 @@
+"""minor contact: a mentor's direct chat with a child is off unless the curator turns it on
+
+Revision ID: 0011
+Revises: 0008
+Create Date: 2026-12-02
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("programme", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("minor_contact", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("programme", schema=None) as batch_op:
+        batch_op.drop_column("minor_contact")
