@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.services.access import AccessService, Actor
 from bot.services.audit import AuditService
@@ -55,7 +56,8 @@ def takes_part(user_id: Any, organisation_id: Any) -> ColumnElement[bool]:
             Consent.given_by.in_(kinds),
         )
 
-    minor = exists().where(User.id == user_id, User.is_minor.is_(True))
+    person = aliased(User)  # never correlated to a `User` of the enclosing query
+    minor = exists().where(person.id == user_id, person.is_minor.is_(True))
     return and_(given("self", "paper"), or_(~minor, given("guardian", "paper")))
 
 
