@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -80,6 +80,7 @@ REMIND_BEFORE = timedelta(days=3)
 #: The sets a programme's mentors and mentees answer (the others are the curators').
 PARTICIPANT_SETS = ("participant", "pulse")
 INVITE_KIND = "survey-invite"
+INSERT_CHUNK = 1000  # responses per INSERT (6 parameters each; at most 32,767 in all)
 REMINDER_KIND = "survey-reminder"
 
 
@@ -312,25 +313,30 @@ class SurveyService:
     async def _add_responses(self, wave: SurveyWave, targets: list[tuple[int, str]]) -> int:
         """A response and an invitation for each (user id, role) that has a questionnaire
         of the wave: a fixed number of statements however many people."""
-        responses = []
+        rows = []
         for member_user_id, role in targets:
             questionnaire = self.questionnaires.find(wave.questionnaire_key, role, wave.kind)
             if questionnaire is None:
                 continue
-            responses.append(
-                SurveyResponse(
-                    wave_id=wave.id,
-                    user_id=member_user_id,
-                    role=role,
-                    questionnaire=questionnaire.key,
-                    created_at=self.now(),
-                )
+            rows.append(
+                {
+                    "wave_id": wave.id,
+                    "user_id": member_user_id,
+                    "role": role,
+                    "questionnaire": questionnaire.key,
+                    "position": 0,
+                    "created_at": self.now(),
+                }
             )
-        if not responses:
-            return 0
-        self.session.add_all(responses)
-        await self.session.flush()
-        return await self._notify_all(INVITE_KIND, wave, responses, "")
+        people: dict[int, int] = {}  # response id -> user id
+        for start in range(0, len(rows), INSERT_CHUNK):
+            inserted = await self.session.execute(
+                insert(SurveyResponse)
+                .values(rows[start : start + INSERT_CHUNK])
+                .returning(SurveyResponse.id, SurveyResponse.user_id)
+            )
+            people.update({int(i): int(u) for i, u in inserted})
+        return await self._notify_all(INVITE_KIND, wave, people, "")
 
     async def _targets(
         self, programme: Programme, set_key: str, pair_ids: list[int] | None = None
@@ -376,19 +382,18 @@ class SurveyService:
         return result
 
     async def _notify_all(
-        self, kind: str, wave: SurveyWave, responses: list[SurveyResponse], period: str
+        self, kind: str, wave: SurveyWave, people: dict[int, int], period: str
     ) -> int:
-        """The invitation or a reminder to each of these responses' people who can be
-        messaged: two statements (who, then one insert) however many people."""
-        if self.notifier is None or not responses:
+        """The invitation or a reminder to the people of these responses (response id →
+        user id) who can be messaged: two statements (who, then one insert) however many
+        people."""
+        if self.notifier is None or not people:
             return 0
-        by_id = {r.id: r for r in responses}
         rows = await self.session.execute(
             select(SurveyResponse.id, User.is_minor)
             .join(User, User.id == SurveyResponse.user_id)
             .where(
-                SurveyResponse.wave_id == wave.id,
-                SurveyResponse.id.in_(list(by_id)),
+                SurveyResponse.wave_id == wave.id,  # the wave's, not a list of ids that grows
                 User.telegram_id.is_not(None),
             )
             .order_by(SurveyResponse.id)
@@ -399,8 +404,8 @@ class SurveyService:
             {
                 "kind": kind,
                 # The person's own key: a withdrawal forgets what is still pending for them.
-                "subject": f"user:{by_id[response_id].user_id}",
-                "recipient_user_id": by_id[response_id].user_id,
+                "subject": f"user:{people[response_id]}",
+                "recipient_user_id": people[response_id],
                 "args": {
                     "wave": wave.kind,
                     "set": wave.questionnaire_key,
@@ -415,6 +420,7 @@ class SurveyService:
                 "expires_at": wave.deadline,
             }
             for response_id, is_minor in rows
+            if response_id in people
         ]
         return await self.notifier.enqueue_many(notices) if notices else 0
 
@@ -527,14 +533,14 @@ class SurveyService:
         return sent
 
     async def _remind(self, wave: SurveyWave, period: str) -> int:
-        rows = await self.session.scalars(
-            select(SurveyResponse).where(
+        rows = await self.session.execute(
+            select(SurveyResponse.id, SurveyResponse.user_id).where(
                 SurveyResponse.wave_id == wave.id,
                 SurveyResponse.submitted_at.is_(None),
                 _reachable(SurveyResponse.role, SurveyResponse.user_id, wave.organisation_id),
             )
         )
-        return await self._notify_all(REMINDER_KIND, wave, list(rows), period)
+        return await self._notify_all(REMINDER_KIND, wave, {i: u for i, u in rows}, period)
 
     async def pulse_enabled(self, actor: Actor, programme_id: int) -> bool:
         return (await self.pulse(actor, programme_id)).enabled
