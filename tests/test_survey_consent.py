@@ -3,15 +3,26 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.factory import service_settings
+from bot.jobs.surveys import survey_tick
 from bot.services.consent import may_take_part, taking_part
 from bot.services.hub import ServiceHub, ServiceSettings
-from bot.storage.models import Membership, Pair, PairMentee, SurveyPulse, SurveyResponse
-from tests.harness import ADMIN_ID
+from bot.storage.models import (
+    Consent,
+    Membership,
+    Organisation,
+    Pair,
+    PairMentee,
+    SurveyPulse,
+    SurveyResponse,
+    User,
+)
+from tests.harness import ADMIN_ID, Running
 from tests.seed import admin_actor
 from tests.survey_seed import Recorder, add_person, at, launch, school_with, survey_service
 
@@ -178,3 +189,100 @@ async def test_a_closed_wave_or_one_for_chosen_pairs_is_not_given_later(
     # Neither the closed wave nor the one for the chosen pair (the child is in no pair).
     assert [q for q in recorder.queued if q["kind"] == "survey-invite"] == []
     assert await rows_of(session_factory, child) == []
+
+
+async def test_the_gate_and_the_consent_shown_to_people_agree(session: AsyncSession) -> None:
+    """What menus and lists show as «consent complete» is what the gate lets through, for
+    every mix of consents an adult or a minor can have (withdrawn ones count for nothing)."""
+    school = Organisation(kind="school", name="Школа", timezone="Europe/Moscow")
+    session.add(school)
+    await session.flush()
+    hub = ServiceHub(session, ServiceSettings(admin_ids=frozenset({ADMIN_ID})))
+    kinds = ("self", "guardian", "paper")
+    cases = []
+    for minor in (False, True, None):
+        for mask in range(2 ** len(kinds)):
+            given = [k for n, k in enumerate(kinds) if mask >> n & 1]
+            user = User(full_name="Кто-то", is_minor=minor)
+            session.add(user)
+            await session.flush()
+            for kind in given:
+                session.add(
+                    Consent(
+                        subject_user_id=user.id,
+                        organisation_id=school.id,
+                        given_by=kind,
+                        text_version="t",
+                    )
+                )
+            session.add(  # a withdrawn one of every kind: never counts
+                Consent(
+                    subject_user_id=user.id,
+                    organisation_id=school.id,
+                    given_by="paper",
+                    text_version="t",
+                    withdrawn_at=at(2026, 11, 1),
+                )
+            )
+            cases.append((user.id, minor, given))
+    await session.flush()
+    admin = await admin_actor(hub)
+    allowed = await taking_part(session, school.id, [u for u, _, _ in cases])
+    for user_id, minor, given in cases:
+        shown = (await hub.consent.status(admin, user_id, school.id)).complete
+        assert (user_id in allowed) == shown, (minor, given)
+        assert await may_take_part(session, user_id, school.id) == shown, (minor, given)
+    # An adult (or age unknown): own or paper, 6 of 8 mixes; a minor: paper, or own and a
+    # parent's, 5 of 8.
+    assert len(allowed) == 6 + 5 + 6
+
+
+async def test_a_child_gets_the_open_questionnaire_once_the_parent_consents_in_the_bot(
+    tg: Running,
+) -> None:
+    sessions = tg.app.session_factory
+    school, programme_id = await school_with(sessions, "student_student")
+    await add_person(
+        sessions, 6201, "Петя Ученик", school_id=school.school_id, role="mentee",
+        programme_id=programme_id, minor=True, parent_consent=False,
+    )  # fmt: skip
+    await add_person(
+        sessions, 6202, "Лена Ученица", school_id=school.school_id, role="mentee",
+        programme_id=programme_id, minor=True,
+    )  # fmt: skip
+    await add_person(sessions, 6203, "Ольга Куратор", school_id=school.school_id, role="curator")
+    async with sessions() as session:  # they joined before the wave (the bot's clock is fake)
+        await session.execute(
+            update(Membership).values(created_at=tg.clock.now() - timedelta(days=1))
+        )
+        await session.commit()
+    petya, lena = tg.fake.user(6201, "Петя"), tg.fake.user(6202, "Лена")
+    olga = tg.fake.user(6203, "Ольга")
+    await olga.send("/surveys")
+    await olga.press("Программа student_student")
+    await olga.press("➕ Запустить анкету")
+    await olga.press("Итоговая (участники)")
+    await olga.press("7 дн.")
+    assert any("приглашено 1" in t for t in olga.texts())
+    await tg.deliver()
+    assert "📝 Начать анкету" in lena.last.buttons()
+    assert not petya.messages  # no invitation
+    await petya.send("/survey")
+    assert "Сейчас нет анкет, которые ждут ответа." in petya.last.plain
+
+    async with sessions() as session:  # Petya forwards the link to his mother
+        hub = ServiceHub(session, ServiceSettings())
+        request = await hub.consent.request_guardian(
+            await hub.users.touch(6201, "ru"), school.school_id
+        )
+        await session.commit()
+    mother = tg.fake.user(6204, "Мама")
+    await mother.send(f"/start {request.payload}")
+    await mother.press("✅ Даю согласие")
+    assert any("Согласие сохранено" in t for t in mother.texts())
+
+    await survey_tick(sessions, service_settings(tg.settings, tg.clock))  # the next tick
+    await tg.deliver()
+    invite = next(m for m in reversed(petya.messages) if "📝 Начать анкету" in m.buttons())
+    await petya.press("📝 Начать анкету", message=invite)
+    assert "Вопрос 1 / " in petya.last.plain
