@@ -80,8 +80,8 @@ REMIND_BEFORE = timedelta(days=3)
 #: The sets a programme's mentors and mentees answer (the others are the curators').
 PARTICIPANT_SETS = ("participant", "pulse")
 INVITE_KIND = "survey-invite"
-INSERT_CHUNK = 1000  # responses per INSERT (6 parameters each; at most 32,767 in all)
 REMINDER_KIND = "survey-reminder"
+INSERT_CHUNK = 1000  # responses per INSERT (6 parameters each; at most 32,767 in all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -598,7 +598,7 @@ class SurveyService:
     async def results(self, actor: Actor, programme_id: int, locale: str) -> ProgrammeResults:
         """Entry → exit for the programme (the latest entry and exit waves of the
         participants' questionnaires), completion of every wave, the satisfaction index.
-        Curators only: what a mentee says about the mentor never reaches the mentor."""
+        Curators only: what a mentee says never reaches their own mentor by name."""
         programme = await self.programme(actor, programme_id, "survey.results")
         form = self.catalog.form(programme.form_key)
         form_keys = (programme.form_key, form.base_key) if form else (programme.form_key,)
