@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.hub import ServiceHub, ServiceSettings
 from bot.services.surveys import SurveyService
-from bot.storage.models import Membership, User
+from bot.storage.models import Consent, Membership, User
 from tests.harness import ADMIN_ID
 from tests.seed import School, admin_actor, make_school
 
@@ -28,6 +28,9 @@ class Recorder:
         self.queued.append(kwargs)
         return True
 
+    async def enqueue_many(self, notices: list[dict[str, Any]]) -> int:
+        return sum([await self.enqueue(**n) for n in notices])
+
 
 async def add_person(
     sessions: async_sessionmaker[AsyncSession],
@@ -39,7 +42,10 @@ async def add_person(
     programme_id: int | None = None,
     minor: bool = False,
     locale: str = "ru",
+    parent_consent: bool = True,
 ) -> int:
+    """An active member who consented (a minor's parent too, unless `parent_consent` is
+    False)."""
     async with sessions() as session:
         user = User(telegram_id=telegram_id, full_name=name, is_minor=minor, locale=locale)
         session.add(user)
@@ -53,6 +59,23 @@ async def add_person(
                 status="active",
             )
         )
+        session.add(
+            Consent(
+                subject_user_id=user.id,
+                organisation_id=school_id,
+                given_by="self",
+                text_version="t",
+            )
+        )
+        if minor and parent_consent:
+            session.add(
+                Consent(
+                    subject_user_id=user.id,
+                    organisation_id=school_id,
+                    given_by="guardian",
+                    text_version="t",
+                )
+            )
         await session.commit()
         return user.id
 

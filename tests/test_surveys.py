@@ -595,7 +595,11 @@ async def test_a_curator_who_mentors_does_not_read_their_mentees_words_about_the
     # ...the mentor, as a curator, does not: neither by person nor in the raw answers.
     assert not any(p.user_id == mentee and p.key == "comfort" for p in as_mentor.people)
     assert not any(r.item_key == "comfort" for r in as_mentor.raw)
-    assert any(r.item_key == "effectiveness" for r in as_mentor.raw)  # the rest is there
+    # Nothing else the mentee said reaches him by name either; it still counts in the means.
+    assert not any(r.name == "Иван Молодой" for r in as_mentor.raw)
+    assert not any(p.user_id == mentee for p in as_mentor.people)
+    effectiveness = next(c for c in as_mentor.items if c.key == "effectiveness")
+    assert effectiveness.exit == (8,)
 
 
 async def test_curator_sets_when_the_pulse_runs(tg: Running) -> None:

@@ -1,16 +1,18 @@
 """Consent to personal data processing (152-ФЗ): the person's own, a guardian's for a
 minor, or a signed paper marked by the curator. Until it is complete the participant
-cannot be put in a pair."""
+takes no part: no pair, no questionnaire, no invitation or reminder (`takes_part`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.services.access import AccessService, Actor
 from bot.services.audit import AuditService
@@ -38,6 +40,44 @@ class ConsentStatus:
     @property
     def complete(self) -> bool:
         return self.self_given and (not self.guardian_needed or self.guardian_given)
+
+
+def takes_part(user_id: Any, organisation_id: Any) -> ColumnElement[bool]:
+    """THE rule for reaching a participant, as SQL (for one person or a whole query):
+    whether the person (a user id or a column) may be paired, asked a questionnaire,
+    invited and reminded in the school (an id or a column). Their consent is complete —
+    their own or a paper one, and for a minor also a parent's or a paper one. Every
+    service that could reach a mentor or mentee uses this, never a copy of it."""
+
+    def given(*kinds: str) -> ColumnElement[bool]:
+        return exists().where(
+            Consent.subject_user_id == user_id,
+            Consent.organisation_id == organisation_id,
+            Consent.withdrawn_at.is_(None),
+            Consent.given_by.in_(kinds),
+        )
+
+    person = aliased(User)  # never correlated to a `User` of the enclosing query
+    minor = exists().where(person.id == user_id, person.is_minor.is_(True))
+    return and_(given("self", "paper"), or_(~minor, given("guardian", "paper")))
+
+
+async def may_take_part(session: AsyncSession, user_id: int, organisation_id: int) -> bool:
+    """`takes_part` for one person (one query)."""
+    return bool(await session.scalar(select(takes_part(user_id, organisation_id))))
+
+
+async def taking_part(
+    session: AsyncSession, organisation_id: int, user_ids: Iterable[int]
+) -> set[int]:
+    """`takes_part` for many people of one school (one query)."""
+    wanted = set(user_ids)
+    if not wanted:
+        return set()
+    rows = await session.scalars(
+        select(User.id).where(User.id.in_(wanted), takes_part(User.id, organisation_id))
+    )
+    return set(rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +225,8 @@ class ConsentService:
 
     async def require_complete(self, user_id: int, organisation_id: int) -> None:
         """The gate before pairing: raises DomainError("consent-incomplete") until consent
-        is complete (a minor's also needs a guardian's or a paper one)."""
-        if not (await self._status(user_id, organisation_id)).complete:
+        is complete (a minor's also needs a guardian's or a paper one): `takes_part`."""
+        if not await may_take_part(self.session, user_id, organisation_id):
             raise DomainError("consent-incomplete")
 
     async def give_self(self, person: Person, organisation_id: int) -> None:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.services.access import AccessService, Actor
 from bot.services.audit import AuditService
@@ -280,7 +281,62 @@ class MeetingService:
                 .order_by(Membership.id)
             )
         ).all()
+        return self._assemble(pair, org, programme, mentor_row, list(mentee_rows), actor)
 
+    async def _contexts(self, pairs: Sequence[Pair], actor: Actor | None) -> dict[int, PairContext]:
+        """`_context` for many pairs at once: four queries however many pairs."""
+        if not pairs:
+            return {}
+        orgs = {
+            o.id: o
+            for o in await self.session.scalars(
+                select(Organisation).where(Organisation.id.in_({p.organisation_id for p in pairs}))
+            )
+        }
+        programmes = {
+            p.id: p
+            for p in await self.session.scalars(
+                select(Programme).where(Programme.id.in_({p.programme_id for p in pairs}))
+            )
+        }
+        mentors = {
+            membership_id: (membership_id, user)
+            for membership_id, user in await self.session.execute(
+                select(Membership.id, User)
+                .join(User, User.id == Membership.user_id)
+                .where(Membership.id.in_({p.mentor_membership_id for p in pairs}))
+            )
+        }
+        mentees: dict[int, list[tuple[int, User]]] = {}
+        for pair_id, membership_id, user in await self.session.execute(
+            select(PairMentee.pair_id, Membership.id, User)
+            .join(Membership, Membership.id == PairMentee.mentee_membership_id)
+            .join(User, User.id == Membership.user_id)
+            .where(PairMentee.pair_id.in_({p.id for p in pairs}))
+            .order_by(Membership.id)
+        ):
+            mentees.setdefault(pair_id, []).append((membership_id, user))
+        return {
+            pair.id: self._assemble(
+                pair,
+                orgs[pair.organisation_id],
+                programmes[pair.programme_id],
+                mentors[pair.mentor_membership_id],
+                mentees.get(pair.id, []),
+                actor,
+            )
+            for pair in pairs
+        }
+
+    @staticmethod
+    def _assemble(
+        pair: Pair,
+        org: Organisation,
+        programme: Programme,
+        mentor_row: Any,
+        mentee_rows: Sequence[Any],
+        actor: Actor | None,
+    ) -> PairContext:
         def person(membership_id: int, user: User) -> Person_:
             return Person_(membership_id, user.id, user.full_name or "—", bool(user.is_minor))
 
@@ -918,12 +974,13 @@ class MeetingService:
                 .order_by(Meeting.starts_at)
             )
         )
-        views = []
-        for meeting in meetings:
-            pair = await self.session.get(Pair, meeting.pair_id)
-            assert pair is not None
-            views.append(self._view(meeting, await self._context(pair, actor), actor, []))
-        return views
+        if not meetings:
+            return []
+        pairs = await self.session.scalars(
+            select(Pair).where(Pair.id.in_({m.pair_id for m in meetings}))
+        )
+        contexts = await self._contexts(list(pairs), actor)
+        return [self._view(m, contexts[m.pair_id], actor, []) for m in meetings]
 
     async def held_as_planned(self, actor: Actor, meeting_id: int) -> MeetingView:
         meeting, ctx = await self._due(actor, meeting_id, "meeting.held")
@@ -976,11 +1033,14 @@ class MeetingService:
         memberships = [r.membership_id for r in actor.active("mentee")]
         if not memberships:
             return []
+        mentor = aliased(Membership)
         rows = (
             await self.session.execute(
-                select(Meeting, Pair.mentor_membership_id)
+                select(Meeting, User.full_name)
                 .join(MeetingAttendance, MeetingAttendance.meeting_id == Meeting.id)
                 .join(Pair, Pair.id == Meeting.pair_id)
+                .join(mentor, mentor.id == Pair.mentor_membership_id)
+                .join(User, User.id == mentor.user_id)
                 .where(
                     MeetingAttendance.mentee_membership_id.in_(memberships),
                     MeetingAttendance.present.is_(True),
@@ -990,16 +1050,10 @@ class MeetingService:
                 .order_by(Meeting.day, Meeting.id)
             )
         ).all()
-        result = []
-        for meeting, mentor_membership_id in rows:
-            mentor = await self.session.scalar(
-                select(User)
-                .join(Membership, Membership.user_id == User.id)
-                .where(Membership.id == mentor_membership_id)
-            )
-            name = mentor.full_name if mentor and mentor.full_name else "—"
-            result.append(Pending(meeting.id, meeting.pair_id, meeting.kind, meeting.day, name))
-        return result
+        return [
+            Pending(meeting.id, meeting.pair_id, meeting.kind, meeting.day, name or "—")
+            for meeting, name in rows
+        ]
 
     async def _own_row(
         self, actor: Actor, meeting_id: int, action: str

@@ -53,6 +53,9 @@ UNREACHABLE_SUMMARY_GATHER = timedelta(minutes=10)
 LEASE = timedelta(minutes=5)
 ERROR_MAX = 300
 KIND_MAX, SUBJECT_MAX, PERIOD_MAX = 48, 64, 32  # the notification columns' lengths
+# Rows per INSERT in `enqueue_many`: 15 columns × 1,000 stay under the 32,767 parameters
+# PostgreSQL and SQLite take.
+ENQUEUE_CHUNK = 1000
 
 _WAKE_KEY = "outbox_queued"
 _listeners: list[Callable[[], None]] = []
@@ -162,6 +165,51 @@ class Outbox:
         result = await self.session.execute(statement)
         self.session.info[_WAKE_KEY] = True
         return bool(getattr(result, "rowcount", 0))
+
+    async def enqueue_many(self, notices: Sequence[dict[str, Any]]) -> int:
+        """`enqueue` for many notices at once (each a dict of `enqueue`'s keyword
+        arguments except `delay`, `chat_id` and `locale`): a fixed number of statements
+        per `ENQUEUE_CHUNK` notices. Returns how many were new."""
+        now = self.clock.now()
+        rows = []
+        for n in notices:
+            kind, subject, period = n["kind"], n["subject"], n.get("period", "")
+            if len(kind) > KIND_MAX or len(subject) > SUBJECT_MAX or len(period) > PERIOD_MAX:
+                raise ValueError(f"notification key too long: {kind!r} {subject!r} {period!r}")
+            rows.append(
+                {
+                    "kind": kind,
+                    "subject": subject,
+                    "period": period,
+                    "recipient_user_id": n["recipient_user_id"],
+                    "organisation_id": n.get("organisation_id"),
+                    "batch": n.get("batch"),
+                    "chat_id": None,
+                    "locale": None,
+                    "args": n.get("args") or {},
+                    "due_at": now,
+                    "not_before": now,
+                    "expires_at": n.get("expires_at"),
+                    "status": "pending",
+                    "attempts": 0,
+                    "created_at": now,
+                }
+            )
+        insert = _insert_for(self.session)
+        queued = 0
+        for start in range(0, len(rows), ENQUEUE_CHUNK):
+            statement = (
+                insert(Notification)
+                .values(rows[start : start + ENQUEUE_CHUNK])
+                .on_conflict_do_nothing(
+                    index_elements=["kind", "subject", "period", "recipient_user_id"]
+                )
+            )
+            result = await self.session.execute(statement)
+            queued += max(int(getattr(result, "rowcount", 0) or 0), 0)
+        if rows:
+            self.session.info[_WAKE_KEY] = True
+        return queued
 
     async def tell_curators(
         self,

@@ -540,8 +540,9 @@ async def load_surveys(
     """Each programme's results as `SurveyService.results` builds them for one programme
     (raw answers per wave, entry → exit per item and per person, completion, the index),
     for every programme of the scope at once. A withdrawn person's answers stay unnamed;
-    a viewer who mentors in a programme does not read their own mentees' `about_mentor`
-    answers by name."""
+    a viewer who mentors in a programme reads nothing their own mentees said by name (no
+    row of theirs among the raw answers or the people), and their `about_mentor` answers
+    stay out of the means too."""
     programmes = await load_programmes(session, scope)
     if not programmes:
         return []
@@ -582,7 +583,8 @@ async def load_surveys(
                     item = questionnaire.item(answer.item_key) if questionnaire else None
                     if mine and item is not None and item.about_mentor:
                         hidden.setdefault(response.user_id, set()).add(answer.item_key)
-                        continue
+                    if mine:
+                        continue  # nothing the viewer's own mentees said, by name
                     result.raw.append(
                         RawAnswer(
                             wave.kind,
@@ -602,7 +604,9 @@ async def load_surveys(
                 for key in hidden.get(user_id, ()):
                     values.pop(key, None)
         result.items, people = compare(entry, exit_, items, names, lambda i: i.text(locale))
-        result.people = [p for p in people if not _anonymous(p)]
+        result.people = [
+            p for p in people if not _anonymous(p) and (programme.id, p.user_id) not in own_mentees
+        ]
         result.index_entry = satisfaction_index(entry.values(), index_items)
         result.index_exit = satisfaction_index(exit_.values(), index_items)
         out.append(

@@ -18,13 +18,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.services.access import AccessService, Actor
+from bot.services.access import PARTICIPANT_ROLES, AccessService, Actor
 from bot.services.audit import AuditService
 from bot.services.catalog import Catalog
+from bot.services.consent import takes_part
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.numbers import whole_number
 from bot.services.questionnaires import (
@@ -77,8 +78,11 @@ PULSE_FIRST_DAYS = (14, 30, 45)
 PULSE_EVERY = (30, 60, 90)
 PULSE_ANSWER_DAYS = 7
 REMIND_BEFORE = timedelta(days=3)
+#: The sets a programme's mentors and mentees answer (the others are the curators').
+PARTICIPANT_SETS = ("participant", "pulse")
 INVITE_KIND = "survey-invite"
 REMINDER_KIND = "survey-reminder"
+INSERT_CHUNK = 1000  # responses per INSERT (6 parameters each; at most 32,767 in all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,8 @@ class Notifier(Protocol):
         period: str = "",
         expires_at: datetime | None = None,
     ) -> bool: ...
+
+    async def enqueue_many(self, notices: list[dict[str, Any]]) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +178,12 @@ def answer_value(answer: SurveyAnswer, item: Item | None) -> Any:
     if item is not None and item.type == "multi":
         return [k for k in (answer.text or "").split(",") if k]
     return answer.text
+
+
+def _reachable(role: Any, user_id: Any, organisation_id: Any) -> Any:
+    """Consent's rule (`takes_part`) for a mentor's or mentee's questionnaire; the school's
+    curators answer theirs as staff."""
+    return or_(role.not_in(PARTICIPANT_ROLES), takes_part(user_id, organisation_id))
 
 
 def _aware(moment: datetime) -> datetime:
@@ -290,26 +302,42 @@ class SurveyService:
             kind=kind,
             deadline=deadline,
             pulse_number=pulse_number,
+            pairs_only=pair_ids is not None,
             created_by_user_id=user_id,
             created_at=self.now(),
         )
         self.session.add(wave)
         await self.session.flush()
-        for member_user_id, role in await self._targets(programme, set_key, pair_ids):
-            questionnaire = self.questionnaires.find(set_key, role, kind)
+        await self._add_responses(wave, await self._targets(programme, set_key, pair_ids))
+        return wave
+
+    async def _add_responses(self, wave: SurveyWave, targets: list[tuple[int, str]]) -> int:
+        """A response and an invitation for each (user id, role) that has a questionnaire
+        of the wave: a fixed number of statements however many people."""
+        rows = []
+        for member_user_id, role in targets:
+            questionnaire = self.questionnaires.find(wave.questionnaire_key, role, wave.kind)
             if questionnaire is None:
                 continue
-            response = SurveyResponse(
-                wave_id=wave.id,
-                user_id=member_user_id,
-                role=role,
-                questionnaire=questionnaire.key,
-                created_at=self.now(),
+            rows.append(
+                {
+                    "wave_id": wave.id,
+                    "user_id": member_user_id,
+                    "role": role,
+                    "questionnaire": questionnaire.key,
+                    "position": 0,
+                    "created_at": self.now(),
+                }
             )
-            self.session.add(response)
-            await self.session.flush()
-            await self._notify(INVITE_KIND, wave, response, "")
-        return wave
+        people: dict[int, int] = {}  # response id -> user id
+        for start in range(0, len(rows), INSERT_CHUNK):
+            inserted = await self.session.execute(
+                insert(SurveyResponse)
+                .values(rows[start : start + INSERT_CHUNK])
+                .returning(SurveyResponse.id, SurveyResponse.user_id)
+            )
+            people.update({int(i): int(u) for i, u in inserted})
+        return await self._notify_all(INVITE_KIND, wave, people, "")
 
     async def _targets(
         self, programme: Programme, set_key: str, pair_ids: list[int] | None = None
@@ -338,6 +366,11 @@ class SurveyService:
                 Membership.programme_id == programme.id,
                 Membership.role.in_(("mentor", "mentee")),
             )
+        # A mentor or mentee is asked only once they take part (a minor: after a parent's
+        # consent); the tick gives them an open wave later (`_catch_up`).
+        query = query.where(
+            _reachable(Membership.role, Membership.user_id, Membership.organisation_id)
+        )
         rows = await self.session.execute(
             query.where(Membership.status == "active").order_by(Membership.id)
         )
@@ -349,32 +382,48 @@ class SurveyService:
                 result.append((user_id, role))
         return result
 
-    async def _notify(
-        self, kind: str, wave: SurveyWave, response: SurveyResponse, period: str
-    ) -> bool:
-        if self.notifier is None:
-            return False
-        user = await self.session.get(User, response.user_id)
-        if user is None or user.telegram_id is None:
-            return False
+    async def _notify_all(
+        self, kind: str, wave: SurveyWave, people: dict[int, int], period: str
+    ) -> int:
+        """The invitation or a reminder to the people of these responses (response id →
+        user id) who can be messaged: two statements (who, then one insert) however many
+        people."""
+        if self.notifier is None or not people:
+            return 0
+        rows = await self.session.execute(
+            select(SurveyResponse.id, User.is_minor)
+            .join(User, User.id == SurveyResponse.user_id)
+            .where(
+                SurveyResponse.wave_id == wave.id,  # the wave's, not a list of ids that grows
+                User.telegram_id.is_not(None),
+            )
+            .order_by(SurveyResponse.id)
+        )
         timezone = await self._timezone(wave.organisation_id)
         local = wave.deadline.astimezone(ZoneInfo(timezone)).date()
-        return await self.notifier.enqueue(
-            kind=kind,
-            # The person's own key: a withdrawal forgets what is still pending for them.
-            subject=f"user:{response.user_id}",
-            recipient_user_id=response.user_id,
-            args={
-                "wave": wave.kind,
-                "set": wave.questionnaire_key,
-                "deadline": local.strftime("%d.%m.%Y"),
-                "young": "yes" if user.is_minor else "no",
-                # One tap starts it (bot/handlers/openers.py checks it is still open).
-                "_buttons": [[{"label": "notice-btn-survey", "open": "survey", "id": response.id}]],
-            },
-            period=f"wave:{wave.id}:{period}" if period else f"wave:{wave.id}",
-            expires_at=wave.deadline,
-        )
+        notices = [
+            {
+                "kind": kind,
+                # The person's own key: a withdrawal forgets what is still pending for them.
+                "subject": f"user:{people[response_id]}",
+                "recipient_user_id": people[response_id],
+                "args": {
+                    "wave": wave.kind,
+                    "set": wave.questionnaire_key,
+                    "deadline": local.strftime("%d.%m.%Y"),
+                    "young": "yes" if is_minor else "no",
+                    # One tap starts it (bot/handlers/openers.py checks it is still open).
+                    "_buttons": [
+                        [{"label": "notice-btn-survey", "open": "survey", "id": response_id}]
+                    ],
+                },
+                "period": f"wave:{wave.id}:{period}" if period else f"wave:{wave.id}",
+                "expires_at": wave.deadline,
+            }
+            for response_id, is_minor in rows
+            if response_id in people
+        ]
+        return await self.notifier.enqueue_many(notices) if notices else 0
 
     async def _view(self, wave: SurveyWave) -> WaveView:
         counts = (
@@ -485,15 +534,14 @@ class SurveyService:
         return sent
 
     async def _remind(self, wave: SurveyWave, period: str) -> int:
-        rows = await self.session.scalars(
-            select(SurveyResponse).where(
-                SurveyResponse.wave_id == wave.id, SurveyResponse.submitted_at.is_(None)
+        rows = await self.session.execute(
+            select(SurveyResponse.id, SurveyResponse.user_id).where(
+                SurveyResponse.wave_id == wave.id,
+                SurveyResponse.submitted_at.is_(None),
+                _reachable(SurveyResponse.role, SurveyResponse.user_id, wave.organisation_id),
             )
         )
-        sent = 0
-        for response in rows:
-            sent += await self._notify(REMINDER_KIND, wave, response, period)
-        return sent
+        return await self._notify_all(REMINDER_KIND, wave, {i: u for i, u in rows}, period)
 
     async def pulse_enabled(self, actor: Actor, programme_id: int) -> bool:
         return (await self.pulse(actor, programme_id)).enabled
@@ -551,7 +599,7 @@ class SurveyService:
     async def results(self, actor: Actor, programme_id: int, locale: str) -> ProgrammeResults:
         """Entry → exit for the programme (the latest entry and exit waves of the
         participants' questionnaires), completion of every wave, the satisfaction index.
-        Curators only: what a mentee says about the mentor never reaches the mentor."""
+        Curators only: what a mentee says never reaches their own mentor by name."""
         programme = await self.programme(actor, programme_id, "survey.results")
         form = self.catalog.form(programme.form_key)
         form_keys = (programme.form_key, form.base_key) if form else (programme.form_key,)
@@ -565,7 +613,9 @@ class SurveyService:
         result = ProgrammeResults(programme=programme.name)
         now = self.now()
         # A curator who also mentors in this programme does not read, person by person,
-        # what their own mentees said about their mentor.
+        # anything their own mentees said (DESIGN.md: a recipient never gets by name what
+        # the mentees of his own pairs said); their words about the mentor are left out of
+        # the means as well, as in the reports (`load_surveys`).
         mentor_of_pair = aliased(Membership)
         own_mentees = set(
             await self.session.scalars(
@@ -576,16 +626,33 @@ class SurveyService:
                 .where(Pair.programme_id == programme.id, mentor_of_pair.user_id == actor.user_id)
             )
         )
+        # Every response of the programme and every answer of the submitted ones: two
+        # queries however many people answered.
+        responses_of: dict[int, list[tuple[SurveyResponse, str | None]]] = {}
+        for response, name in await self.session.execute(
+            select(SurveyResponse, User.full_name)
+            .join(User, User.id == SurveyResponse.user_id)
+            .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
+            .where(SurveyWave.programme_id == programme.id)
+            .order_by(SurveyResponse.id)
+        ):
+            responses_of.setdefault(response.wave_id, []).append((response, name))
+        answers_of: dict[int, dict[str, SurveyAnswer]] = {}
+        for answer in await self.session.scalars(
+            select(SurveyAnswer)
+            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+            .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
+            .where(
+                SurveyWave.programme_id == programme.id,
+                SurveyResponse.submitted_at.is_not(None),
+            )
+            .order_by(SurveyAnswer.id)
+        ):
+            answers_of.setdefault(answer.response_id, {})[answer.item_key] = answer
         names: dict[int, str] = {}
         per_wave: dict[int, dict[Key, dict[str, int]]] = {}
         for wave in waves:
-            rows = await self.session.execute(
-                select(SurveyResponse, User.full_name)
-                .join(User, User.id == SurveyResponse.user_id)
-                .where(SurveyResponse.wave_id == wave.id)
-                .order_by(SurveyResponse.id)
-            )
-            responses = list(rows)
+            responses = responses_of.get(wave.id, [])
             submitted = [(r, n) for r, n in responses if r.submitted_at is not None]
             result.completion.append(
                 Completion(
@@ -596,8 +663,10 @@ class SurveyService:
             for response, name in submitted:
                 names[response.user_id] = name or "—"
                 questionnaire = self.questionnaires.get(response.questionnaire)
-                answers = await self._answers(response.id)
-                if response.user_id in own_mentees and questionnaire is not None:
+                answers = answers_of.get(response.id, {})
+                mine = response.user_id in own_mentees
+                if mine and questionnaire is not None:
+                    # Their words about the mentor stay out of the means too.
                     answers = {
                         k: a
                         for k, a in answers.items()
@@ -606,6 +675,8 @@ class SurveyService:
                 scales[(response.user_id, response.role)] = {
                     k: a.number for k, a in answers.items() if a.number is not None
                 }
+                if mine:
+                    continue  # nothing they said, by name
                 for key, answer in answers.items():
                     item = questionnaire.item(key) if questionnaire else None
                     result.raw.append(
@@ -645,9 +716,10 @@ class SurveyService:
                 items[role] = list(q.items_for(form_keys))
         entry_answers = per_wave.get(entry.id, {}) if entry else {}
         exit_answers = per_wave.get(exit_.id, {}) if exit_ else {}
-        result.items, result.people = compare(
+        result.items, people = compare(
             entry_answers, exit_answers, items, names, lambda item: item.text(locale)
         )
+        result.people = [p for p in people if p.user_id not in own_mentees]
         result.index_entry = self._index(entry_answers, "entry")
         result.index_exit = self._index(exit_answers, "exit")
         return result
@@ -696,6 +768,50 @@ class SurveyService:
                 queued += await self._remind(wave, "before")
                 wave.reminded_before_at = now
         queued += await self._pulses(now)
+        queued += await self._catch_up(now)
+        return queued
+
+    async def _catch_up(self, now: datetime) -> int:
+        """An open wave of a whole programme reaches the participants who were in the
+        programme when it was launched but could not be asked then (a minor whose parent
+        has consented since): their response and invitation come now, before the deadline.
+        A fixed number of statements however many waves and people."""
+        rows = await self.session.execute(
+            select(SurveyWave, Membership.user_id, Membership.role)
+            .join(
+                Membership,
+                and_(
+                    Membership.programme_id == SurveyWave.programme_id,
+                    Membership.role.in_(PARTICIPANT_ROLES),
+                    Membership.status == "active",
+                    Membership.created_at <= SurveyWave.created_at,
+                ),
+            )
+            .outerjoin(
+                SurveyResponse,
+                and_(
+                    SurveyResponse.wave_id == SurveyWave.id,
+                    SurveyResponse.user_id == Membership.user_id,
+                    SurveyResponse.role == Membership.role,
+                ),
+            )
+            .where(
+                SurveyWave.deadline >= now,
+                SurveyWave.pairs_only.is_(False),
+                SurveyWave.questionnaire_key.in_(PARTICIPANT_SETS),
+                SurveyResponse.id.is_(None),
+                takes_part(Membership.user_id, SurveyWave.organisation_id),
+            )
+            .order_by(SurveyWave.id, Membership.id)
+        )
+        targets: dict[int, tuple[SurveyWave, list[tuple[int, str]]]] = {}
+        for wave, user_id, role in rows:
+            people = targets.setdefault(wave.id, (wave, []))[1]
+            if (user_id, role) not in people:
+                people.append((user_id, role))
+        queued = 0
+        for wave, people in targets.values():
+            queued += await self._add_responses(wave, people)
         return queued
 
     async def _pulses(self, now: datetime) -> int:
@@ -748,6 +864,7 @@ class SurveyService:
                 SurveyResponse.user_id == user_id,
                 SurveyResponse.submitted_at.is_(None),
                 SurveyWave.deadline >= self.now(),
+                _reachable(SurveyResponse.role, SurveyResponse.user_id, SurveyWave.organisation_id),
             )
         )
         return int(count or 0)
@@ -761,6 +878,7 @@ class SurveyService:
                 SurveyResponse.user_id == user_id,
                 SurveyResponse.submitted_at.is_(None),
                 SurveyWave.deadline >= self.now(),
+                _reachable(SurveyResponse.role, SurveyResponse.user_id, SurveyWave.organisation_id),
             )
             .order_by(SurveyWave.deadline, SurveyResponse.id)
         )

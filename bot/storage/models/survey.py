@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models.base import Base, utcnow
@@ -31,6 +31,9 @@ class SurveyWave(Base):
     kind: Mapped[str] = mapped_column(String(16))  # entry | intermediate | exit | pulse
     deadline: Mapped[datetime] = mapped_column()
     pulse_number: Mapped[int | None] = mapped_column()
+    # Launched for chosen pairs (their people only), not for the whole programme: nobody
+    # joins it later (see `SurveyService._catch_up`).
+    pairs_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     reminded_before_at: Mapped[datetime | None] = mapped_column()  # 3 days before
     reminded_due_at: Mapped[datetime | None] = mapped_column()  # on the day
     created_by_user_id: Mapped[int | None] = mapped_column(
