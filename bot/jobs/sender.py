@@ -1,8 +1,12 @@
 """The one sender: delivers every notification row, within Telegram's limits.
 
-* at most `rate` messages per second overall (evenly spaced) and one per
+* within the bot's one send budget (`bot/telegram/budget.py`), shared with the answers to
+  people acting: the outbox takes only the slots they leave free, and one message per
   `per_chat_interval` seconds per chat;
 * 429: waits out `retry_after` (the whole sender pauses) and tries the row again;
+* a row is sent only while this process holds its lease: it is renewed in the database
+  right before the send, and a row whose lease lapsed (a long wait) is dropped from memory
+  — another claim has it, or will;
 * network errors, timeouts and 5xx: capped exponential backoff, `max_attempts` in all,
   then the row fails with a reason;
 * 403: the person is marked unreachable, their other rows are skipped, curators get one
@@ -37,11 +41,10 @@ from bot.jobs.parts import Part
 from bot.jobs.render import Renderer
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.outbox import ClaimResult, Delivery, DeliveryQueue, subscribe
+from bot.telegram.budget import SendBudget, paced_by_caller
 
 log = logging.getLogger(__name__)
 
-CHAT_LIMITS_KEPT = 10_000
-EPSILON = 1e-6  # seconds: closer than this is now
 # Building a digest or a report failed for a reason that passes: try again later.
 TRANSIENT = (DBAPIError, BrokenProcessPool, TimeoutError, ConnectionError)
 
@@ -58,38 +61,6 @@ def _keyboard(part: Part) -> InlineKeyboardMarkup | None:
             for row in part.buttons
         ]
     )
-
-
-class RateLimiter:
-    """Evenly spaced global slots, and a minimum gap between two messages to one chat."""
-
-    def __init__(self, rate: float, per_chat_interval: float, clock: Clock) -> None:
-        self.interval = 1.0 / rate
-        self.per_chat_interval = per_chat_interval
-        self.clock = clock
-        self._next = 0.0
-        self._chat_next: dict[int, float] = {}
-
-    def chat_wait(self, chat_id: int) -> float:
-        wait = self._chat_next.get(chat_id, 0.0) - self.clock.monotonic()
-        return wait if wait > EPSILON else 0.0
-
-    def pause(self, seconds: float) -> None:
-        """Telegram said 429: nothing goes out for `seconds`."""
-        self._next = max(self._next, self.clock.monotonic() + seconds)
-
-    async def acquire(self, chat_id: int) -> None:
-        now = self.clock.monotonic()
-        # Slots keep to their timeline: waking a few ms late is made up by the next slot
-        # (never more than a quarter interval, so no second holds more than rate + 1).
-        due = self._next if self._next >= now - self.interval / 4 else now
-        slot = max(due, self._chat_next.get(chat_id, 0.0))
-        self._next = slot + self.interval
-        self._chat_next[chat_id] = slot + self.per_chat_interval
-        if len(self._chat_next) > CHAT_LIMITS_KEPT:
-            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
-        if slot > now:
-            await self.clock.sleep(slot - now)
 
 
 @dataclass
@@ -118,12 +89,14 @@ class Sender:
         backoff_base: float = 2.0,
         backoff_cap: float = 300.0,
         request_timeout: int = 20,
+        budget: SendBudget | None = None,
     ) -> None:
         self.bot = bot
         self.queue = queue
         self.renderer = renderer
         self.clock = clock
-        self.limiter = RateLimiter(rate, per_chat_interval, clock)
+        # The bot's budget (shared with direct answers), or one of its own (tests, benchmark).
+        self.budget = budget or SendBudget(rate, seconds_per_chat=per_chat_interval, clock=clock)
         self.batch_size = batch_size
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
@@ -221,12 +194,17 @@ class Sender:
                     continue
                 if not ready:
                     break
-                job = next((d for d in ready if self.limiter.chat_wait(d.chat_id) == 0), None)
+                budget = self.budget
+                job = next((d for d in ready if budget.chat_wait(d.chat_id, spare=True) == 0), None)
                 if job is None:
-                    await self.clock.sleep(min(self.limiter.chat_wait(d.chat_id) for d in ready))
+                    await budget.sleep(min(budget.chat_wait(d.chat_id, spare=True) for d in ready))
                     continue
                 ready.remove(job)
-                await self.limiter.acquire(job.chat_id)
+                while not await budget.take_spare(job.chat_id):
+                    # Telegram said 429: what is in flight ends (and is marked) first, so no
+                    # lease runs out in flight while the outbox waits.
+                    await self._settle()
+                    await budget.sleep(budget.spare_paused_for())
                 await self._slots.acquire()
                 task = asyncio.create_task(self._deliver(job))
                 self._tasks.add(task)
@@ -237,10 +215,14 @@ class Sender:
                 take(await claiming)
             if ready:  # stopping: give back what was claimed and not sent
                 await self.queue.release([i for d in ready for i in d.ids])
-            if self._tasks:
-                await asyncio.gather(*list(self._tasks), return_exceptions=True)
-            await self._flush_sent()
+            await self._settle()
         return handled
+
+    async def _settle(self) -> None:
+        """Until every delivery in flight has ended and its mark is written."""
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._flush_sent()
 
     def _sent(self, ids: tuple[int, ...]) -> None:
         """Mark as sent at once; marks that pile up while one is written go in one go."""
@@ -321,6 +303,7 @@ class Sender:
             )
 
     async def _deliver(self, job: Delivery) -> None:
+        paced_by_caller()  # this task's calls took their slots above; 429s are handled here
         try:
             parts = await self.renderer.parts(job)
         except TRANSIENT as exc:  # the database or the render pool, for a moment
@@ -336,12 +319,23 @@ class Sender:
             # A retry after a failed later part sends the earlier parts again: a digest's
             # text may come twice then, which is better than a digest without its files.
             for index, part in enumerate(parts):
-                if index:
-                    await self.limiter.acquire(job.chat_id)
+                while index and not await self.budget.take_spare(job.chat_id):
+                    await self.budget.sleep(self.budget.spare_paused_for())
+                renewed = await self.queue.renew(job)
+                if renewed is None:
+                    # The lease lapsed while the row waited here (and may be another's now).
+                    log.info("notification %s: lease lapsed before sending, dropped", job.ids)
+                    return
+                job = renewed
                 await self._send_part(job.chat_id, part)
         except TelegramRetryAfter as exc:
             self.stats.retry_after += 1
-            self.limiter.pause(exc.retry_after)
+            log.warning(
+                "notification %s: Telegram asked to wait %s s; the outbox pauses, the row waits",
+                job.ids,
+                exc.retry_after,
+            )
+            self.budget.pause_spare(exc.retry_after)
             until = self.clock.now() + timedelta(seconds=exc.retry_after)
             await self.queue.release(job.ids, not_before=until)
             self._wake_in(exc.retry_after)

@@ -11,7 +11,10 @@ Claiming: SELECT the due ids (FOR UPDATE SKIP LOCKED on PostgreSQL, so processes
 different rows without waiting), then UPDATE … RETURNING sets a lease (`claimed_by`,
 `claimed_until`) and re-checks that each row is still pending and unclaimed, so two
 processes never both claim a row (on SQLite the re-check alone decides). A process that
-died leaves a lease that expires, and another process then takes the row over.
+died leaves a lease that expires, and another process then takes the row over. A row is
+sent only while its claimer still holds a live lease: `renew` checks and extends it in one
+statement right before each send, so a row that waited in memory past its lease (a long
+`retry_after`) is dropped, not sent a second time beside the new claim's copy.
 
 The one remaining window: a process killed after Telegram accepted a message and before
 the short transaction that marks the row sent commits. When the lease expires the row is
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -249,6 +252,9 @@ class Delivery:
     # The recipient's own chat id is known only through the user row (not a goodbye).
     direct: bool = True
     attempts: int = 0
+    # The lease this claim holds (`claimed_until` as claimed): `renew` extends only this one,
+    # so a copy left over from an earlier, lapsed claim of the same rows is never sent.
+    lease_until: datetime | None = None
 
 
 @dataclass
@@ -347,12 +353,18 @@ class DeliveryQueue:
                             .order_by(Notification.id)
                         )
                     )
-            await self._decide(session, now, rows, result)
+            await self._decide(session, now, rows, result, lease_until=now + self.lease)
             await session.commit()
         return result
 
     async def _decide(
-        self, session: AsyncSession, now: datetime, rows: list[Notification], result: ClaimResult
+        self,
+        session: AsyncSession,
+        now: datetime,
+        rows: list[Notification],
+        result: ClaimResult,
+        *,
+        lease_until: datetime | None = None,
     ) -> None:
         users = {
             u.id: u
@@ -405,6 +417,7 @@ class DeliveryQueue:
                     items=tuple(Item(r.kind, dict(r.args or {})) for r in group),
                     direct=first.chat_id is None,
                     attempts=max(r.attempts for r in group),
+                    lease_until=lease_until,
                 )
             )
 
@@ -480,6 +493,36 @@ class DeliveryQueue:
 
     async def mark_failed(self, ids: Sequence[int], reason: str, error: str) -> None:
         await self._finish_ids(ids, "failed", reason, error)
+
+    async def renew(self, delivery: Delivery) -> Delivery | None:
+        """Right before a send: extend the delivery's lease, if this process still holds it
+        (the very lease of that claim, not lapsed) on every row — checked and extended in one
+        statement. None: the lease lapsed (the rows may be another claim's now); the caller
+        drops the delivery, and the rows still held are given back."""
+        async with self.sessions() as session:
+            now = self.clock.now()
+            until = now + self.lease
+            held = list(
+                await session.scalars(
+                    update(Notification)
+                    .where(
+                        Notification.id.in_(list(delivery.ids)),
+                        Notification.status == "pending",
+                        Notification.claimed_by == self.worker,
+                        Notification.claimed_until == delivery.lease_until,
+                        Notification.claimed_until >= now,
+                    )
+                    .values(claimed_until=until)
+                    .returning(Notification.id)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+            await session.commit()
+        if len(held) == len(delivery.ids):
+            return replace(delivery, lease_until=until)
+        if held:
+            await self.release(held)
+        return None
 
     async def release(self, ids: Sequence[int], *, not_before: datetime | None = None) -> None:
         """Give the rows back (shutdown, or 429: try again after `not_before`)."""
