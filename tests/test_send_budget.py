@@ -18,6 +18,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramRetryAfter
 
 from bot.factory import create_bot
+from bot.services.outbox import Outbox, wake_after_commit
+from bot.storage.models import User
 from bot.telegram.budget import SendBudget
 from tests.clock import FakeClock
 from tests.databases import TEST_REDIS_URL, redis_prefix, sqlite_url
@@ -51,6 +53,32 @@ async def test_a_hundred_people_start_at_once_and_telegram_never_says_429(
         assert texts == expected, person.transcript()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert "retry" not in caplog.text.lower()
+
+
+async def test_the_outbox_and_people_acting_share_one_budget(tmp_path: Path) -> None:
+    """120 notifications go out while 60 people start: together under Telegram's limit."""
+    async with (
+        FakeTelegram(latency=SLOW_TELEGRAM_SECONDS, rate_limit_per_second=TELEGRAM_LIMIT) as fake,
+        running_bot(fake, sqlite_url(tmp_path), delivery=True, **BUDGET) as tg,
+    ):
+        waiting = [fake.user(42_000 + n, f"Получатель {n}") for n in range(120)]
+        async with tg.app.session_factory() as session:
+            users = [User(telegram_id=w.id, full_name=w.first_name, locale="ru") for w in waiting]
+            session.add_all(users)
+            await session.flush()
+            outbox = Outbox(session, tg.clock)
+            for user in users:
+                await outbox.enqueue(
+                    kind="paper-consent", subject=f"user:{user.id}", recipient_user_id=user.id
+                )
+            await session.commit()
+        wake_after_commit(session)
+        people = [fake.user(42_500 + n, f"Участник {n}") for n in range(60)]
+        await asyncio.gather(*(person.send("/start") for person in people))
+        await tg.deliver()
+    assert fake.rate_limited == 0
+    assert [len(w.texts()) for w in waiting] == [1] * len(waiting)
+    assert [len(p.texts()) for p in people] == [2] * len(people)  # the greeting and the menu
 
 
 async def test_a_429_on_an_answer_is_waited_out_and_the_person_still_gets_it(

@@ -174,8 +174,12 @@ class Sender:
     async def _work(self) -> int:
         handled = 0
         ready: list[Delivery] = []
+        turn: list[Delivery] = []  # the next few, their leases renewed together just now
+        renewed_at = 0.0
         more = True
         claiming: asyncio.Task[ClaimResult] | None = None
+        budget = self.budget
+        half_lease = self.queue.lease.total_seconds() / 2
 
         def take(claimed: ClaimResult) -> bool:
             self.stats.skipped += claimed.skipped
@@ -188,24 +192,46 @@ class Sender:
                 # Claim the next rows in the background while these go out.
                 if more and claiming is None and len(ready) < self.batch_size // 2:
                     claiming = asyncio.create_task(self.queue.claim(self.batch_size))
-                if claiming is not None and (claiming.done() or not ready):
+                if claiming is not None and (claiming.done() or not (ready or turn)):
                     more = take(await claiming)
                     claiming = None
                     continue
-                if not ready:
-                    break
-                budget = self.budget
-                job = next((d for d in ready if budget.chat_wait(d.chat_id, spare=True) == 0), None)
-                if job is None:
-                    await budget.sleep(min(budget.chat_wait(d.chat_id, spare=True) for d in ready))
+                if not turn:
+                    if not ready:
+                        break
+                    picked = self._pick(ready)
+                    if not picked:
+                        await budget.sleep(
+                            min(budget.chat_wait(d.chat_id, spare=True) for d in ready)
+                        )
+                        continue
+                    for job in picked:
+                        ready.remove(job)
+                    # Renewed right before they go (a fraction of a second of sending): a row
+                    # whose lease lapsed while it waited here is dropped, not sent.
+                    turn = await self.queue.renew(picked)
+                    renewed_at = self.clock.monotonic()
+                    if len(turn) < len(picked):
+                        log.info(
+                            "%d notifications: lease lapsed before sending; dropped",
+                            len(picked) - len(turn),
+                        )
+                        handled += len(picked) - len(turn)  # due again: drain looks again
                     continue
-                ready.remove(job)
-                while not await budget.take_spare(job.chat_id):
-                    # Telegram said 429: what is in flight ends (and is marked) first, so no
-                    # lease runs out in flight while the outbox waits.
-                    await self._settle()
-                    await budget.sleep(budget.spare_paused_for())
+                job = turn[0]
                 await self._slots.acquire()
+                taken = await budget.take_spare(job.chat_id)
+                if not taken or self.clock.monotonic() - renewed_at > half_lease:
+                    self._slots.release()
+                    if not taken:
+                        # Telegram said 429: what is in flight ends (and is marked) first, so
+                        # no lease runs out in flight while the outbox waits.
+                        await self._settle()
+                        await budget.sleep(budget.spare_paused_for())
+                    if self.clock.monotonic() - renewed_at > half_lease:
+                        ready[:0], turn = turn, []  # a long wait: renew before sending
+                    continue
+                turn.pop(0)
                 task = asyncio.create_task(self._deliver(job))
                 self._tasks.add(task)
                 task.add_done_callback(self._done)
@@ -213,16 +239,43 @@ class Sender:
         finally:
             if claiming is not None:
                 take(await claiming)
-            if ready:  # stopping: give back what was claimed and not sent
-                await self.queue.release([i for d in ready for i in d.ids])
+            if ready or turn:  # stopping: give back what was claimed and not sent
+                await self.queue.release([i for d in ready + turn for i in d.ids])
             await self._settle()
         return handled
+
+    def _pick(self, ready: list[Delivery]) -> list[Delivery]:
+        """The next few to send (about a quarter second's worth), in distinct chats that may
+        get a message now."""
+        wanted = max(1, int(self.budget.rate / 4))
+        chats: set[int] = set()
+        picked: list[Delivery] = []
+        for delivery in ready:
+            if delivery.chat_id in chats or self.budget.chat_wait(delivery.chat_id, spare=True):
+                continue
+            chats.add(delivery.chat_id)
+            picked.append(delivery)
+            if len(picked) >= wanted:
+                break
+        return picked
 
     async def _settle(self) -> None:
         """Until every delivery in flight has ended and its mark is written."""
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         await self._flush_sent()
+
+    async def _next_part_turn(self, job: Delivery) -> Delivery | None:
+        """A later part of one delivery (a digest's files): renew, then take the slot."""
+        while True:
+            renewed = await self.queue.renew([job])
+            if not renewed:
+                log.info("notification %s: its lease lapsed before sending; dropped", job.ids)
+                return None
+            job = renewed[0]
+            if await self.budget.take_spare(job.chat_id):
+                return job
+            await self.budget.sleep(self.budget.spare_paused_for())
 
     def _sent(self, ids: tuple[int, ...]) -> None:
         """Mark as sent at once; marks that pile up while one is written go in one go."""
@@ -319,14 +372,11 @@ class Sender:
             # A retry after a failed later part sends the earlier parts again: a digest's
             # text may come twice then, which is better than a digest without its files.
             for index, part in enumerate(parts):
-                while index and not await self.budget.take_spare(job.chat_id):
-                    await self.budget.sleep(self.budget.spare_paused_for())
-                renewed = await self.queue.renew(job)
-                if renewed is None:
-                    # The lease lapsed while the row waited here (and may be another's now).
-                    log.info("notification %s: lease lapsed before sending, dropped", job.ids)
-                    return
-                job = renewed
+                if index:
+                    held = await self._next_part_turn(job)
+                    if held is None:
+                        return
+                    job = held
                 await self._send_part(job.chat_id, part)
         except TelegramRetryAfter as exc:
             self.stats.retry_after += 1

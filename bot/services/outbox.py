@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -494,23 +494,33 @@ class DeliveryQueue:
     async def mark_failed(self, ids: Sequence[int], reason: str, error: str) -> None:
         await self._finish_ids(ids, "failed", reason, error)
 
-    async def renew(self, delivery: Delivery) -> Delivery | None:
-        """Right before a send: extend the delivery's lease, if this process still holds it
-        (the very lease of that claim, not lapsed) on every row — checked and extended in one
-        statement. None: the lease lapsed (the rows may be another claim's now); the caller
-        drops the delivery, and the rows still held are given back."""
+    async def renew(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
+        """Right before they are sent: extend the deliveries' leases where this process still
+        holds them (the very lease of their claim, not lapsed) — checked and extended in one
+        statement. Returns those still held, with their new lease; the others lapsed (their
+        rows may be another claim's now): the caller drops them, and their rows still held
+        are given back."""
+        if not deliveries:
+            return []
+        by_lease: dict[datetime | None, list[int]] = {}
+        for delivery in deliveries:
+            by_lease.setdefault(delivery.lease_until, []).extend(delivery.ids)
         async with self.sessions() as session:
             now = self.clock.now()
             until = now + self.lease
-            held = list(
+            held = set(
                 await session.scalars(
                     update(Notification)
                     .where(
-                        Notification.id.in_(list(delivery.ids)),
                         Notification.status == "pending",
                         Notification.claimed_by == self.worker,
-                        Notification.claimed_until == delivery.lease_until,
                         Notification.claimed_until >= now,
+                        or_(
+                            *(
+                                and_(Notification.claimed_until == lease, Notification.id.in_(ids))
+                                for lease, ids in by_lease.items()
+                            )
+                        ),
                     )
                     .values(claimed_until=until)
                     .returning(Notification.id)
@@ -518,11 +528,11 @@ class DeliveryQueue:
                 )
             )
             await session.commit()
-        if len(held) == len(delivery.ids):
-            return replace(delivery, lease_until=until)
-        if held:
-            await self.release(held)
-        return None
+        kept = [replace(d, lease_until=until) for d in deliveries if held.issuperset(d.ids)]
+        partly = [i for d in deliveries if not held.issuperset(d.ids) for i in d.ids if i in held]
+        if partly:
+            await self.release(partly)
+        return kept
 
     async def release(self, ids: Sequence[int], *, not_before: datetime | None = None) -> None:
         """Give the rows back (shutdown, or 429: try again after `not_before`)."""

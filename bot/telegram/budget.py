@@ -187,6 +187,7 @@ class SendBudget:
         clock: Clock = SYSTEM_CLOCK,
         pace: Pace | None = None,
     ) -> None:
+        self.rate = rate
         self.clock = clock
         self.pace: Pace = pace if pace is not None else LocalPace(rate, clock)
         self.seconds_per_chat = seconds_per_chat
