@@ -20,7 +20,7 @@ from aiogram.exceptions import TelegramRetryAfter
 from bot.factory import create_bot
 from bot.services.outbox import Outbox, wake_after_commit
 from bot.storage.models import User
-from bot.telegram.budget import SendBudget
+from bot.telegram.budget import DIRECT_WAIT_MAX, SendBudget, budget_of
 from tests.clock import FakeClock
 from tests.databases import TEST_REDIS_URL, redis_prefix, sqlite_url
 from tests.fake_telegram import FakeTelegram
@@ -102,6 +102,17 @@ async def test_a_429_on_an_answer_is_waited_out_and_the_person_still_gets_it(
     assert "Traceback" not in caplog.text
 
 
+async def test_a_429_longer_than_a_person_would_wait_fails_as_before(tmp_path: Path) -> None:
+    async with (
+        FakeTelegram() as fake,
+        running_bot(fake, sqlite_url(tmp_path)),
+    ):
+        boris = fake.user(40_502, "Борис")
+        fake.fail_next("sendMessage", error_code=429, retry_after=int(DIRECT_WAIT_MAX) + 1)
+        await boris.send("/help")
+    assert "пошло не так" in boris.texts()[-1], boris.transcript()
+
+
 async def test_a_direct_answer_goes_before_the_outbox_and_keeps_the_chat_pace() -> None:
     clock = FakeClock()
     budget = SendBudget(rate=10, seconds_per_chat=1.0, clock=clock)
@@ -152,6 +163,9 @@ async def test_two_processes_with_redis_keep_to_one_budget_together() -> None:
         finally:
             for bot in bots:
                 await bot.session.close()
+                budget = budget_of(bot)
+                assert budget is not None
+                await budget.aclose()
     sent = [c for c in fake.calls_of("sendMessage") if c.ok]
     assert len(sent) == 2 * each
     assert fake.rate_limited == 0

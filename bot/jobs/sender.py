@@ -4,9 +4,10 @@
   people acting: the outbox takes only the slots they leave free, and one message per
   `per_chat_interval` seconds per chat;
 * 429: waits out `retry_after` (the whole sender pauses) and tries the row again;
-* a row is sent only while this process holds its lease: it is renewed in the database
-  right before the send, and a row whose lease lapsed (a long wait) is dropped from memory
-  — another claim has it, or will;
+* a row is sent only while this process holds its lease: the leases of the next few
+  deliveries (a quarter second of sending) are checked and renewed in one statement right
+  before they go, then each takes its slot and is sent; a row whose lease lapsed while it
+  waited in memory (a long `retry_after`) is dropped — another claim has it, or will;
 * network errors, timeouts and 5xx: capped exponential backoff, `max_attempts` in all,
   then the row fails with a reason;
 * 403: the person is marked unreachable, their other rows are skipped, curators get one
