@@ -461,6 +461,21 @@ async def test_rows_waiting_past_their_lease_are_not_sent_twice(world: World) ->
 # ----- several processes ------------------------------------------------------------------
 
 
+async def test_a_process_whose_lease_lapsed_cannot_send_what_another_took_over(
+    world: World,
+) -> None:
+    ids = [await world.person(1700 + i, f"Участник {i}") for i in range(3)]
+    for user_id in ids:
+        await world.enqueue(**paper(user_id))
+    first = world.sender("process-1")
+    held = (await first.queue.claim(10)).deliveries  # then it stalls past its lease
+    assert len(held) == 3
+    world.clock.advance(seconds=first.queue.lease.total_seconds() + 1)
+    await world.sender("process-2").drain()
+    assert await first.queue.renew(held) == []  # not its lease any more: nothing to send
+    assert [len(world.texts_of(1700 + i)) for i in range(3)] == [1, 1, 1]
+
+
 async def test_two_senders_deliver_each_row_exactly_once(world: World) -> None:
     ids = [await world.person(1000 + i, f"Участник {i}") for i in range(20)]
     for user_id in ids:

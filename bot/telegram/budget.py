@@ -16,8 +16,8 @@ to say 429:
 
 What counts: messages — `send*` (but `sendChatAction`, which is no message), `copy*` and
 `forward*` — take an overall slot and the chat's. Edits (`editMessage*`) change what the
-person already sees: they take the chat's pace only (Telegram paces edits per chat and
-does not count them toward the 30 a second). Callback answers, deletions and reads are free:
+person already sees: they take the chat's pace only (Telegram's 30 a second is about
+messages sent; edits are limited in the chat). Callback answers, deletions and reads are free:
 the spinner on a pressed button must stop at once.
 
 `WithinBudget` is the request middleware of the bot's HTTP session that paces direct calls
