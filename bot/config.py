@@ -69,8 +69,12 @@ class Settings(DatabaseSettings):
     questionnaires_dir: Path | None = None
     matching_file: Path | None = None
     invite_ttl_days: int = Field(default=30, ge=1, le=365)
-    # Delivery: messages per second overall (Telegram allows about 30) and the sweep interval.
+    # The one send budget (bot/telegram/budget.py): messages per second overall, answers and
+    # notifications together, shared by every process through Redis (Telegram allows about
+    # 30), and the seconds between two messages to one chat (0: no per-chat pace).
     send_rate_per_second: float = Field(default=25, gt=0, le=1000)
+    send_seconds_per_chat: float = Field(default=1.0, ge=0, le=60)
+    # The sweep interval.
     scheduler_tick_seconds: float = Field(default=30, gt=0, le=3600)
     # Processes that draw charts and workbooks off the event loop (0 = one thread instead).
     render_workers: int = Field(default=2, ge=0, le=16)

@@ -66,14 +66,21 @@ from bot.services.matching import load_rules
 from bot.services.questionnaires import load_questionnaires
 from bot.storage.database import create_engine, create_session_factory
 from bot.storage.fsm import SQLStorage
+from bot.telegram.budget import SendBudget, WithinBudget
 
 
-def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
-    """The Bot; `session` replaces the HTTP session (the benchmark answers in process)."""
+def create_bot(
+    settings: Settings, session: BaseSession | None = None, *, budget: SendBudget | None = None
+) -> Bot:
+    """The Bot; `session` replaces the HTTP session (the benchmark answers in process).
+    Everything it sends keeps to `budget` (by default one made from the settings), which the
+    sender shares (`budget_of`)."""
     if session is None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     # Nothing holds a database transaction while Telegram answers (see the middleware).
     session.middleware(CommitBeforeTelegram())
+    # Then the update waits its turn in the send budget, and out a 429.
+    session.middleware(WithinBudget(budget or SendBudget.from_settings(settings)))
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,

@@ -33,6 +33,9 @@ def make_settings(database_url: str, base_url: str, **overrides: Any) -> Setting
         "admin_ids": str(ADMIN_ID),
         "redis_url": None,
         "render_workers": 0,  # charts and workbooks in a thread: no process pool per test
+        # The send budget paces on real time: flows go at test speed unless a test sets it.
+        "send_rate_per_second": 1000,
+        "send_seconds_per_chat": 0,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

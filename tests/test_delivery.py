@@ -22,7 +22,7 @@ from bot.factory import create_bot
 from bot.i18n import create_core
 from bot.jobs.parts import Part
 from bot.jobs.render import Renderer
-from bot.jobs.sender import RateLimiter, Sender
+from bot.jobs.sender import Sender
 from bot.services.outbox import (
     SCHOOL_SUMMARY_GATHER,
     UNREACHABLE_SUMMARY_GATHER,
@@ -35,6 +35,7 @@ from bot.services.outbox import (
 from bot.services.quiet import QuietHours
 from bot.storage.database import create_engine, create_session_factory
 from bot.storage.models import Membership, Notification, Organisation, User
+from bot.telegram.budget import SendBudget
 from tests.clock import DAYTIME, FakeClock
 from tests.fake_telegram import FakeTelegram
 from tests.harness import make_settings
@@ -524,7 +525,36 @@ async def test_curators_get_one_summary_of_registrations_and_confirmations(world
     assert await world.statuses() == {"sent": 8}
 
 
+async def test_rows_waiting_past_their_lease_are_not_sent_twice(world: World) -> None:
+    """130 queued, and one 429 with retry_after=400: the rows claimed before the wait sat in
+    memory past their 5-minute lease, were claimed again and went out twice (57 of them)."""
+    ids = [await world.person(1500 + i, f"Участник {i}") for i in range(130)]
+    for user_id in ids:
+        await world.enqueue(**paper(user_id))
+    world.fake.fail_next("sendMessage", error_code=429, retry_after=400)
+    sender = world.sender()
+    await sender.drain(follow=3600)
+    assert [len(world.texts_of(1500 + i)) for i in range(130)] == [1] * 130
+    assert len([c for c in world.fake.calls_of("sendMessage") if c.ok]) == 130
+    assert await world.statuses() == {"sent": 130}
+
+
 # ----- several processes ------------------------------------------------------------------
+
+
+async def test_a_process_whose_lease_lapsed_cannot_send_what_another_took_over(
+    world: World,
+) -> None:
+    ids = [await world.person(1700 + i, f"Участник {i}") for i in range(3)]
+    for user_id in ids:
+        await world.enqueue(**paper(user_id))
+    first = world.sender("process-1")
+    held = (await first.queue.claim(10)).deliveries  # then it stalls past its lease
+    assert len(held) == 3
+    world.clock.advance(seconds=first.queue.lease.total_seconds() + 1)
+    await world.sender("process-2").drain()
+    assert await first.queue.renew(held) == []  # not its lease any more: nothing to send
+    assert [len(world.texts_of(1700 + i)) for i in range(3)] == [1, 1, 1]
 
 
 async def test_two_senders_deliver_each_row_exactly_once(world: World) -> None:
@@ -565,17 +595,16 @@ async def test_two_senders_deliver_each_row_exactly_once(world: World) -> None:
 # ----- the limiter ------------------------------------------------------------------------
 
 
-async def test_the_limiter_spaces_messages_overall_and_per_chat() -> None:
+async def test_the_outbox_spaces_messages_overall_and_per_chat() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(rate=10, per_chat_interval=1.0, clock=clock)
+    budget = SendBudget(rate=10, seconds_per_chat=1.0, clock=clock)
     start = clock.monotonic()
     moments = []
     for chat in (1, 2, 3, 1, 1):
-        await limiter.acquire(chat)
+        await budget.take_spare(chat)
         moments.append(round(clock.monotonic() - start, 3))
     # 0.1 s apart overall; chat 1 waits a full second between its messages.
     assert moments == [0.0, 0.1, 0.2, 1.0, 2.0]
-    limiter.pause(5)
-    before = clock.monotonic()
-    await limiter.acquire(4)
-    assert clock.monotonic() - before >= 5
+    budget.pause_spare(5)
+    assert not await budget.take_spare(4)  # paused: the sender waits
+    assert budget.spare_paused_for() == 5

@@ -30,6 +30,7 @@ from bot.jobs.surveys import add_survey_job
 from bot.services import offload
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.outbox import DeliveryQueue
+from bot.telegram.budget import budget_of
 
 STOP_TIMEOUT = 15.0
 
@@ -73,7 +74,6 @@ def create_jobs(
     core: BaseCore[Any],
     *,
     clock: Clock = SYSTEM_CLOCK,
-    per_chat_interval: float = 1.0,
 ) -> Jobs:
     from bot.factory import service_settings  # the factory imports dialogs that import jobs
 
@@ -94,8 +94,9 @@ def create_jobs(
             settings=services,
         ),
         rate=settings.send_rate_per_second,
-        per_chat_interval=per_chat_interval,
+        per_chat_interval=settings.send_seconds_per_chat,
         clock=clock,
+        budget=budget_of(bot),  # the one budget: the bot's direct answers use it too
     )
     scheduler = create_scheduler(sender, settings.scheduler_tick_seconds)
     # The meetings' due work: reminders, «Встреча состоялась?», the quiet-pair ladder.

@@ -1,8 +1,13 @@
 """The one sender: delivers every notification row, within Telegram's limits.
 
-* at most `rate` messages per second overall (evenly spaced) and one per
+* within the bot's one send budget (`bot/telegram/budget.py`), shared with the answers to
+  people acting: the outbox takes only the slots they leave free, and one message per
   `per_chat_interval` seconds per chat;
 * 429: waits out `retry_after` (the whole sender pauses) and tries the row again;
+* a row is sent only while this process holds its lease: the leases of the next few
+  deliveries (a quarter second of sending) are checked and renewed in one statement right
+  before they go, then each takes its slot and is sent; a row whose lease lapsed while it
+  waited in memory (a long `retry_after`) is dropped — another claim has it, or will;
 * network errors, timeouts and 5xx: capped exponential backoff, `max_attempts` in all,
   then the row fails with a reason;
 * 403: the person is marked unreachable, their other rows are skipped, curators get one
@@ -37,11 +42,10 @@ from bot.jobs.parts import Part
 from bot.jobs.render import Renderer
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.outbox import ClaimResult, Delivery, DeliveryQueue, subscribe
+from bot.telegram.budget import SendBudget, paced_by_caller
 
 log = logging.getLogger(__name__)
 
-CHAT_LIMITS_KEPT = 10_000
-EPSILON = 1e-6  # seconds: closer than this is now
 # Building a digest or a report failed for a reason that passes: try again later.
 TRANSIENT = (DBAPIError, BrokenProcessPool, TimeoutError, ConnectionError)
 
@@ -58,38 +62,6 @@ def _keyboard(part: Part) -> InlineKeyboardMarkup | None:
             for row in part.buttons
         ]
     )
-
-
-class RateLimiter:
-    """Evenly spaced global slots, and a minimum gap between two messages to one chat."""
-
-    def __init__(self, rate: float, per_chat_interval: float, clock: Clock) -> None:
-        self.interval = 1.0 / rate
-        self.per_chat_interval = per_chat_interval
-        self.clock = clock
-        self._next = 0.0
-        self._chat_next: dict[int, float] = {}
-
-    def chat_wait(self, chat_id: int) -> float:
-        wait = self._chat_next.get(chat_id, 0.0) - self.clock.monotonic()
-        return wait if wait > EPSILON else 0.0
-
-    def pause(self, seconds: float) -> None:
-        """Telegram said 429: nothing goes out for `seconds`."""
-        self._next = max(self._next, self.clock.monotonic() + seconds)
-
-    async def acquire(self, chat_id: int) -> None:
-        now = self.clock.monotonic()
-        # Slots keep to their timeline: waking a few ms late is made up by the next slot
-        # (never more than a quarter interval, so no second holds more than rate + 1).
-        due = self._next if self._next >= now - self.interval / 4 else now
-        slot = max(due, self._chat_next.get(chat_id, 0.0))
-        self._next = slot + self.interval
-        self._chat_next[chat_id] = slot + self.per_chat_interval
-        if len(self._chat_next) > CHAT_LIMITS_KEPT:
-            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
-        if slot > now:
-            await self.clock.sleep(slot - now)
 
 
 @dataclass
@@ -118,12 +90,14 @@ class Sender:
         backoff_base: float = 2.0,
         backoff_cap: float = 300.0,
         request_timeout: int = 20,
+        budget: SendBudget | None = None,
     ) -> None:
         self.bot = bot
         self.queue = queue
         self.renderer = renderer
         self.clock = clock
-        self.limiter = RateLimiter(rate, per_chat_interval, clock)
+        # The bot's budget (shared with direct answers), or one of its own (tests, benchmark).
+        self.budget = budget or SendBudget(rate, seconds_per_chat=per_chat_interval, clock=clock)
         self.batch_size = batch_size
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
@@ -201,8 +175,12 @@ class Sender:
     async def _work(self) -> int:
         handled = 0
         ready: list[Delivery] = []
+        turn: list[Delivery] = []  # the next few, their leases renewed together just now
+        renewed_at = 0.0
         more = True
         claiming: asyncio.Task[ClaimResult] | None = None
+        budget = self.budget
+        half_lease = self.queue.lease.total_seconds() / 2
 
         def take(claimed: ClaimResult) -> bool:
             self.stats.skipped += claimed.skipped
@@ -215,19 +193,46 @@ class Sender:
                 # Claim the next rows in the background while these go out.
                 if more and claiming is None and len(ready) < self.batch_size // 2:
                     claiming = asyncio.create_task(self.queue.claim(self.batch_size))
-                if claiming is not None and (claiming.done() or not ready):
+                if claiming is not None and (claiming.done() or not (ready or turn)):
                     more = take(await claiming)
                     claiming = None
                     continue
-                if not ready:
-                    break
-                job = next((d for d in ready if self.limiter.chat_wait(d.chat_id) == 0), None)
-                if job is None:
-                    await self.clock.sleep(min(self.limiter.chat_wait(d.chat_id) for d in ready))
+                if not turn:
+                    if not ready:
+                        break
+                    picked = self._pick(ready)
+                    if not picked:
+                        await budget.sleep(
+                            min(budget.chat_wait(d.chat_id, spare=True) for d in ready)
+                        )
+                        continue
+                    for job in picked:
+                        ready.remove(job)
+                    # Renewed right before they go (a fraction of a second of sending): a row
+                    # whose lease lapsed while it waited here is dropped, not sent.
+                    turn = await self.queue.renew(picked)
+                    renewed_at = self.clock.monotonic()
+                    if len(turn) < len(picked):
+                        log.info(
+                            "%d notifications: lease lapsed before sending; dropped",
+                            len(picked) - len(turn),
+                        )
+                        handled += len(picked) - len(turn)  # due again: drain looks again
                     continue
-                ready.remove(job)
-                await self.limiter.acquire(job.chat_id)
+                job = turn[0]
                 await self._slots.acquire()
+                taken = await budget.take_spare(job.chat_id)
+                if not taken or self.clock.monotonic() - renewed_at > half_lease:
+                    self._slots.release()
+                    if not taken:
+                        # Telegram said 429: what is in flight ends (and is marked) first, so
+                        # no lease runs out in flight while the outbox waits.
+                        await self._settle()
+                        await budget.sleep(budget.spare_paused_for())
+                    if self.clock.monotonic() - renewed_at > half_lease:
+                        ready[:0], turn = turn, []  # a long wait: renew before sending
+                    continue
+                turn.pop(0)
                 task = asyncio.create_task(self._deliver(job))
                 self._tasks.add(task)
                 task.add_done_callback(self._done)
@@ -235,12 +240,43 @@ class Sender:
         finally:
             if claiming is not None:
                 take(await claiming)
-            if ready:  # stopping: give back what was claimed and not sent
-                await self.queue.release([i for d in ready for i in d.ids])
-            if self._tasks:
-                await asyncio.gather(*list(self._tasks), return_exceptions=True)
-            await self._flush_sent()
+            if ready or turn:  # stopping: give back what was claimed and not sent
+                await self.queue.release([i for d in ready + turn for i in d.ids])
+            await self._settle()
         return handled
+
+    def _pick(self, ready: list[Delivery]) -> list[Delivery]:
+        """The next few to send (about a quarter second's worth), in distinct chats that may
+        get a message now."""
+        wanted = max(1, int(self.budget.rate / 4))
+        chats: set[int] = set()
+        picked: list[Delivery] = []
+        for delivery in ready:
+            if delivery.chat_id in chats or self.budget.chat_wait(delivery.chat_id, spare=True):
+                continue
+            chats.add(delivery.chat_id)
+            picked.append(delivery)
+            if len(picked) >= wanted:
+                break
+        return picked
+
+    async def _settle(self) -> None:
+        """Until every delivery in flight has ended and its mark is written."""
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._flush_sent()
+
+    async def _next_part_turn(self, job: Delivery) -> Delivery | None:
+        """A later part of one delivery (a digest's files): renew, then take the slot."""
+        while True:
+            renewed = await self.queue.renew([job])
+            if not renewed:
+                log.info("notification %s: its lease lapsed before sending; dropped", job.ids)
+                return None
+            job = renewed[0]
+            if await self.budget.take_spare(job.chat_id):
+                return job
+            await self.budget.sleep(self.budget.spare_paused_for())
 
     def _sent(self, ids: tuple[int, ...]) -> None:
         """Mark as sent at once; marks that pile up while one is written go in one go."""
@@ -321,6 +357,7 @@ class Sender:
             )
 
     async def _deliver(self, job: Delivery) -> None:
+        paced_by_caller()  # this task's calls took their slots above; 429s are handled here
         try:
             parts = await self.renderer.parts(job)
         except TRANSIENT as exc:  # the database or the render pool, for a moment
@@ -343,11 +380,19 @@ class Sender:
             # text may come twice then, which is better than a digest without its files.
             for index, part in enumerate(parts):
                 if index:
-                    await self.limiter.acquire(job.chat_id)
+                    held = await self._next_part_turn(job)
+                    if held is None:
+                        return
+                    job = held
                 await self._send_part(job.chat_id, part)
         except TelegramRetryAfter as exc:
             self.stats.retry_after += 1
-            self.limiter.pause(exc.retry_after)
+            log.warning(
+                "notification %s: Telegram asked to wait %s s; the outbox pauses, the row waits",
+                job.ids,
+                exc.retry_after,
+            )
+            self.budget.pause_spare(exc.retry_after)
             until = self.clock.now() + timedelta(seconds=exc.retry_after)
             await self.queue.release(job.ids, not_before=until)
             self._wake_in(exc.retry_after)

@@ -11,7 +11,10 @@ Claiming: SELECT the due ids (FOR UPDATE SKIP LOCKED on PostgreSQL, so processes
 different rows without waiting), then UPDATE … RETURNING sets a lease (`claimed_by`,
 `claimed_until`) and re-checks that each row is still pending and unclaimed, so two
 processes never both claim a row (on SQLite the re-check alone decides). A process that
-died leaves a lease that expires, and another process then takes the row over.
+died leaves a lease that expires, and another process then takes the row over. A row is
+sent only while its claimer still holds a live lease: `renew` checks and extends it in one
+statement right before each send, so a row that waited in memory past its lease (a long
+`retry_after`) is dropped, not sent a second time beside the new claim's copy.
 
 The one remaining window: a process killed after Telegram accepted a message and before
 the short transaction that marks the row sent commits. When the lease expires the row is
@@ -24,11 +27,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -308,6 +311,9 @@ class Delivery:
     attempts: int = 0
     # The quiet hours that hold it back, checked again right before it is sent.
     quiet: tuple[QuietHours, ...] = ()
+    # The lease this claim holds (`claimed_until` as claimed): `renew` extends only this one,
+    # so a copy left over from an earlier, lapsed claim of the same rows is never sent.
+    lease_until: datetime | None = None
 
     def quiet_until(self, now: datetime) -> datetime | None:
         """When the quiet hours that began since the claim end (None: send it now)."""
@@ -413,12 +419,18 @@ class DeliveryQueue:
                             .order_by(Notification.id)
                         )
                     )
-            await self._decide(session, now, rows, result)
+            await self._decide(session, now, rows, result, lease_until=now + self.lease)
             await session.commit()
         return result
 
     async def _decide(
-        self, session: AsyncSession, now: datetime, rows: list[Notification], result: ClaimResult
+        self,
+        session: AsyncSession,
+        now: datetime,
+        rows: list[Notification],
+        result: ClaimResult,
+        *,
+        lease_until: datetime | None = None,
     ) -> None:
         users = {
             u.id: u
@@ -473,6 +485,7 @@ class DeliveryQueue:
                     direct=first.chat_id is None,
                     attempts=max(r.attempts for r in group),
                     quiet=tuple(windows),
+                    lease_until=lease_until,
                 )
             )
 
@@ -591,6 +604,46 @@ class DeliveryQueue:
 
     async def mark_failed(self, ids: Sequence[int], reason: str, error: str) -> None:
         await self._finish_ids(ids, "failed", reason, error)
+
+    async def renew(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
+        """Right before they are sent: extend the deliveries' leases where this process still
+        holds them (the very lease of their claim, not lapsed) — checked and extended in one
+        statement. Returns those still held, with their new lease; the others lapsed (their
+        rows may be another claim's now): the caller drops them, and their rows still held
+        are given back."""
+        if not deliveries:
+            return []
+        by_lease: dict[datetime | None, list[int]] = {}
+        for delivery in deliveries:
+            by_lease.setdefault(delivery.lease_until, []).extend(delivery.ids)
+        async with self.sessions() as session:
+            now = self.clock.now()
+            until = now + self.lease
+            held = set(
+                await session.scalars(
+                    update(Notification)
+                    .where(
+                        Notification.status == "pending",
+                        Notification.claimed_by == self.worker,
+                        Notification.claimed_until >= now,
+                        or_(
+                            *(
+                                and_(Notification.claimed_until == lease, Notification.id.in_(ids))
+                                for lease, ids in by_lease.items()
+                            )
+                        ),
+                    )
+                    .values(claimed_until=until)
+                    .returning(Notification.id)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+            await session.commit()
+        kept = [replace(d, lease_until=until) for d in deliveries if held.issuperset(d.ids)]
+        partly = [i for d in deliveries if not held.issuperset(d.ids) for i in d.ids if i in held]
+        if partly:
+            await self.release(partly)
+        return kept
 
     async def release(self, ids: Sequence[int], *, not_before: datetime | None = None) -> None:
         """Give the rows back (shutdown, or 429: try again after `not_before`)."""

@@ -718,8 +718,14 @@ class FakeTelegram:
         raise ApiError(504, "Gateway Timeout")
 
     def _check_rate(self, method: str) -> None:
+        # What Telegram counts: messages sent, copied or forwarded (a chat action is none).
         limit = self.rate_limit_per_second
-        if limit is None or not method.lower().startswith(("send", "copy")):
+        name = method.lower()
+        if (
+            limit is None
+            or name == "sendchataction"
+            or not name.startswith(("send", "copy", "forward"))
+        ):
             return
         now = time.monotonic()
         while self._recent_sends and now - self._recent_sends[0] >= 1.0:
