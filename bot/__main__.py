@@ -23,6 +23,7 @@ from bot.storage.fsm import expire_dialog_state
 from bot.storage.handled import expire_handled_updates
 from bot.storage.migrate import database_problem as database_problem_text
 from bot.storage.migrate import upgrade_async
+from bot.telegram.budget import budget_of
 
 log = logging.getLogger("bot")
 SHUTDOWN_GRACE_SECONDS = 20.0
@@ -169,6 +170,9 @@ async def run(settings: Settings) -> None:
     finally:
         cleanup.cancel()
         await bot.session.close()  # already closed after polling; needed when start-up failed
+        budget = budget_of(bot)
+        if budget is not None:
+            await budget.aclose()  # its Redis client, when REDIS_URL is set
         await app.close()
 
 
