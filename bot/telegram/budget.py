@@ -33,6 +33,7 @@ Redis script, and it runs on the bot's `Clock`, so tests move time by hand.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -194,6 +195,11 @@ class SendBudget:
         self.chat_tolerance = (chat_burst - 1) * seconds_per_chat
         self._chat_next: dict[int | str, float] = {}
         self._spare_paused_until = 0.0
+        # The messages this process really started in the last second: a slot whose wait
+        # ended late (a busy event loop wakes its sleepers together) waits again here, so no
+        # second ever holds more than `rate` of them, however the slots bunched up.
+        self._window = max(int(rate), 1)
+        self._started: deque[float] = deque()
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = SYSTEM_CLOCK) -> SendBudget:
@@ -217,6 +223,17 @@ class SendBudget:
     async def sleep(self, seconds: float) -> None:
         if seconds > EPSILON:
             await self.clock.sleep(seconds)
+
+    async def _start_message(self) -> None:
+        """Wait until fewer than `rate` messages started in the last second, then count one."""
+        while True:
+            now = self.clock.monotonic()
+            while self._started and now - self._started[0] >= 1.0:
+                self._started.popleft()
+            if len(self._started) < self._window:
+                self._started.append(now)
+                return
+            await self.sleep(1.0 - (now - self._started[0]) + EPSILON)
 
     # ----- per chat ---------------------------------------------------------------------
 
@@ -249,6 +266,7 @@ class SendBudget:
             await self.sleep(wait)
         if message:
             await self.sleep(await self.pace.reserve())
+            await self._start_message()
 
     # ----- the outbox -------------------------------------------------------------------
 
@@ -276,6 +294,7 @@ class SendBudget:
                 await self.sleep(wait)
                 continue
             self._take_chat(chat_id)
+            await self._start_message()
             return True
 
     async def aclose(self) -> None:
