@@ -98,6 +98,31 @@ async def curators_of(
     return list(await session.scalars(query))
 
 
+async def curators_by_school(
+    session: AsyncSession, organisation_ids: Iterable[int]
+) -> dict[int, list[int]]:
+    """`curators_of` for many schools in one statement: school id -> curator user ids."""
+    ids = sorted(set(organisation_ids))
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Membership.organisation_id, User.id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.organisation_id.in_(ids),
+            Membership.role == "curator",
+            Membership.status == "active",
+            User.telegram_id.is_not(None),
+        )
+        .distinct()
+        .order_by(Membership.organisation_id, User.id)
+    )
+    found: dict[int, list[int]] = {}
+    for organisation_id, user_id in rows:
+        found.setdefault(organisation_id, []).append(user_id)
+    return found
+
+
 class Outbox:
     """Queues notifications in the caller's session and transaction (never commits)."""
 
@@ -223,6 +248,98 @@ class Outbox:
             .execution_options(synchronize_session=False)
         )
         self.session.info[_WAKE_KEY] = True
+
+    async def enqueue_many(self, rows: Sequence[Queued]) -> list[Queued]:
+        """Queue many notifications at once (a sweep's): the same rows and keys as
+        `enqueue` one by one, in one INSERT per thousand rows. Returns the rows that
+        were new (a key queued before, here or by another process, is left alone)."""
+        if not rows:
+            return []
+        for row in rows:
+            if (
+                len(row.kind) > KIND_MAX
+                or len(row.subject) > SUBJECT_MAX
+                or len(row.period) > PERIOD_MAX
+            ):
+                raise ValueError(
+                    f"notification key too long: {row.kind!r} {row.subject!r} {row.period!r}"
+                )
+        now = self.clock.now()
+        insert = _insert_for(self.session)
+        table = Notification.__table__
+        statement = (
+            insert(table)
+            .on_conflict_do_nothing(
+                index_elements=["kind", "subject", "period", "recipient_user_id"]
+            )
+            .returning(table.c.kind, table.c.subject, table.c.period, table.c.recipient_user_id)
+        )
+        # executemany with RETURNING: SQLAlchemy sends it as INSERT … VALUES of up to a
+        # thousand rows each (its "insertmanyvalues"), on SQLite and PostgreSQL alike.
+        result = await self.session.execute(
+            statement,
+            [
+                {
+                    "kind": r.kind,
+                    "subject": r.subject,
+                    "period": r.period,
+                    "recipient_user_id": r.recipient_user_id,
+                    "organisation_id": r.organisation_id,
+                    "batch": r.batch,
+                    "chat_id": None,
+                    "locale": None,
+                    "args": r.args,
+                    "due_at": now,
+                    "not_before": now + r.delay,
+                    "expires_at": r.expires_at,
+                    "status": "pending",
+                    "attempts": 0,
+                    "created_at": now,
+                }
+                for r in rows
+            ],
+        )
+        new = {(k, s, p, u) for k, s, p, u in result.all()}
+        self.session.info[_WAKE_KEY] = True
+        return [r for r in rows if r.key in new]
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """One notification for `Outbox.enqueue_many` (the arguments of `enqueue`)."""
+
+    kind: str
+    subject: str
+    recipient_user_id: int
+    args: dict[str, Any]
+    period: str = ""
+    organisation_id: int | None = None
+    batch: str | None = None
+    delay: timedelta = timedelta(0)
+    expires_at: datetime | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, int]:
+        return (self.kind, self.subject, self.period, self.recipient_user_id)
+
+
+async def queued_keys(
+    session: AsyncSession, kinds: Iterable[str], subjects: Iterable[str]
+) -> set[tuple[str, str, str, int]]:
+    """The keys (kind, subject, period, recipient) already queued for these kinds and
+    subjects, in one statement: a sweep queues only what is not there yet."""
+    subjects = list(dict.fromkeys(subjects))
+    if not subjects:
+        return set()
+    rows = await session.execute(
+        select(
+            Notification.kind,
+            Notification.subject,
+            Notification.period,
+            Notification.recipient_user_id,
+        ).where(Notification.kind.in_(list(kinds)), Notification.subject.in_(subjects))
+    )
+    return {(k, s, p, u) for k, s, p, u in rows}
 
 
 # ----- the sender's side ------------------------------------------------------------------
