@@ -402,14 +402,29 @@ class MeetingService:
                     .join(PairMentee, PairMentee.pair_id == Pair.id)
                     .where(PairMentee.mentee_membership_id.in_(memberships))
                 )
-        pairs = list(
-            await self.session.scalars(query.where(Pair.status == "active").order_by(Pair.id))
+        pairs = (
+            select(Pair.id, User.full_name)
+            .join(Membership, Membership.id == Pair.mentor_membership_id)
+            .join(User, User.id == Membership.user_id)
+            .where(Pair.id.in_(query.where(Pair.status == "active").with_only_columns(Pair.id)))
+            .order_by(Pair.id)
         )
-        choices = []
-        for pair in pairs:
-            ctx = await self._context(pair, actor)
-            choices.append(PairChoice(pair.id, ctx.mentor.name, tuple(m.name for m in ctx.mentees)))
-        return choices
+        mentors = (await self.session.execute(pairs)).all()
+        # The names in two statements, however many pairs the list holds.
+        mentees: dict[int, list[str]] = {}
+        rows = await self.session.execute(
+            select(PairMentee.pair_id, User.full_name)
+            .join(Membership, Membership.id == PairMentee.mentee_membership_id)
+            .join(User, User.id == Membership.user_id)
+            .where(PairMentee.pair_id.in_([pair_id for pair_id, _ in mentors]))
+            .order_by(PairMentee.pair_id, Membership.id)
+        )
+        for pair_id, name in rows:
+            mentees.setdefault(pair_id, []).append(name or "—")
+        return [
+            PairChoice(pair_id, name or "—", tuple(mentees.get(pair_id, ())))
+            for pair_id, name in mentors
+        ]
 
     # --- logging --------------------------------------------------------------------------
 

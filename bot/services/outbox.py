@@ -98,31 +98,6 @@ async def curators_of(
     return list(await session.scalars(query))
 
 
-async def curators_by_school(
-    session: AsyncSession, organisation_ids: Iterable[int]
-) -> dict[int, list[int]]:
-    """`curators_of` for many schools in one statement: school id -> curator user ids."""
-    ids = sorted(set(organisation_ids))
-    if not ids:
-        return {}
-    rows = await session.execute(
-        select(Membership.organisation_id, User.id)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.organisation_id.in_(ids),
-            Membership.role == "curator",
-            Membership.status == "active",
-            User.telegram_id.is_not(None),
-        )
-        .distinct()
-        .order_by(Membership.organisation_id, User.id)
-    )
-    found: dict[int, list[int]] = {}
-    for organisation_id, user_id in rows:
-        found.setdefault(organisation_id, []).append(user_id)
-    return found
-
-
 class Outbox:
     """Queues notifications in the caller's session and transaction (never commits)."""
 
