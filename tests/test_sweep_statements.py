@@ -14,9 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs.meetings import run_meeting_jobs
 from bot.services.meetings import MeetingJobs
-from bot.storage.models import Meeting, Membership, Notification, Pair, PairMentee, User
+from bot.storage.models import (
+    Candidate,
+    Meeting,
+    Membership,
+    Notification,
+    Pair,
+    PairMentee,
+    User,
+)
 from tests.meetings_world import meetings_of
-from tests.pairs_world import actor, make_scene
+from tests.pairs_world import actor, hub_of, make_scene
 from tests.test_load_statements import counting
 
 ACTIVATED = datetime(2026, 10, 1, 9, tzinfo=UTC)
@@ -223,3 +231,64 @@ async def test_curator_pair_list_statements_do_not_grow_with_pairs(
         assert choices[-1].mentor_name == f"Наставник {pairs - 1}"
         assert choices[-1].mentee_names == (f"Ученик {pairs - 1}",)
     assert seen[5] == seen[500], f"5 pairs: {dict(seen[5])}; 500 pairs: {dict(seen[500])}"
+
+
+async def choose_without_answer(
+    sessions: async_sessionmaker[AsyncSession], world: World, chosen_at: datetime
+) -> None:
+    """Each pair's mentee chose its mentor at `chosen_at`; the mentor has not answered."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(
+                Pair.organisation_id,
+                Pair.programme_id,
+                Pair.mentor_membership_id,
+                PairMentee.mentee_membership_id,
+            )
+            .join(PairMentee, PairMentee.pair_id == Pair.id)
+            .where(Pair.id.in_(world.pair_ids))
+        )
+        session.add_all(
+            Candidate(
+                organisation_id=org,
+                programme_id=programme,
+                mentor_membership_id=mentor,
+                mentee_membership_id=mentee,
+                offered_at=chosen_at,
+                answer="chosen",
+                chosen_at=chosen_at,
+            )
+            for org, programme, mentor, mentee in rows
+        )
+        await session.commit()
+
+
+@pytest.mark.parametrize("pairs", [5, 500])
+async def test_unanswered_choices_expire_in_the_same_statements(
+    session_factory: async_sessionmaker[AsyncSession], pairs: int
+) -> None:
+    """The pairs' sweep: every mentor silent for three days, 5 of them or 500."""
+    world = await build(session_factory, pairs)
+    chosen_at = ACTIVATED
+    await choose_without_answer(session_factory, world, chosen_at)
+    engine = session_factory.kw["bind"]
+    async with session_factory() as session:
+        with counting(engine) as seen:
+            expired = await hub_of(session).pairs.expire_overdue(chosen_at + timedelta(days=4))
+            await session.commit()
+        told = Counter(
+            dict(
+                (
+                    await session.execute(
+                        select(Notification.kind, func.count()).group_by(Notification.kind)
+                    )
+                ).all()
+            )
+        )
+        left = await session.scalar(
+            select(func.count()).select_from(Candidate).where(Candidate.answer == "chosen")
+        )
+    assert expired == pairs and left == 0
+    assert told == Counter({"choice-expired": pairs, "choice-expired-curator": pairs})
+    # SELECT the choices, their people, the curators; UPDATE them; INSERT the notices.
+    assert seen == Counter({"SELECT": 3, "UPDATE": 1, "INSERT": 1}), seen

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import AccessService, Actor
@@ -1377,6 +1377,10 @@ class MeetingJobs:
                 .join(Pair, Pair.id == Meeting.pair_id)
                 .join(Organisation, Organisation.id == Meeting.organisation_id)
                 .where(
+                    # The school's date of the meeting is within a day of the UTC one: the
+                    # index on the day finds the few near now among all the meetings.
+                    Meeting.day >= (now - self.ASK_FOR).date() - timedelta(days=1),
+                    Meeting.day <= (now + self.LOOKAHEAD).date() + timedelta(days=1),
                     Meeting.status == "planned",
                     Meeting.agreed_at.is_not(None),
                     Meeting.starts_at.is_not(None),
@@ -1400,15 +1404,18 @@ class MeetingJobs:
         settings = list(await self.session.scalars(select(quiet_days).distinct()))
         if not settings:
             return []
+        held = Meeting.status == "held"
         last_held = (
-            select(Meeting.pair_id, func.max(Meeting.day).label("last"))
-            .where(Meeting.status == "held")
-            .group_by(Meeting.pair_id)
-            .subquery()
+            select(func.max(Meeting.day))
+            .where(Meeting.pair_id == Pair.id, held)
+            .correlate(Pair)
+            .scalar_subquery()
         )
         began = func.coalesce(Pair.activated_at, Pair.created_at)
         # A sieve in UTC days that lets through every pair quiet for N days in its school's
         # own date (time zones are at most a day off UTC); the exact count follows below.
+        # A pair with a meeting held after the sieve's day is not quiet: the index on the
+        # day finds those among the recent meetings only.
         utc_today = now.astimezone(UTC).date()
         sieve = []
         for n in settings:
@@ -1417,9 +1424,10 @@ class MeetingJobs:
             sieve.append(
                 and_(
                     quiet_days == n,
+                    Pair.id.not_in(select(Meeting.pair_id).where(held, Meeting.day > last_by)),
                     or_(
-                        last_held.c.last <= last_by,
-                        and_(last_held.c.last.is_(None), began < began_by),
+                        began < began_by,
+                        exists().where(Meeting.pair_id == Pair.id, held).correlate(Pair),
                     ),
                 )
             )
@@ -1430,12 +1438,11 @@ class MeetingJobs:
                     Pair.organisation_id,
                     Organisation.timezone,
                     quiet_days,
-                    last_held.c.last,
+                    last_held,
                     began,
                 )
                 .join(Programme, Programme.id == Pair.programme_id)
                 .join(Organisation, Organisation.id == Pair.organisation_id)
-                .outerjoin(last_held, last_held.c.pair_id == Pair.id)
                 .where(Pair.status == "active", or_(*sieve))
                 .order_by(Pair.id)
             )
