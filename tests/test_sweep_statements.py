@@ -13,14 +13,20 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs.meetings import run_meeting_jobs
+from bot.jobs.surveys import survey_tick
+from bot.services.hub import ServiceSettings
 from bot.services.meetings import MeetingJobs
 from bot.storage.models import (
     Candidate,
     Meeting,
     Membership,
     Notification,
+    Organisation,
     Pair,
     PairMentee,
+    Programme,
+    SurveyPulse,
+    SurveyWave,
     User,
 )
 from tests.meetings_world import meetings_of
@@ -292,3 +298,59 @@ async def test_unanswered_choices_expire_in_the_same_statements(
     assert told == Counter({"choice-expired": pairs, "choice-expired-curator": pairs})
     # SELECT the choices, their people, the curators; UPDATE them; INSERT the notices.
     assert seen == Counter({"SELECT": 3, "UPDATE": 1, "INSERT": 1}), seen
+
+
+async def add_schools_with_questionnaires(
+    sessions: async_sessionmaker[AsyncSession], schools: int, now: datetime
+) -> None:
+    """Schools, each with a programme whose pulse and open questionnaire are not due yet."""
+    async with sessions() as session:
+        orgs = [
+            Organisation(kind="school", name=f"Школа {n}", timezone="Asia/Yekaterinburg")
+            for n in range(schools)
+        ]
+        session.add_all(orgs)
+        await session.flush()
+        programmes = [
+            Programme(
+                organisation_id=org.id,
+                form_key="student_student",
+                name="Программа",
+                period_start=date(2026, 9, 1),
+                period_end=date(2027, 5, 31),
+                stage="working",
+            )
+            for org in orgs
+        ]
+        session.add_all(programmes)
+        await session.flush()
+        for programme in programmes:
+            session.add_all(
+                [
+                    SurveyPulse(programme_id=programme.id, enabled=True, first_day=200),
+                    SurveyWave(
+                        organisation_id=programme.organisation_id,
+                        programme_id=programme.id,
+                        questionnaire_key="participant",
+                        kind="intermediate",
+                        deadline=now + timedelta(days=20),
+                        created_at=now,
+                    ),
+                ]
+            )
+        await session.commit()
+
+
+async def test_questionnaire_sweep_reads_what_is_due_in_the_same_statements(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """The questionnaires' job with nothing due: 5 schools or 50, the same statements."""
+    now = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    settings = ServiceSettings(clock=FixedClock(now))
+    engine = session_factory.kw["bind"]
+    seen: dict[int, Counter[str]] = {}
+    for schools in (5, 45):  # 5, then 50 in all
+        await add_schools_with_questionnaires(session_factory, schools, now)
+        with counting(engine) as seen[schools]:
+            assert await survey_tick(session_factory, settings) == 0
+    assert seen[5] == seen[45], f"5 schools: {dict(seen[5])}; 50: {dict(seen[45])}"

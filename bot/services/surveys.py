@@ -178,6 +178,17 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class SurveyStep:
+    """One thing the questionnaires' job does: remind a wave ("before" its deadline or on
+    the "due" day; `id` is the wave's) or run a "pulse" (`id` is the programme's)."""
+
+    what: str
+    id: int
+    number: int | None = None
+    deadline: datetime | None = None
+
+
 class SurveyService:
     def __init__(
         self,
@@ -674,67 +685,115 @@ class SurveyService:
     async def tick(self) -> int:
         """Called by the scheduler on each tick: reminders 3 days before the deadline and
         on the day, and the pulses that came due. Idempotent; returns messages queued."""
-        now = self.now()
         queued = 0
-        waves = await self.session.scalars(
-            select(SurveyWave).where(
+        for step in await self.due_steps():
+            queued += await self.run_step(step)
+        return queued
+
+    async def due_steps(self) -> list[SurveyStep]:
+        """What is due now, found in three statements however many waves and programmes
+        there are: the waves whose reminder came, the pulses whose day came. The scheduler's
+        job runs each step in its own short transaction (`run_step`)."""
+        now = self.now()
+        steps: list[SurveyStep] = []
+        waves = await self.session.execute(
+            select(
+                SurveyWave.id,
+                SurveyWave.deadline,
+                SurveyWave.reminded_before_at,
+                Organisation.timezone,
+            )
+            .outerjoin(Organisation, Organisation.id == SurveyWave.organisation_id)
+            .where(
                 SurveyWave.deadline >= now,
                 SurveyWave.reminded_due_at.is_(None),
             )
+            .order_by(SurveyWave.id)
         )
-        for wave in list(waves):
-            timezone = await self._timezone(wave.organisation_id)
-            zone = ZoneInfo(timezone)
-            deadline_day = wave.deadline.astimezone(zone).date()
+        for wave_id, deadline, reminded_before_at, timezone in waves:
+            zone = ZoneInfo(timezone or "Europe/Moscow")
+            deadline_day = deadline.astimezone(zone).date()
             today = now.astimezone(zone).date()
             if today == deadline_day:
-                queued += await self._remind(wave, "due")
-                wave.reminded_due_at = now
-                wave.reminded_before_at = wave.reminded_before_at or now
-            elif wave.reminded_before_at is None and today >= deadline_day - REMIND_BEFORE:
-                queued += await self._remind(wave, "before")
-                wave.reminded_before_at = now
-        queued += await self._pulses(now)
-        return queued
+                steps.append(SurveyStep("due", wave_id))
+            elif reminded_before_at is None and today >= deadline_day - REMIND_BEFORE:
+                steps.append(SurveyStep("before", wave_id))
+        steps += await self._due_pulses(now)
+        return steps
 
-    async def _pulses(self, now: datetime) -> int:
-        rows = await self.session.execute(
-            select(SurveyPulse, Programme)
-            .join(Programme, Programme.id == SurveyPulse.programme_id)
-            .where(SurveyPulse.enabled.is_(True))
+    async def _due_pulses(self, now: datetime) -> list[SurveyStep]:
+        numbered = SurveyWave.pulse_number.is_not(None)
+        last_number = (
+            select(SurveyWave.programme_id, func.max(SurveyWave.pulse_number).label("number"))
+            .where(numbered)
+            .group_by(SurveyWave.programme_id)
+            .subquery()
         )
-        created = 0
-        for pulse, programme in list(rows):
-            timezone = await self._timezone(programme.organisation_id)
+        last = aliased(SurveyWave)
+        rows = await self.session.execute(
+            select(
+                SurveyPulse, Programme, Organisation.timezone, last.pulse_number, last.created_at
+            )
+            .join(Programme, Programme.id == SurveyPulse.programme_id)
+            .outerjoin(Organisation, Organisation.id == Programme.organisation_id)
+            .outerjoin(last_number, last_number.c.programme_id == Programme.id)
+            .outerjoin(
+                last,
+                (last.programme_id == Programme.id) & (last.pulse_number == last_number.c.number),
+            )
+            .where(SurveyPulse.enabled.is_(True))
+            .order_by(Programme.id)
+        )
+        steps = []
+        for pulse, programme, timezone, last_pulse, last_created in rows:
+            timezone = timezone or "Europe/Moscow"
             today = now.astimezone(ZoneInfo(timezone)).date()
             if today > programme.period_end:
                 continue
             # The next pulse counts from the last one actually run, so a change of timing
             # mid-programme neither sends one at once nor skips several.
-            last = (
-                await self.session.execute(
-                    select(SurveyWave.pulse_number, SurveyWave.created_at)
-                    .where(
-                        SurveyWave.programme_id == programme.id,
-                        SurveyWave.pulse_number.is_not(None),
-                    )
-                    .order_by(SurveyWave.pulse_number.desc())
-                    .limit(1)
-                )
-            ).first()
-            if last is None:
+            if last_pulse is None:
                 if (today - programme.period_start).days < pulse.first_day:
                     continue
                 number = 1
             else:
-                last_day = _aware(last.created_at).astimezone(ZoneInfo(timezone)).date()
+                last_day = _aware(last_created).astimezone(ZoneInfo(timezone)).date()
                 if (today - last_day).days < pulse.every_days:
                     continue
-                number = int(last.pulse_number) + 1
+                number = int(last_pulse) + 1
             deadline = end_of_day(today + timedelta(days=PULSE_ANSWER_DAYS), timezone)
-            await self._create_wave(programme, "pulse", "pulse", deadline, None, number)
-            created += 1
-        return created
+            steps.append(SurveyStep("pulse", programme.id, number, deadline))
+        return steps
+
+    async def run_step(self, step: SurveyStep) -> int:
+        """One step of `due_steps`, checked again (another process may have taken it):
+        a wave's reminders (messages queued), or a pulse wave (1 when it was created)."""
+        now = self.now()
+        if step.what == "pulse":
+            done = await self.session.scalar(
+                select(func.max(SurveyWave.pulse_number)).where(
+                    SurveyWave.programme_id == step.id, SurveyWave.pulse_number.is_not(None)
+                )
+            )
+            programme = await self.session.get(Programme, step.id)
+            if programme is None or int(done or 0) + 1 != step.number:
+                return 0
+            assert step.deadline is not None
+            await self._create_wave(programme, "pulse", "pulse", step.deadline, None, step.number)
+            return 1
+        wave = await self.session.get(SurveyWave, step.id)
+        if wave is None or wave.reminded_due_at is not None:
+            return 0
+        if step.what == "due":
+            queued = await self._remind(wave, "due")
+            wave.reminded_due_at = now
+            wave.reminded_before_at = wave.reminded_before_at or now
+            return queued
+        if wave.reminded_before_at is not None:
+            return 0
+        queued = await self._remind(wave, "before")
+        wave.reminded_before_at = now
+        return queued
 
     # --- the participant ----------------------------------------------------------
 
