@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.jobs.meetings import run_meeting_jobs
+from bot.jobs.municipality import municipal_tick
 from bot.jobs.surveys import survey_tick
 from bot.services.hub import ServiceSettings
 from bot.services.meetings import MeetingJobs
@@ -354,3 +355,62 @@ async def test_questionnaire_sweep_reads_what_is_due_in_the_same_statements(
         with counting(engine) as seen[schools]:
             assert await survey_tick(session_factory, settings) == 0
     assert seen[5] == seen[45], f"5 schools: {dict(seen[5])}; 50: {dict(seen[45])}"
+
+
+async def add_municipality(sessions: async_sessionmaker[AsyncSession], schools: int) -> None:
+    """A municipality with its coordinator and `schools` schools, a curator each."""
+    async with sessions() as session:
+        municipality = Organisation(kind="municipality", name="Район", timezone="Europe/Moscow")
+        session.add(municipality)
+        await session.flush()
+        orgs = [
+            Organisation(
+                kind="school",
+                name=f"Школа {n}",
+                timezone="Europe/Moscow",
+                parent_id=municipality.id,
+            )
+            for n in range(schools)
+        ]
+        people = [User(telegram_id=next(_tg), full_name=f"Куратор {n}") for n in range(schools)]
+        coordinator = User(telegram_id=next(_tg), full_name="Координатор")
+        session.add_all([*orgs, *people, coordinator])
+        await session.flush()
+        session.add(
+            Membership(
+                user_id=coordinator.id,
+                organisation_id=municipality.id,
+                role="coordinator",
+                status="active",
+            )
+        )
+        session.add_all(
+            Membership(user_id=user.id, organisation_id=org.id, role="curator", status="active")
+            for user, org in zip(people, orgs, strict=True)
+        )
+        await session.commit()
+
+
+async def test_municipal_sweep_statements_do_not_grow_with_schools(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """The coordinator's digest and the monitoring reminders (the week before the deadline
+    of 25 November): 5 schools or 50, the same statements, first run and every run after."""
+    clock = FixedClock(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # Monday 11:00 in Moscow
+    engine = session_factory.kw["bind"]
+    seen: dict[int, list[Counter[str]]] = {}
+    queued: dict[int, list[int]] = {}
+    for schools in (5, 50):
+        async with session_factory() as session:
+            await session.execute(Notification.__table__.delete())
+            await session.execute(Membership.__table__.delete())
+            await session.commit()
+        await add_municipality(session_factory, schools)
+        seen[schools], queued[schools] = [], []
+        for _ in range(2):
+            with counting(engine) as statements:
+                queued[schools].append(await municipal_tick(session_factory, clock))
+            seen[schools].append(statements)
+    # The coordinator's digest and reminder, and each curator's reminder; then nothing.
+    assert queued == {5: [2 + 5, 0], 50: [2 + 50, 0]}
+    assert seen[5] == seen[50], f"5 schools: {seen[5]}; 50 schools: {seen[50]}"

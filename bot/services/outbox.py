@@ -228,6 +228,10 @@ class Outbox:
         """Queue many notifications at once (a sweep's): the same rows and keys as
         `enqueue` one by one, in one INSERT per thousand rows. Returns the rows that
         were new (a key queued before, here or by another process, is left alone)."""
+        unique: dict[tuple[str, str, str, int], Queued] = {}
+        for row in rows:  # one key twice: the first is queued, as `enqueue` would
+            unique.setdefault(row.key, row)
+        rows = list(unique.values())
         if not rows:
             return []
         for row in rows:
