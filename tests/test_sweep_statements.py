@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.jobs.digests import queue_digests
 from bot.jobs.meetings import run_meeting_jobs
 from bot.jobs.municipality import municipal_tick
 from bot.jobs.surveys import survey_tick
@@ -413,4 +414,27 @@ async def test_municipal_sweep_statements_do_not_grow_with_schools(
             seen[schools].append(statements)
     # The coordinator's digest and reminder, and each curator's reminder; then nothing.
     assert queued == {5: [2 + 5, 0], 50: [2 + 50, 0]}
+    assert seen[5] == seen[50], f"5 schools: {seen[5]}; 50 schools: {seen[50]}"
+
+
+async def test_weekly_digest_sweep_statements_do_not_grow_with_schools(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """The curators' weekly digests on Monday morning: 5 schools or 50, the same statements."""
+    clock = FixedClock(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # Monday 11:00 in Moscow
+    engine = session_factory.kw["bind"]
+    seen: dict[int, list[Counter[str]]] = {}
+    queued: dict[int, list[int]] = {}
+    for schools in (5, 50):
+        async with session_factory() as session:
+            await session.execute(Notification.__table__.delete())
+            await session.execute(Membership.__table__.delete())
+            await session.commit()
+        await add_municipality(session_factory, schools)
+        seen[schools], queued[schools] = [], []
+        for _ in range(2):
+            with counting(engine) as statements:
+                queued[schools].append(await queue_digests(session_factory, clock))
+            seen[schools].append(statements)
+    assert queued == {5: [5, 0], 50: [50, 0]}  # each curator once
     assert seen[5] == seen[50], f"5 schools: {seen[5]}; 50 schools: {seen[50]}"
