@@ -159,8 +159,11 @@ async def reading(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
         await session.connection(execution_options={READ_ONLY: True})
         try:
             yield session
-        finally:
+        except BaseException:
             await session.rollback()
+            raise
+        # Ends the transaction and keeps what was read (a rollback would expire it).
+        await session.commit()
 
 
 # The session's identity map holds its objects weakly: a row loaded by one service and not
