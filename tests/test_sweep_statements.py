@@ -150,7 +150,9 @@ async def test_quiet_pair_sweep_statements_do_not_grow_with_pairs(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     await build(session_factory, 5)
-    large = await build(session_factory, 495)  # 500 pairs in all: one chunk of the sweep
+    large = await build(
+        session_factory, 495
+    )  # 500 pairs in all (one INSERT: a thousand rows a page)
     # 14 days and more without a meeting: every pair's mentor is nudged, once.
     clock = FixedClock(ACTIVATED + timedelta(days=15))
 

@@ -2,10 +2,11 @@
 agreed meetings, «Встреча состоялась?» after them, the quiet-pair ladder. Everything is
 queued through the outbox (idempotent keys).
 
-What is due is read without taking SQLite's write lock (`reading`); then, CHUNK meetings and
-pairs at a time, who is told what is read the same way and queued in one short write
-transaction of its own, after which the sender is woken. No write lock is held across the
-sweep, and its statements do not grow with the number of pairs (a few per chunk)."""
+What is due, who is told and what was queued before are read without taking SQLite's write
+lock (`reading`, seven statements); what is new is then queued WRITE_CHUNK messages at a
+time, each chunk one INSERT in a short write transaction of its own, after which the sender
+is woken. No write lock is held across the sweep, and its statements do not grow with the
+number of pairs."""
 
 from __future__ import annotations
 
@@ -25,16 +26,12 @@ async def run_meeting_jobs(sessions: async_sessionmaker[AsyncSession], clock: Cl
     now = clock.now()
     result = TickResult()
     async with reading(sessions) as session:
-        work = await MeetingJobs(session, clock.now).due_work(now)
-    for start in range(0, len(work), MeetingJobs.CHUNK):
-        async with reading(sessions) as session:
-            rows = await MeetingJobs(session, clock.now).notifications(
-                work[start : start + MeetingJobs.CHUNK], now
-            )
-        if not rows:
-            continue
+        jobs = MeetingJobs(session, clock.now)
+        rows = await jobs.messages(await jobs.due_work(now), now)
+    for start in range(0, len(rows), MeetingJobs.WRITE_CHUNK):
         async with sessions() as session:
-            result.add(await MeetingJobs(session, clock.now).queue(rows, now))
+            chunk = rows[start : start + MeetingJobs.WRITE_CHUNK]
+            result.add(await MeetingJobs(session, clock.now).queue(chunk, now))
             await session.commit()
             wake_after_commit(session)
     if result.reminders or result.held_asks or result.ladder:

@@ -16,7 +16,7 @@ from bot.services.outbox import wake_after_commit
 log = logging.getLogger(__name__)
 
 EXPIRE_EVERY = timedelta(minutes=15)
-EXPIRE_CHUNK = 200  # choices per transaction
+EXPIRE_CHUNK = 100  # choices per transaction
 
 
 async def expire_choices(

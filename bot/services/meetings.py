@@ -1333,15 +1333,17 @@ class MeetingJobs:
     message has its outbox key, so calling it every tick queues each once.
 
     Set-based: one pass reads what may be due (`due_work`: the agreed meetings near their
-    time, the pairs quiet for their programme's N days), then, a chunk at a time, who each
-    message goes to and which of them were queued before (`notifications`), and queues the
-    rest in one bulk insert (`queue`). The statements do not grow with the number of pairs
-    (up to CHUNK of them; more take more chunks), and the scheduler's job gives each chunk
-    its own short write transaction (bot/jobs/meetings.py)."""
+    time, the pairs quiet for their programme's N days), then who each message goes to and
+    which of them were queued before (`messages`), and queues the rest in bulk inserts
+    (`queue`). Seven statements read it all, however many pairs there are (up to
+    READ_CHUNK meetings and pairs; more take four statements per READ_CHUNK); the
+    scheduler's job writes WRITE_CHUNK messages per short transaction (one INSERT each).
+    """
 
     LOOKAHEAD = timedelta(hours=48)
     ASK_FOR = timedelta(days=14)  # «Встреча состоялась?» is not asked about older ones
-    CHUNK = 500  # meetings and quiet pairs per chunk
+    READ_CHUNK = 5000  # meetings and quiet pairs whose people are read in one statement
+    WRITE_CHUNK = 1000  # messages queued per write transaction
 
     def __init__(self, session: AsyncSession, clock: Clock = utcnow) -> None:
         self.session = session
@@ -1350,12 +1352,14 @@ class MeetingJobs:
     async def tick(self) -> TickResult:
         """Everything due, queued in the caller's session and transaction."""
         now = self.clock()
-        result = TickResult()
-        work = await self.due_work(now)
-        for start in range(0, len(work), self.CHUNK):
-            rows = await self.notifications(work[start : start + self.CHUNK], now)
-            result.add(await self.queue(rows, now))
-        return result
+        return await self.queue(await self.messages(await self.due_work(now), now), now)
+
+    async def messages(self, work: Sequence[SweepWork], now: datetime) -> list[Queued]:
+        """What is due for `work` and was not queued before, READ_CHUNK at a time."""
+        rows: list[Queued] = []
+        for start in range(0, len(work), self.READ_CHUNK):
+            rows += await self.notifications(work[start : start + self.READ_CHUNK], now)
+        return rows
 
     # --- what may be due ------------------------------------------------------------------
 
