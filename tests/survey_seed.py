@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.hub import ServiceHub, ServiceSettings
+from bot.services.outbox import Queued
 from bot.services.surveys import SurveyService
 from bot.storage.models import Consent, Membership, User
 from tests.harness import ADMIN_ID
@@ -28,8 +30,19 @@ class Recorder:
         self.queued.append(kwargs)
         return True
 
-    async def enqueue_many(self, notices: list[dict[str, Any]]) -> int:
-        return sum([await self.enqueue(**n) for n in notices])
+    async def enqueue_many(self, rows: Sequence[Queued]) -> list[Queued]:
+        return [
+            row
+            for row in rows
+            if await self.enqueue(
+                kind=row.kind,
+                subject=row.subject,
+                recipient_user_id=row.recipient_user_id,
+                args=row.args,
+                period=row.period,
+                expires_at=row.expires_at,
+            )
+        ]
 
 
 async def add_person(

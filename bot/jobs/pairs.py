@@ -16,20 +16,28 @@ from bot.services.outbox import wake_after_commit
 log = logging.getLogger(__name__)
 
 EXPIRE_EVERY = timedelta(minutes=15)
+EXPIRE_CHUNK = 100  # choices per transaction
 
 
 async def expire_choices(
     sessions: async_sessionmaker[AsyncSession], clock: Clock, settings: Settings
 ) -> int:
-    """One pass: expire the overdue choices, commit, wake the sender; returns how many."""
+    """One pass: expire the overdue choices, EXPIRE_CHUNK at a time, each chunk in its own
+    short transaction (committed, then the sender is woken); returns how many."""
     from bot.factory import service_settings  # the factory imports the dialogs: import late
     from bot.services.hub import ServiceHub
 
-    async with sessions() as session:
-        hub = ServiceHub(session, service_settings(settings, clock))
-        expired = await hub.pairs.expire_overdue()
-        await session.commit()
-        wake_after_commit(session)
+    prepared = service_settings(settings, clock)
+    expired = 0
+    while True:
+        async with sessions() as session:
+            hub = ServiceHub(session, prepared)
+            done = await hub.pairs.expire_overdue(limit=EXPIRE_CHUNK)
+            await session.commit()
+            wake_after_commit(session)
+        expired += done
+        if done < EXPIRE_CHUNK:
+            break
     if expired:
         log.info("pairs: %s unanswered choices returned to curators", expired)
     return expired

@@ -7,13 +7,16 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.catalog import Catalog
 from bot.services.clock import Clock
 from bot.services.outbox import Outbox, wake_after_commit
 from bot.services.questionnaires import QuestionnaireCatalog
-from bot.services.recognition import due_programmes, nominate
+from bot.services.recognition import choose, due_programmes, record
+from bot.storage.database import reading
+from bot.storage.models import Recognition
 
 log = logging.getLogger(__name__)
 
@@ -26,23 +29,30 @@ async def run_recognition(
     questionnaires: QuestionnaireCatalog,
     catalog: Catalog,
 ) -> int:
-    """One pass; each programme in its own short transaction. Returns nominations made."""
-    async with sessions() as session:
+    """One pass; each programme is read without the write lock (who wins, who is told),
+    then its nominations are written in a short transaction of their own. Returns
+    nominations made."""
+    async with reading(sessions) as session:
         due = [(p.id, school) for p, school in await due_programmes(session, clock.now())]
     made = 0
     for programme_id, school in due:
         # One programme that fails (its data, a bug) must not hold up the others.
         try:
-            async with sessions() as session:
-                # Looked at again inside its own transaction: another process may have.
+            async with reading(sessions) as session:
+                # Looked at again: another process may have.
                 current = {p.id: p for p, _ in await due_programmes(session, clock.now())}.get(
                     programme_id
                 )
                 if current is None:
                     continue
-                made += await nominate(
-                    session, Outbox(session, clock), current, school, questionnaires, catalog
+                chosen = await choose(session, current, school, questionnaires, catalog)
+            async with sessions() as session:
+                looked_at = await session.scalar(
+                    select(exists().where(Recognition.programme_id == programme_id))
                 )
+                if looked_at:  # another process nominated it meanwhile
+                    continue
+                made += await record(session, Outbox(session, clock), current, school, chosen)
                 await session.commit()
                 wake_after_commit(session)
         except Exception:

@@ -1,6 +1,7 @@
 """The questionnaires' scheduler job: deadline reminders (3 days before and on the day) and
 the recurring pulse. The database says what is due; each run is idempotent (flags on the
-wave, the outbox's unique key, one pulse wave per number), so several processes may run it."""
+wave, the outbox's unique key, one pulse wave per number), so several processes may run it.
+Each wave's reminders and each pulse are a short transaction of their own."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.config import Settings
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.hub import ServiceHub, ServiceSettings
 from bot.services.outbox import wake_after_commit
+from bot.storage.database import reading
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +25,17 @@ SURVEY_TICK_SECONDS = 300.0
 async def survey_tick(
     sessions: async_sessionmaker[AsyncSession], service_settings: ServiceSettings
 ) -> int:
-    """One run: returns how many messages (reminders, pulse invitations) were queued."""
-    async with sessions() as session:
-        queued = await ServiceHub(session, service_settings).surveys.tick()
-        await session.commit()
-    wake_after_commit(session)
+    """One run: returns how many messages (reminders, pulse invitations) were queued. What
+    is due is read without the write lock; each wave's reminders and each pulse are then
+    queued in a short transaction of their own, after which the sender is woken."""
+    async with reading(sessions) as session:
+        steps = await ServiceHub(session, service_settings).surveys.due_steps()
+    queued = 0
+    for step in steps:
+        async with sessions() as session:
+            queued += await ServiceHub(session, service_settings).surveys.run_step(step)
+            await session.commit()
+        wake_after_commit(session)
     return queued
 
 

@@ -14,6 +14,9 @@ through every handler.
 - A busy database ("database is locked" after the busy timeout) is retried a few times
   while that is safe: the update has said nothing to Telegram yet, so nothing of it was
   committed and nothing was shown twice.
+- A unit of work that cannot begin because another transaction holds the write lock (the
+  case after a Telegram call, which the retry above cannot cover) waits for it below, in
+  `bot.storage.database`: beginning is safe to try again at any point.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from bot.services.access import AccessService, Actor
 from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput
 from bot.services.meetings import DEFAULT_QUIET_DAYS
-from bot.services.outbox import ASKED, Outbox
+from bot.services.outbox import ASKED, Outbox, Queued
 from bot.storage.models import (
     Consent,
     Meeting,
@@ -340,12 +340,22 @@ class DigestService:
                 )
             ).all()
         )
-        queued = 0
-        for org, user_id in curators:
-            if (subject_of(org), user_id) in queued_before:
-                continue
-            queued += await self._enqueue(org, user_id, due[org].week, due[org].expires_at)
-        return queued
+        assert self.outbox is not None, "DigestService(session, outbox) queues digests"
+        rows = [
+            Queued(
+                kind=KIND,
+                subject=subject_of(org),
+                recipient_user_id=user_id,
+                args={"organisation_id": org},
+                period=due[org].week,
+                organisation_id=org,
+                expires_at=due[org].expires_at,
+            )
+            for org, user_id in curators
+            if (subject_of(org), user_id) not in queued_before
+        ]
+        # One bulk insert for every school whose moment came (the same rows as `_enqueue`).
+        return len(await self.outbox.enqueue_many(rows))
 
     async def queue_now(self, organisation_id: int, user_id: int, now: datetime) -> bool:
         """`/digest`: this week's digest for one person now (access checked by the caller).

@@ -24,7 +24,7 @@ from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.headcounts import HeadcountService
 from bot.services.indicators import municipality_schools
-from bot.services.outbox import Outbox
+from bot.services.outbox import Outbox, Queued, queued_keys
 from bot.storage.models import Membership, Organisation
 
 DIGEST_KIND = "coordinator-digest"
@@ -179,8 +179,7 @@ async def queue_digests(session: AsyncSession, clock: Clock = SYSTEM_CLOCK) -> i
         await session.scalars(select(Organisation).where(Organisation.kind == "municipality"))
     )
     coordinators = await _coordinators(session, [m.id for m in municipalities])
-    outbox = Outbox(session, clock)
-    queued = 0
+    rows: list[Queued] = []
     for org in municipalities:
         local = now.astimezone(ZoneInfo(org.timezone))
         moment = _week_moment(local, org.digest_weekday, org.digest_hour)
@@ -188,16 +187,26 @@ async def queue_digests(session: AsyncSession, clock: Clock = SYSTEM_CLOCK) -> i
             continue
         week = iso_week(local.date())
         for user_id in coordinators.get(org.id, []):
-            queued += await outbox.enqueue(
-                kind=DIGEST_KIND,
-                subject=f"municipality:{org.id}",
-                recipient_user_id=user_id,
-                args={"municipality_id": org.id, "week": week},
-                period=week,
-                organisation_id=org.id,
-                expires_at=(moment + timedelta(days=7)).astimezone(UTC),
+            rows.append(
+                Queued(
+                    kind=DIGEST_KIND,
+                    subject=f"municipality:{org.id}",
+                    recipient_user_id=user_id,
+                    args={"municipality_id": org.id, "week": week},
+                    period=week,
+                    organisation_id=org.id,
+                    expires_at=(moment + timedelta(days=7)).astimezone(UTC),
+                )
             )
-    return queued
+    return await _queue_new(session, clock, DIGEST_KIND, rows)
+
+
+async def _queue_new(session: AsyncSession, clock: Clock, kind: str, rows: list[Queued]) -> int:
+    """Queue the rows not queued before: one statement to look, one to insert (none when
+    nothing is new), however many schools and recipients."""
+    before = await queued_keys(session, [kind], (r.subject for r in rows))
+    new = [r for r in rows if r.key not in before]
+    return len(await Outbox(session, clock).enqueue_many(new))
 
 
 async def queue_deadline_reminders(session: AsyncSession, clock: Clock = SYSTEM_CLOCK) -> int:
@@ -238,8 +247,7 @@ async def queue_deadline_reminders(session: AsyncSession, clock: Clock = SYSTEM_
             )
         )
     )
-    outbox = Outbox(session, clock)
-    queued = 0
+    rows: list[Queued] = []
     for org, step, deadline in due:
         # Not worth sending after the deadline day (a long outage).
         expires = datetime.combine(
@@ -248,17 +256,19 @@ async def queue_deadline_reminders(session: AsyncSession, clock: Clock = SYSTEM_
         recipients = [(org.id, user_id) for user_id in coordinators.get(org.id, [])]
         recipients += [(school, user) for school, parent, user in schools if parent == org.id]
         for report_org, user_id in recipients:
-            queued += await outbox.enqueue(
-                kind=REMINDER_KIND,
-                subject=f"monitoring:{report_org}",
-                recipient_user_id=user_id,
-                args={
-                    "organisation_id": report_org,
-                    "days": step,
-                    "deadline": format_deadline(deadline.day, deadline.month, deadline.year),
-                },
-                period=f"{deadline.year}-d{step}",
-                organisation_id=report_org,
-                expires_at=expires,
+            rows.append(
+                Queued(
+                    kind=REMINDER_KIND,
+                    subject=f"monitoring:{report_org}",
+                    recipient_user_id=user_id,
+                    args={
+                        "organisation_id": report_org,
+                        "days": step,
+                        "deadline": format_deadline(deadline.day, deadline.month, deadline.year),
+                    },
+                    period=f"{deadline.year}-d{step}",
+                    organisation_id=report_org,
+                    expires_at=expires,
+                )
             )
-    return queued
+    return await _queue_new(session, clock, REMINDER_KIND, rows)

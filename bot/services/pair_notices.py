@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.outbox import Outbox, curators_of
-from bot.storage.models import Notification, User
+from bot.services.outbox import Outbox, Queued, curators_of
+from bot.storage.models import Membership, Notification, User
 
 # kind -> Fluent message
 MESSAGES = {
@@ -98,6 +98,53 @@ class PairNotices:
             args=args,
             period=period,
         )
+
+    def rows(
+        self,
+        kind: str,
+        *,
+        subject: str,
+        recipients: Iterable[User],
+        organisation_id: int,
+        args: dict[str, Any],
+        period: str = "",
+    ) -> list[Queued]:
+        """What `tell` would queue, as rows for `Outbox.enqueue_many` (a sweep's batch)."""
+        assert kind in MESSAGES, kind
+        return [
+            Queued(
+                kind=kind,
+                subject=subject,
+                recipient_user_id=user.id,
+                args={**args, "young": "yes" if user.is_minor else "no"},
+                period=period or self.clock.now().isoformat(timespec="seconds"),
+                organisation_id=organisation_id,
+            )
+            for user in recipients
+            if user.anonymised_at is None
+        ]
+
+    async def curators_by_school(self, organisation_ids: Iterable[int]) -> dict[int, list[User]]:
+        """`curators_of` for many schools in one statement: school id -> curators."""
+        ids = sorted(set(organisation_ids))
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(Membership.organisation_id, User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.organisation_id.in_(ids),
+                Membership.role == "curator",
+                Membership.status == "active",
+                User.telegram_id.is_not(None),
+            )
+            .distinct()
+            .order_by(Membership.organisation_id, User.id)
+        )
+        found: dict[int, list[User]] = {}
+        for organisation_id, user in rows:
+            found.setdefault(organisation_id, []).append(user)
+        return found
 
     async def cancel(self, kind: str, subject: str) -> None:
         """A reminder that is no longer needed (the mentor answered) is not sent."""

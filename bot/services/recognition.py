@@ -274,6 +274,35 @@ def mentor_user_of(people: People, subject: str) -> int | None:
     return person.user_id if person else None
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """A programme's winners and who is told, read before anything is written."""
+
+    winners: tuple[tuple[str, Candidate, int | None], ...]  # kind, winner, their mentor
+    curators: tuple[int, ...]
+
+
+async def choose(
+    session: AsyncSession,
+    programme: Programme,
+    school: School,
+    questionnaires: QuestionnaireCatalog,
+    catalog: Catalog,
+) -> Chosen:
+    """The reading half of `nominate` (the scheduler's job runs it without the write lock)."""
+    scope = Scope(school.id, school.name, "school", (school,))
+    people = await load_people(
+        session, scope, questionnaires, catalog, programme_ids=[programme.id]
+    )
+    mentors, pairs = candidates(people, programme.id)
+    winners = tuple(
+        (kind, winner, mentor_user_of(people, winner.subject))
+        for kind, winner in ((MENTOR_OF_YEAR, best(mentors)), (BEST_PAIR, best(pairs)))
+        if winner is not None
+    )
+    return Chosen(winners, tuple(await curators_of(session, school.id)))
+
+
 async def nominate(
     session: AsyncSession,
     outbox: Outbox,
@@ -284,16 +313,16 @@ async def nominate(
 ) -> int:
     """Store the programme's nominations and queue them to its curators; returns how many
     nominations were made (0: a marker row keeps the programme from being looked at again)."""
-    scope = Scope(school.id, school.name, "school", (school,))
-    people = await load_people(
-        session, scope, questionnaires, catalog, programme_ids=[programme.id]
-    )
-    mentors, pairs = candidates(people, programme.id)
+    chosen = await choose(session, programme, school, questionnaires, catalog)
+    return await record(session, outbox, programme, school, chosen)
+
+
+async def record(
+    session: AsyncSession, outbox: Outbox, programme: Programme, school: School, chosen: Chosen
+) -> int:
+    """The writing half of `nominate`: the nominations (or the marker) and the notices."""
     made = 0
-    curators = await curators_of(session, school.id)
-    for kind, winner in ((MENTOR_OF_YEAR, best(mentors)), (BEST_PAIR, best(pairs))):
-        if winner is None:
-            continue
+    for kind, winner, mentor in chosen.winners:
         row = Recognition(
             organisation_id=school.id,
             programme_id=programme.id,
@@ -320,8 +349,7 @@ async def nominate(
         }
         # The nominated mentor does not judge (nor read the ratings behind) their own
         # nomination, even when they are also a curator of the school.
-        mentor = mentor_user_of(people, winner.subject)
-        for user_id in curators:
+        for user_id in chosen.curators:
             if user_id == mentor:
                 continue
             await outbox.enqueue(

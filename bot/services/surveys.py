@@ -12,13 +12,13 @@ Services layer: no aiogram here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import Select, and_, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -28,6 +28,7 @@ from bot.services.catalog import Catalog
 from bot.services.consent import takes_part
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.numbers import whole_number
+from bot.services.outbox import Queued
 from bot.services.questionnaires import (
     ANSWER_TEXT_MAX,
     NO,
@@ -104,7 +105,7 @@ class Notifier(Protocol):
         expires_at: datetime | None = None,
     ) -> bool: ...
 
-    async def enqueue_many(self, notices: list[dict[str, Any]]) -> int: ...
+    async def enqueue_many(self, rows: Sequence[Queued]) -> list[Queued]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +190,18 @@ def _reachable(role: Any, user_id: Any, organisation_id: Any) -> Any:
 def _aware(moment: datetime) -> datetime:
     """SQLite gives back naive UTC datetimes."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyStep:
+    """One thing the questionnaires' job does: remind a wave ("before" its deadline or on
+    the "due" day; `id` is the wave's), run a "pulse" (`id` is the programme's), or give an
+    open wave to those who could not be asked at its launch ("catch_up"; the wave's id)."""
+
+    what: str
+    id: int
+    number: int | None = None
+    deadline: datetime | None = None
 
 
 class SurveyService:
@@ -402,12 +415,12 @@ class SurveyService:
         timezone = await self._timezone(wave.organisation_id)
         local = wave.deadline.astimezone(ZoneInfo(timezone)).date()
         notices = [
-            {
-                "kind": kind,
+            Queued(
+                kind=kind,
                 # The person's own key: a withdrawal forgets what is still pending for them.
-                "subject": f"user:{people[response_id]}",
-                "recipient_user_id": people[response_id],
-                "args": {
+                subject=f"user:{people[response_id]}",
+                recipient_user_id=people[response_id],
+                args={
                     "wave": wave.kind,
                     "set": wave.questionnaire_key,
                     "deadline": local.strftime("%d.%m.%Y"),
@@ -417,13 +430,13 @@ class SurveyService:
                         [{"label": "notice-btn-survey", "open": "survey", "id": response_id}]
                     ],
                 },
-                "period": f"wave:{wave.id}:{period}" if period else f"wave:{wave.id}",
-                "expires_at": wave.deadline,
-            }
+                period=f"wave:{wave.id}:{period}" if period else f"wave:{wave.id}",
+                expires_at=wave.deadline,
+            )
             for response_id, is_minor in rows
             if response_id in people
         ]
-        return await self.notifier.enqueue_many(notices) if notices else 0
+        return len(await self.notifier.enqueue_many(notices)) if notices else 0
 
     async def _view(self, wave: SurveyWave) -> WaveView:
         counts = (
@@ -747,36 +760,52 @@ class SurveyService:
     async def tick(self) -> int:
         """Called by the scheduler on each tick: reminders 3 days before the deadline and
         on the day, and the pulses that came due. Idempotent; returns messages queued."""
-        now = self.now()
         queued = 0
-        waves = await self.session.scalars(
-            select(SurveyWave).where(
+        for step in await self.due_steps():
+            queued += await self.run_step(step)
+        return queued
+
+    async def due_steps(self) -> list[SurveyStep]:
+        """What is due now, found in three statements however many waves and programmes
+        there are: the waves whose reminder came, the pulses whose day came. The scheduler's
+        job runs each step in its own short transaction (`run_step`)."""
+        now = self.now()
+        steps: list[SurveyStep] = []
+        waves = await self.session.execute(
+            select(
+                SurveyWave.id,
+                SurveyWave.deadline,
+                SurveyWave.reminded_before_at,
+                Organisation.timezone,
+            )
+            .outerjoin(Organisation, Organisation.id == SurveyWave.organisation_id)
+            .where(
                 SurveyWave.deadline >= now,
                 SurveyWave.reminded_due_at.is_(None),
             )
+            .order_by(SurveyWave.id)
         )
-        for wave in list(waves):
-            timezone = await self._timezone(wave.organisation_id)
-            zone = ZoneInfo(timezone)
-            deadline_day = wave.deadline.astimezone(zone).date()
+        for wave_id, deadline, reminded_before_at, timezone in waves:
+            zone = ZoneInfo(timezone or "Europe/Moscow")
+            deadline_day = deadline.astimezone(zone).date()
             today = now.astimezone(zone).date()
             if today == deadline_day:
-                queued += await self._remind(wave, "due")
-                wave.reminded_due_at = now
-                wave.reminded_before_at = wave.reminded_before_at or now
-            elif wave.reminded_before_at is None and today >= deadline_day - REMIND_BEFORE:
-                queued += await self._remind(wave, "before")
-                wave.reminded_before_at = now
-        queued += await self._pulses(now)
-        queued += await self._catch_up(now)
-        return queued
+                steps.append(SurveyStep("due", wave_id))
+            elif reminded_before_at is None and today >= deadline_day - REMIND_BEFORE:
+                steps.append(SurveyStep("before", wave_id))
+        steps += await self._due_pulses(now)
+        late = self._catch_up_query(now).with_only_columns(SurveyWave.id).order_by(None)
+        caught = await self.session.execute(late.distinct())
+        steps += [SurveyStep("catch_up", wave_id) for (wave_id,) in caught]
+        return steps
 
-    async def _catch_up(self, now: datetime) -> int:
-        """An open wave of a whole programme reaches the participants who were in the
-        programme when it was launched but could not be asked then (a minor whose parent
-        has consented since): their response and invitation come now, before the deadline.
-        A fixed number of statements however many waves and people."""
-        rows = await self.session.execute(
+    def _catch_up_query(
+        self, now: datetime, wave_id: int | None = None
+    ) -> Select[SurveyWave, int, str]:
+        """An open wave of a whole programme and the participants who were in the programme
+        when it was launched but could not be asked then (a minor whose parent has consented
+        since): (wave, user id, role) rows, one statement however many waves and people."""
+        query = (
             select(SurveyWave, Membership.user_id, Membership.role)
             .join(
                 Membership,
@@ -804,54 +833,95 @@ class SurveyService:
             )
             .order_by(SurveyWave.id, Membership.id)
         )
-        targets: dict[int, tuple[SurveyWave, list[tuple[int, str]]]] = {}
-        for wave, user_id, role in rows:
-            people = targets.setdefault(wave.id, (wave, []))[1]
+        return query if wave_id is None else query.where(SurveyWave.id == wave_id)
+
+    async def _catch_up(self, now: datetime, wave_id: int) -> int:
+        """Their response and invitation come now, before the deadline (`_catch_up_query`)."""
+        wave: SurveyWave | None = None
+        people: list[tuple[int, str]] = []
+        for row_wave, user_id, role in await self.session.execute(
+            self._catch_up_query(now, wave_id)
+        ):
+            wave = row_wave
             if (user_id, role) not in people:
                 people.append((user_id, role))
-        queued = 0
-        for wave, people in targets.values():
-            queued += await self._add_responses(wave, people)
-        return queued
+        return await self._add_responses(wave, people) if wave is not None else 0
 
-    async def _pulses(self, now: datetime) -> int:
-        rows = await self.session.execute(
-            select(SurveyPulse, Programme)
-            .join(Programme, Programme.id == SurveyPulse.programme_id)
-            .where(SurveyPulse.enabled.is_(True))
+    async def _due_pulses(self, now: datetime) -> list[SurveyStep]:
+        numbered = SurveyWave.pulse_number.is_not(None)
+        last_number = (
+            select(SurveyWave.programme_id, func.max(SurveyWave.pulse_number).label("number"))
+            .where(numbered)
+            .group_by(SurveyWave.programme_id)
+            .subquery()
         )
-        created = 0
-        for pulse, programme in list(rows):
-            timezone = await self._timezone(programme.organisation_id)
+        last = aliased(SurveyWave)
+        rows = await self.session.execute(
+            select(
+                SurveyPulse, Programme, Organisation.timezone, last.pulse_number, last.created_at
+            )
+            .join(Programme, Programme.id == SurveyPulse.programme_id)
+            .outerjoin(Organisation, Organisation.id == Programme.organisation_id)
+            .outerjoin(last_number, last_number.c.programme_id == Programme.id)
+            .outerjoin(
+                last,
+                (last.programme_id == Programme.id) & (last.pulse_number == last_number.c.number),
+            )
+            .where(SurveyPulse.enabled.is_(True))
+            .order_by(Programme.id)
+        )
+        steps = []
+        for pulse, programme, timezone, last_pulse, last_created in rows:
+            timezone = timezone or "Europe/Moscow"
             today = now.astimezone(ZoneInfo(timezone)).date()
             if today > programme.period_end:
                 continue
             # The next pulse counts from the last one actually run, so a change of timing
             # mid-programme neither sends one at once nor skips several.
-            last = (
-                await self.session.execute(
-                    select(SurveyWave.pulse_number, SurveyWave.created_at)
-                    .where(
-                        SurveyWave.programme_id == programme.id,
-                        SurveyWave.pulse_number.is_not(None),
-                    )
-                    .order_by(SurveyWave.pulse_number.desc())
-                    .limit(1)
-                )
-            ).first()
-            if last is None:
+            if last_pulse is None:
                 if (today - programme.period_start).days < pulse.first_day:
                     continue
                 number = 1
             else:
-                last_day = _aware(last.created_at).astimezone(ZoneInfo(timezone)).date()
+                last_day = _aware(last_created).astimezone(ZoneInfo(timezone)).date()
                 if (today - last_day).days < pulse.every_days:
                     continue
-                number = int(last.pulse_number) + 1
+                number = int(last_pulse) + 1
             deadline = end_of_day(today + timedelta(days=PULSE_ANSWER_DAYS), timezone)
-            await self._create_wave(programme, "pulse", "pulse", deadline, None, number)
-            created += 1
-        return created
+            steps.append(SurveyStep("pulse", programme.id, number, deadline))
+        return steps
+
+    async def run_step(self, step: SurveyStep) -> int:
+        """One step of `due_steps`, checked again (another process may have taken it):
+        a wave's reminders (messages queued), or a pulse wave (1 when it was created)."""
+        now = self.now()
+        if step.what == "catch_up":
+            return await self._catch_up(now, step.id)
+        if step.what == "pulse":
+            done = await self.session.scalar(
+                select(func.max(SurveyWave.pulse_number)).where(
+                    SurveyWave.programme_id == step.id, SurveyWave.pulse_number.is_not(None)
+                )
+            )
+            programme = await self.session.get(Programme, step.id)
+            if programme is None or int(done or 0) + 1 != step.number:
+                return 0
+            assert step.deadline is not None
+            await self._create_wave(programme, "pulse", "pulse", step.deadline, None, step.number)
+            return 1
+        wave = await self.session.get(SurveyWave, step.id)
+        if wave is None or wave.reminded_due_at is not None:
+            return 0
+        if step.what == "due":
+            queued = await self._remind(wave, "due")
+            wave.reminded_due_at = now
+            wave.reminded_before_at = wave.reminded_before_at or now
+            return queued
+        if wave.reminded_before_at is not None:
+            return 0
+        queued = await self._remind(wave, "before")
+        wave.reminded_before_at = now
+        return queued
 
     # --- the participant ----------------------------------------------------------
 

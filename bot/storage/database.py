@@ -17,13 +17,23 @@ ourselves. Two things follow:
 Inside the process, transactions take turns on an asyncio lock before their BEGIN: a
 waiter is woken when the lock is free instead of SQLite's busy handler polling with
 sleeps (which, with a few updates at once, left the event loop idle most of the time).
-Waiting longer than the busy timeout fails like SQLite would: "database is locked".
+Waiting longer than BEGIN_PATIENCE_SECONDS fails like SQLite would: "database is locked".
+Beginning is always safe to retry — nothing of the transaction has happened yet — so a
+BEGIN IMMEDIATE that meets another process's write lock past the busy timeout is tried
+again (bot.storage.sqlite_driver), up to the same patience: a unit of work that comes after
+a Telegram call, which may not be run again from the start, waits instead of failing.
+
+A sweep reads what is due in a read-only session (`reading`): on SQLite a deferred
+transaction, which in WAL mode takes no write lock and waits for none; then writes in short
+transactions of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +47,16 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 from sqlalchemy.util import await_
 
 from bot.storage.sqlite_driver import adopt, begin_with_next_statement, forget_pending_begin
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a transaction may wait to begin (the write lock of this process or another's).
+BEGIN_PATIENCE_SECONDS = 30.0
+# An execution option: this transaction only reads (see `reading`).
+READ_ONLY = "nastavnik_read_only"
 
 
 def is_sqlite(url: str) -> bool:
@@ -72,12 +87,20 @@ class _Writer:
 
     HOLDS = "nastavnik.holds_writer_lock"  # in the pooled connection's info
 
-    def __init__(self) -> None:
+    def __init__(self, *, readers_apart: bool = True) -> None:
         self._lock = asyncio.Lock()
+        # A read-only transaction on a connection of its own takes no lock; on one shared
+        # connection (an in-memory database) it takes its turn like any other.
+        self._readers_apart = readers_apart
 
     def begin(self, connection: Connection) -> None:
+        if self._readers_apart and connection.get_execution_options().get(READ_ONLY):
+            dbapi_connection = connection.connection.dbapi_connection
+            if not begin_with_next_statement(dbapi_connection, "BEGIN"):
+                connection.exec_driver_sql("BEGIN")
+            return
         try:
-            await_(asyncio.wait_for(self._lock.acquire(), SQLITE_BUSY_TIMEOUT_MS / 1000))
+            await_(asyncio.wait_for(self._lock.acquire(), BEGIN_PATIENCE_SECONDS))
         except TimeoutError:
             error = sqlite3.OperationalError("database is locked")
             raise OperationalError("BEGIN IMMEDIATE", None, error) from None
@@ -116,7 +139,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
-        _Writer().listen(engine)
+        shared = isinstance(engine.sync_engine.pool, (StaticPool, SingletonThreadPool))
+        _Writer(readers_apart=not shared).listen(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
@@ -124,6 +148,22 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def reading(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session that only reads (a sweep looking for what is due). On SQLite its
+    transaction is deferred: it neither takes the write lock nor waits for it, so a long
+    read holds up no one. Writing in it is a mistake (it would not wait its turn)."""
+    async with sessions() as session:
+        await session.connection(execution_options={READ_ONLY: True})
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        # Ends the transaction and keeps what was read (a rollback would expire it).
+        await session.commit()
 
 
 # The session's identity map holds its objects weakly: a row loaded by one service and not

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import sqlite3
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,6 +28,27 @@ _Result = tuple[Any, list[Any], int, int | None]
 
 # Set on the aiosqlite connection by `begin_with_next_statement`.
 _PENDING_BEGIN = "_nastavnik_pending_begin"
+# A BEGIN that meets another process's write lock after the busy timeout is tried again this
+# many times (nothing of the transaction has happened yet, so it is always safe): about 30 s
+# of patience with the default busy timeout of 5 s, instead of «database is locked».
+BEGIN_ATTEMPTS = 6
+BEGIN_PAUSE_SECONDS = 0.05
+
+
+def _busy_pause(attempt: int) -> None:
+    """Between two attempts to begin (in the connection's own thread)."""
+    time.sleep(BEGIN_PAUSE_SECONDS * attempt)
+
+
+def _begin(connection: sqlite3.Connection, begin: str) -> None:
+    for attempt in range(1, BEGIN_ATTEMPTS + 1):
+        try:
+            connection.execute(begin)
+            return
+        except sqlite3.OperationalError as error:
+            if "database is locked" not in str(error) or attempt == BEGIN_ATTEMPTS:
+                raise
+        _busy_pause(attempt)
 
 
 def _run(
@@ -34,7 +56,7 @@ def _run(
 ) -> _Result:
     """In the connection's own thread: the whole statement (and a pending BEGIN first)."""
     if begin is not None:
-        connection.execute(begin)
+        _begin(connection, begin)
     cursor = connection.cursor()
     try:
         if many:
