@@ -229,3 +229,34 @@ async def test_twenty_pairs_at_once_cost_a_bounded_number_of_statements(tg: Runn
     assert proposing < 20 * 40
     assert approving < 20 * 40
     assert len(await rows(tg, Notification)) > 0
+
+
+async def test_the_other_curator_reads_one_message_for_seven_pairs(tg: Running) -> None:
+    await pair_everyone(tg, 7, 3)
+    colleague = tg.fake.user(COLLEAGUE_TG, "Олег")
+    await tg.deliver()
+    assert colleague.messages == []  # gathered for a while
+    tg.clock.advance(minutes=11)
+    await tg.deliver()
+    [told] = colleague.texts()
+    assert told.startswith("🤝 Коллеги изменили пары за этот час (7):")
+    lines = told.split("\n")[1:]
+    assert len(lines) == 7
+    assert all(
+        line.startswith("• Кузнецова Вера Павловна утвердил(а) пару в «Ученик — ученику»: ")
+        for line in lines
+    )
+    assert "Звёздная Алла Петровна → Ученикова00 Дарья Александровна" in told
+    assert not any("Коллеги" in t for t in tg.fake.user(CURATOR_TG, "Вера").texts())
+
+
+async def test_a_long_hour_of_changes_is_cut_with_and_more(tg: Running) -> None:
+    await pair_everyone(tg, 20, 8)
+    colleague = tg.fake.user(COLLEAGUE_TG, "Олег")
+    tg.clock.advance(minutes=11)
+    await tg.deliver()
+    [told] = colleague.texts()
+    assert told.startswith("🤝 Коллеги изменили пары за этот час (20):")
+    assert len([line for line in told.split("\n") if line.startswith("• ")]) == 15
+    assert told.endswith("и ещё 5")
+    assert len(told) <= LIMIT

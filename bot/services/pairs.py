@@ -836,12 +836,13 @@ class PairService:
     async def _tell_other_curators(
         self, view: PairView, event: str, actor: Actor, **extra: Any
     ) -> None:
-        """The school's other curators hear what one of them did with a pair."""
-        await self.notices.tell_curators(
-            "pair-changed-curator",
-            subject=f"pair:{view.id}",
+        """The school's other curators hear what one of them did with a pair: gathered
+        into one message per curator per hour (`PairNotices.curators_changed`)."""
+        await self.notices.curators_changed(
             organisation_id=view.organisation_id,
-            args={
+            exclude_user_id=actor.user_id,
+            change={
+                "pair": view.id,
                 "event": event,
                 "by": actor.person.full_name or "",
                 "mentor": view.mentor.name,
@@ -849,8 +850,6 @@ class PairService:
                 "programme": view.programme_name,
                 **extra,
             },
-            exclude_user_id=actor.user_id,
-            period=f"{event}:{self.clock.now():%Y%m%d%H%M%S}",
         )
 
     async def activate(self, actor: Actor, pair_id: int) -> PairView:

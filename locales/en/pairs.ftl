@@ -252,6 +252,17 @@ pairs-notice-choice-declined-curator = { $partner } declined to mentor { $name }
 pairs-notice-choice-expired = { $partner } did not answer in 3 days. The curator will offer others.
 pairs-notice-choice-expired-curator = { $partner } did not answer { $name }'s choice in 3 days. Offer others in /pairs.
 pairs-notice-choice-others-curator = { $name } asks for other mentors: /pairs.
+pairs-notice-changed-curator-head = 🤝 Colleagues changed pairs this hour ({ $count }):
+pairs-notice-changed-curator-line = • { $by } { $event ->
+    [proposed] proposed a pair
+    [active] approved a pair
+    [completed] completed a pair
+    [replaced] replaced the mentor of a pair
+   *[terminated] ended a pair
+} in «{ $programme }»: { $mentor } → { $mentees }{ $event ->
+    [replaced] {" "}(the previous mentor: { $old })
+   *[other] {""}
+}
 pairs-notice-changed-curator = 🤝 { $by } { $event ->
     [proposed] proposed a pair
     [active] approved a pair

@@ -352,6 +352,17 @@ pairs-notice-choice-expired = { $young ->
 }
 pairs-notice-choice-expired-curator = { $partner } не ответил(а) за 3 дня на выбор: { $name }. Предложите других в /pairs.
 pairs-notice-choice-others-curator = { $name } просит предложить других наставников: /pairs.
+pairs-notice-changed-curator-head = 🤝 Коллеги изменили пары за этот час ({ $count }):
+pairs-notice-changed-curator-line = • { $by } { $event ->
+    [proposed] предложил(а) пару
+    [active] утвердил(а) пару
+    [completed] завершил(а) пару
+    [replaced] заменил(а) наставника в паре
+   *[terminated] прекратил(а) пару
+} в «{ $programme }»: { $mentor } → { $mentees }{ $event ->
+    [replaced] {" "}(прежний наставник — { $old })
+   *[other] {""}
+}
 pairs-notice-changed-curator = 🤝 { $by } { $event ->
     [proposed] предложил(а) пару
     [active] утвердил(а) пару
