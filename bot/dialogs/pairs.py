@@ -711,7 +711,11 @@ async def on_order_text(message: Message, manager: DialogManager, value: Any) ->
 SUGGESTIONS_PAGE = 8  # lines a page: 8 lines of names and two reasons stay far under 4096
 PROPOSED_SHOWN = 30  # the pairs named after «Предложить все»; the rest are counted
 LINE_REASONS = 2  # the reasons a line names: the strongest ones, short
-GENERIC_REASONS = ("capacity", "form")  # true of every suggested mentor: named last
+# The mentor's free places are counted across the screen (see `matching.assign`), so a
+# line does not repeat the mentor's places before this screen; «подходит для формы» is
+# true of nearly every mentor: named only when nothing else is.
+GENERIC_REASONS = ("form",)
+LEFT_OUT_REASONS = ("capacity",)
 
 
 def surname(full_name: str) -> str:
@@ -720,7 +724,7 @@ def surname(full_name: str) -> str:
 
 
 def line_reasons(manager: DialogManager, reasons: tuple[Reason, ...]) -> Markup:
-    good = [r for r in reasons if r.good]
+    good = [r for r in reasons if r.good and r.key not in LEFT_OUT_REASONS]
     good.sort(key=lambda r: r.key in GENERIC_REASONS)
     shown = [render_reason(manager, r) for r in good[:LINE_REASONS]]
     return Markup("; ").join(shown) if shown else Markup(text_of(manager, "pairs-reason-none"))
@@ -834,7 +838,12 @@ async def proposed_all_getter(dialog_manager: DialogManager, **_: Any) -> dict[s
         for v in await services.pairs.of_programme(actor, programme_id(dialog_manager))
         if v.id in ids and v.status == "proposed"
     ]
-    labels = pair_labels(views)
+    # In the text (not a button): both sides named shortly, never cut.
+    labels = [
+        f"{STATUS_ICONS['proposed']} {short_name(v.mentor.name)} → "
+        + ", ".join(short_name(m.name) for m in v.mentees)
+        for v in views
+    ]
     named = Markup("\n").join(labels[:PROPOSED_SHOWN])
     i18n = i18n_of(dialog_manager)
     if len(labels) > PROPOSED_SHOWN:
