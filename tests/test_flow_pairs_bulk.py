@@ -225,9 +225,10 @@ async def test_twenty_pairs_at_once_cost_a_bounded_number_of_statements(tg: Runn
     proposing = await statements_of(tg, propose)
     approving = await statements_of(tg, approve)
     print(f"\n20 pairs: propose all {proposing} statements, approve all {approving}")
-    # What one `propose`/`activate` costs, times 20, plus the screen: no more.
-    assert proposing < 20 * 40
-    assert approving < 20 * 40
+    # What one `propose`/`activate` costs (with its notices to both people and the other
+    # curator's gathered message), times 20, plus the screen: measured 524 and 358.
+    assert proposing <= 20 * 27
+    assert approving <= 20 * 19
     assert len(await rows(tg, Notification)) > 0
 
 

@@ -2,6 +2,8 @@
 with a score and the reasons, a pair or a group proposed (or 2–3 candidates offered for
 the mentee to choose), pairs activated, ended, their mentor replaced, the school's order
 recorded for several pairs at once, and the programme's stage with what it still lacks.
+«✨ Предложения» lists the best mentor for every mentee without a pair (places respected
+across the screen) and proposes them all, or one line, then approves them all.
 
 Every id in a callback is checked by the services (bot/services/pairs.py)."""
 
