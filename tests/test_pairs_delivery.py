@@ -92,15 +92,17 @@ async def test_the_schools_other_curators_hear_what_a_curator_did(tg: Running) -
     await curator.press("✅ Предложить")
     await curator.press("▶️ Утвердить и начать работу")
     await tg.deliver()
-    texts = other.texts()
-    assert any(
-        "Кузнецова Вера Павловна предложил(а) пару в программе «Ученик — ученику»: "
-        "наставник — Анна Учителева, наставляемые — Коля Петров." in t
-        for t in texts
-    )
-    assert any("Кузнецова Вера Павловна утвердил(а) пару" in t for t in texts)
+    assert not any("Коллеги изменили пары" in t for t in other.texts())  # gathered a while
+    tg.clock.advance(minutes=11)
+    await tg.deliver()
+    texts = [t for t in other.texts() if "Коллеги изменили пары" in t]
+    assert texts == [
+        "🤝 Коллеги изменили пары за этот час (1):\n"
+        "• Кузнецова Вера Павловна утвердил(а) пару в «Ученик — ученику»: "
+        "Анна Учителева → Коля Петров"
+    ]
     # The curator who acted is not told of their own action.
-    assert not any("предложил(а) пару" in t for t in curator.texts())
+    assert not any("пару в «" in t for t in curator.texts())
     # A school's curators only: the other school's curator hears nothing.
     async with tg.app.session_factory() as session:
         told = list(

@@ -127,6 +127,8 @@ class Pairs(StatesGroup):
     order_pick = State()
     order_input = State()
     stage = State()
+    suggestions = State()
+    proposed_all = State()
 
 
 class MyPair(StatesGroup):

@@ -16,6 +16,7 @@ from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.hub import ServiceSettings
 from bot.services.meetings import MESSAGES as MEETING_MESSAGES
 from bot.services.outbox import Delivery, Item
+from bot.services.pair_notices import CURATOR_KIND
 from bot.services.pair_notices import MESSAGES as PAIR_MESSAGES
 from bot.services.plan_notices import KIND as PLAN_KIND
 from bot.services.plan_notices import MESSAGE as PLAN_MESSAGE
@@ -134,6 +135,8 @@ class Renderer:
         item = delivery.items[0]
         if item.kind == PLAN_KIND:
             return self._plan_changes(item.args, locale)
+        if item.kind == CURATOR_KIND and "changes" in item.args:
+            return self._curator_changes(item.args, locale)
         args = {k: v for k, v in item.args.items() if k != BUTTONS_ARG}
         return self._get(MESSAGES[item.kind], locale, **args)
 
@@ -159,6 +162,28 @@ class Renderer:
         head = self._get(
             PLAN_MESSAGE, locale, by=str(args.get("by", "")), young=young, count=len(lines)
         )
+        return Markup("\n").join([head, *lines])
+
+    def _curator_changes(self, args: dict[str, Any], locale: str) -> str:
+        """A colleague's pair changes of the hour in one message, a line per pair."""
+        changes = list(args.get("changes") or [])
+        lines = [
+            self._get(
+                "pairs-notice-changed-curator-line",
+                locale,
+                by=str(c.get("by", "")),
+                event=str(c.get("event", "")),
+                programme=str(c.get("programme", "")),
+                mentor=str(c.get("mentor", "")),
+                mentees=str(c.get("mentees", "")),
+                old=str(c.get("old", "")),
+            )
+            for c in changes
+        ]
+        hidden = len(args.get("hidden") or [])
+        if hidden:
+            lines.append(self._get("delivery-more", locale, count=hidden))
+        head = self._get("pairs-notice-changed-curator-head", locale, count=len(changes) + hidden)
         return Markup("\n").join([head, *lines])
 
     def _get(self, key: str, locale: str, **args: Any) -> str:

@@ -433,3 +433,52 @@ class MatchingService:
         assert membership.programme_id is not None
         mentors = await self.mentors_of(membership.programme_id)
         return rank(mentee, mentors, self.rules, form.mentor_kind if form else None, limit)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """One line of «✨ Предложения»: a free mentee and the mentor suggested for them
+    (None when every suitable mentor's places went to better-scored mentees)."""
+
+    mentee_membership_id: int
+    mentee_name: str
+    suggestion: Suggestion | None
+
+
+def assign(
+    mentees: Sequence[tuple[MenteeProfile, str]],
+    mentors: Sequence[MentorProfile],
+    rules: MatchingRules,
+    mentor_kind: str | None,
+) -> list[Assignment]:
+    """The best mentor for every mentee at once, never more mentees to a mentor than the
+    places they have left. The rule (greedy, highest score first across the programme):
+    every (mentee, mentor with a free place) pair is scored; the pairs are taken best
+    first (ties: the mentor with more room, then the mentee's name, the mentor's name,
+    then ids, so the same data gives the same list); a pair is kept when its mentee has
+    no mentor yet and its mentor still has a place. A mentee left without one is listed
+    with None (the curator picks by hand). Lines come in the mentees' order."""
+    free = {m.membership_id: m.free for m in mentors}
+    scored: list[tuple[tuple[Any, ...], int, Suggestion]] = []
+    for index, (mentee, name) in enumerate(mentees):
+        for s in rank(mentee, [m for m in mentors if m.free > 0], rules, mentor_kind):
+            key = (
+                -s.score,
+                -(s.capacity - s.load),
+                name.casefold(),
+                mentee.membership_id,
+                s.name.casefold(),
+                s.mentor_membership_id,
+            )
+            scored.append((key, index, s))
+    scored.sort(key=lambda item: item[0])
+    chosen: dict[int, Suggestion] = {}
+    for _, index, s in scored:
+        if index in chosen or free.get(s.mentor_membership_id, 0) <= 0:
+            continue
+        chosen[index] = s
+        free[s.mentor_membership_id] -= 1
+    return [
+        Assignment(mentee.membership_id, name, chosen.get(index))
+        for index, (mentee, name) in enumerate(mentees)
+    ]

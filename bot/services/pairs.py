@@ -28,7 +28,15 @@ from bot.services.audit import AuditService
 from bot.services.catalog import CATALOG_DIR, Catalog
 from bot.services.consent import ConsentService
 from bot.services.errors import DomainError, InvalidInput, NotFound
-from bot.services.matching import LIVE_PAIR_STATUSES, MatchingRules, mentor_loads
+from bot.services.matching import (
+    LIVE_PAIR_STATUSES,
+    Assignment,
+    MatchingRules,
+    MatchingService,
+    MenteeProfile,
+    assign,
+    mentor_loads,
+)
 from bot.services.outbox import Outbox
 from bot.services.pair_notices import PairNotices
 from bot.services.programmes import STAGES
@@ -653,6 +661,108 @@ class PairService:
         await self._tell_other_curators(view, "proposed", actor)
         return view
 
+    # --- «✨ Предложения»: the best mentor for every free mentee, proposed together ----
+
+    async def suggest_all(self, actor: Actor, programme_id: int) -> list[Assignment]:
+        """A line per mentee without a pair (consent complete, not choosing among offered
+        candidates): the mentor `matching.assign` gives them, no mentor suggested to more
+        mentees than their free places. A fixed number of statements for any school."""
+        programme = await self.programme_for(actor, programme_id, "pair.suggest-all")
+        roster = await self.roster(actor, programme.id)
+        choosing = set(
+            await self.session.scalars(
+                select(Candidate.mentee_membership_id).where(
+                    Candidate.programme_id == programme.id,
+                    Candidate.answer.is_(None) | (Candidate.answer == "chosen"),
+                )
+            )
+        )
+        free = [
+            r
+            for r in roster.rows
+            if r.role == "mentee"
+            and r.pair_id is None
+            and r.consent_complete
+            and r.membership_id not in choosing
+        ]
+        ready_mentors = {r.membership_id for r in roster.rows if r.role == "mentor"}
+        ready_mentors &= {r.membership_id for r in roster.rows if r.consent_complete}
+        if not free:
+            return []
+        profiles = {
+            mid: (profile or {}, minor)
+            for mid, profile, minor in (
+                await self.session.execute(
+                    select(Membership.id, Membership.profile, User.is_minor)
+                    .join(User, User.id == Membership.user_id)
+                    .where(Membership.id.in_([r.membership_id for r in free]))
+                )
+            ).all()
+        }
+        form = self.catalog.form(programme.form_key)
+        matching = MatchingService(self.session, self.access, self.catalog, self.rules)
+        mentors = [
+            m for m in await matching.mentors_of(programme.id) if m.membership_id in ready_mentors
+        ]
+        mentees = [
+            (
+                MenteeProfile.of(
+                    r.membership_id,
+                    profiles.get(r.membership_id, ({}, None))[0],
+                    profiles.get(r.membership_id, ({}, None))[1],
+                    form.mentee_kind if form else None,
+                    self.rules.min_word,
+                ),
+                r.name,
+            )
+            for r in free
+        ]
+        return assign(mentees, mentors, self.rules, form.mentor_kind if form else None)
+
+    async def propose_suggested(
+        self, actor: Actor, programme_id: int, only: int | None = None
+    ) -> list[PairView]:
+        """«Предложить все» (or one line, `only` = the mentee): the suggestions are worked
+        out again here, never taken from the client, and each is proposed through
+        `propose` (its checks, its notices) in the caller's one transaction."""
+        if only is not None:
+            member = await self.session.get(Membership, only)
+            await self.access.require_curator(
+                actor,
+                member.organisation_id if member else None,
+                "pair.propose",
+                object_type="membership",
+                object_id=only,
+            )
+        lines = [
+            line
+            for line in await self.suggest_all(actor, programme_id)
+            if line.suggestion is not None and (only is None or line.mentee_membership_id == only)
+        ]
+        if not lines:
+            raise DomainError("pairs-suggestion-gone")
+        views = []
+        for line in lines:
+            assert line.suggestion is not None
+            views.append(
+                await self.propose(
+                    actor, line.suggestion.mentor_membership_id, [line.mentee_membership_id]
+                )
+            )
+        return views
+
+    async def activate_many(self, actor: Actor, pair_ids: Sequence[int]) -> list[PairView]:
+        """«Утвердить все»: each pair goes through `activate` (access, its notices); pairs
+        already active (a second tap) are left as they are."""
+        pending = []
+        for pid in dict.fromkeys(pair_ids):
+            pair = await self._managed(actor, pid, "pair.activate")
+            if pair.status == "proposed":
+                pending.append(pair.id)
+        if not pending:
+            raise DomainError("pairs-not-proposed")
+        return [await self.activate(actor, pid) for pid in pending]
+
     async def _create(
         self, mentor: Membership, mentees: Sequence[tuple[Membership, User]], by: int | None
     ) -> Pair:
@@ -726,12 +836,13 @@ class PairService:
     async def _tell_other_curators(
         self, view: PairView, event: str, actor: Actor, **extra: Any
     ) -> None:
-        """The school's other curators hear what one of them did with a pair."""
-        await self.notices.tell_curators(
-            "pair-changed-curator",
-            subject=f"pair:{view.id}",
+        """The school's other curators hear what one of them did with a pair: gathered
+        into one message per curator per hour (`PairNotices.curators_changed`)."""
+        await self.notices.curators_changed(
             organisation_id=view.organisation_id,
-            args={
+            exclude_user_id=actor.user_id,
+            change={
+                "pair": view.id,
                 "event": event,
                 "by": actor.person.full_name or "",
                 "mentor": view.mentor.name,
@@ -739,8 +850,6 @@ class PairService:
                 "programme": view.programme_name,
                 **extra,
             },
-            exclude_user_id=actor.user_id,
-            period=f"{event}:{self.clock.now():%Y%m%d%H%M%S}",
         )
 
     async def activate(self, actor: Actor, pair_id: int) -> PairView:

@@ -84,6 +84,25 @@ pairs-offered = Candidates offered: { $count }. The mentee will get a message an
 pairs-hint-choose-offer = Tick two or three mentors.
 pairs-hint-choose-mentees = Tick at least one mentee.
 
+# «✨ Suggestions»: the best mentor for every mentee without a pair, proposed together
+pairs-button-suggest-all = ✨ Suggestions: pair everyone
+pairs-bulk-title = <b>✨ Suggestions</b> — the best mentor for everyone without a pair: { $ready } of { $count }.
+    The best matches are taken first; no mentor is suggested to more people than they have free places. ✅ proposes one line, ✋ picks a mentor by hand.
+pairs-bulk-line = { $n }. <b>{ $mentee }</b> → { $mentor } · { $score }
+    { $reasons }
+pairs-bulk-line-none = { $n }. <b>{ $mentee }</b> — the suitable mentors have no places left: pick by hand (✋).
+pairs-bulk-nobody = Every mentee with complete consent already has a pair or is choosing a mentor.
+pairs-bulk-page = Page { $page } of { $pages }. «Propose all» proposes the lines of every page.
+pairs-button-propose-all = 📨 Propose all ({ $count })
+pairs-button-by-hand-line = ✋ { $n }
+pairs-button-to-approve = ▶️ Approve the proposed ({ $count })
+pairs-bulk-proposed = <b>Pairs proposed: { $count }.</b> The participants got a message.
+    { $pairs }
+    Approve them now? The pairs start working; the participants get the agreement and contacts.
+pairs-bulk-none-proposed = No pairs proposed from here wait for approval.
+pairs-button-approve-all = ▶️ Approve all ({ $count })
+pairs-bulk-activated = Pairs working: { $count }. The participants got the agreement.
+
 pairs-reason-topics = ✓ matches the request: { $topics }
 pairs-reason-own-words = the request in their own words
 pairs-reason-ages = ✓ prefers age { $age }
@@ -233,6 +252,17 @@ pairs-notice-choice-declined-curator = { $partner } declined to mentor { $name }
 pairs-notice-choice-expired = { $partner } did not answer in 3 days. The curator will offer others.
 pairs-notice-choice-expired-curator = { $partner } did not answer { $name }'s choice in 3 days. Offer others in /pairs.
 pairs-notice-choice-others-curator = { $name } asks for other mentors: /pairs.
+pairs-notice-changed-curator-head = 🤝 Colleagues changed pairs this hour ({ $count }):
+pairs-notice-changed-curator-line = • { $by } { $event ->
+    [proposed] proposed a pair
+    [active] approved a pair
+    [completed] completed a pair
+    [replaced] replaced the mentor of a pair
+   *[terminated] ended a pair
+} in «{ $programme }»: { $mentor } → { $mentees }{ $event ->
+    [replaced] {" "}(the previous mentor: { $old })
+   *[other] {""}
+}
 pairs-notice-changed-curator = 🤝 { $by } { $event ->
     [proposed] proposed a pair
     [active] approved a pair
@@ -287,6 +317,7 @@ error-pairs-wrong-role = The mentor and mentees are not chosen correctly.
 error-pairs-consent-incomplete = One of the participants' consent is not complete: they cannot be paired yet.
 error-pairs-mentee-taken = This mentee already has a pair.
 error-pairs-no-mentee = Choose at least one mentee.
+error-pairs-suggestion-gone = This suggestion is out of date: the mentee has a pair, left, or the mentor has no places left. The list is updated.
 error-pairs-not-proposed = This pair is already approved or ended.
 error-pairs-outcome = There is no such outcome.
 error-pairs-not-live = This pair has already ended.

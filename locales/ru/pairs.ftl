@@ -85,6 +85,25 @@ pairs-offered = Кандидаты предложены: { $count }. Наста�
 pairs-hint-choose-offer = Отметьте двух или трёх наставников.
 pairs-hint-choose-mentees = Отметьте хотя бы одного наставляемого.
 
+# «✨ Предложения»: the best mentor for every mentee without a pair, proposed together
+pairs-button-suggest-all = ✨ Предложения: подобрать всех
+pairs-bulk-title = <b>✨ Предложения</b> — лучший наставник для каждого без пары: { $ready } из { $count }.
+    Лучшие совпадения подобраны первыми; наставнику предложено не больше людей, чем у него свободных мест. ✅ — предложить одну строку, ✋ — выбрать наставника вручную.
+pairs-bulk-line = { $n }. <b>{ $mentee }</b> → { $mentor } · { $score }
+    { $reasons }
+pairs-bulk-line-none = { $n }. <b>{ $mentee }</b> — у подходящих наставников не осталось мест: выберите вручную (✋).
+pairs-bulk-nobody = Все наставляемые с полным согласием уже в парах или выбирают наставника.
+pairs-bulk-page = Страница { $page } из { $pages }. «Предложить все» предлагает строки всех страниц.
+pairs-button-propose-all = 📨 Предложить все ({ $count })
+pairs-button-by-hand-line = ✋ { $n }
+pairs-button-to-approve = ▶️ Утвердить предложенные ({ $count })
+pairs-bulk-proposed = <b>Предложено пар: { $count }.</b> Участники получили сообщение.
+    { $pairs }
+    Утвердить их сразу? Пары начнут работу, участникам придут соглашение и контакты.
+pairs-bulk-none-proposed = Предложенных отсюда пар, ждущих утверждения, нет.
+pairs-button-approve-all = ▶️ Утвердить все ({ $count })
+pairs-bulk-activated = Пары работают: { $count }. Участники получили соглашение.
+
 # reasons of a suggestion
 pairs-reason-topics = ✓ совпадает запрос: { $topics }
 pairs-reason-own-words = запрос своими словами
@@ -333,6 +352,17 @@ pairs-notice-choice-expired = { $young ->
 }
 pairs-notice-choice-expired-curator = { $partner } не ответил(а) за 3 дня на выбор: { $name }. Предложите других в /pairs.
 pairs-notice-choice-others-curator = { $name } просит предложить других наставников: /pairs.
+pairs-notice-changed-curator-head = 🤝 Коллеги изменили пары за этот час ({ $count }):
+pairs-notice-changed-curator-line = • { $by } { $event ->
+    [proposed] предложил(а) пару
+    [active] утвердил(а) пару
+    [completed] завершил(а) пару
+    [replaced] заменил(а) наставника в паре
+   *[terminated] прекратил(а) пару
+} в «{ $programme }»: { $mentor } → { $mentees }{ $event ->
+    [replaced] {" "}(прежний наставник — { $old })
+   *[other] {""}
+}
 pairs-notice-changed-curator = 🤝 { $by } { $event ->
     [proposed] предложил(а) пару
     [active] утвердил(а) пару
@@ -402,6 +432,7 @@ error-pairs-wrong-role = Наставник и наставляемые выбр
 error-pairs-consent-incomplete = Согласие одного из участников не оформлено полностью: в пару его пока включить нельзя.
 error-pairs-mentee-taken = У этого наставляемого уже есть пара.
 error-pairs-no-mentee = Выберите хотя бы одного наставляемого.
+error-pairs-suggestion-gone = Это предложение уже неактуально: наставляемый в паре, выбыл или у наставника не осталось мест. Список обновлён.
 error-pairs-not-proposed = Эту пару уже утвердили или завершили.
 error-pairs-outcome = Такого итога нет.
 error-pairs-not-live = Эта пара уже завершена.
