@@ -148,7 +148,13 @@ surveys-xlsx-submitted = Answered
 surveys-xlsx-missing = Missing
 surveys-xlsx-rate = Completion, %
 surveys-xlsx-answer = Answer
-surveys-xlsx-submitted-at = Submitted
+surveys-xlsx-submitted-at = Submitted (school time)
+surveys-chart-role-mentee = Mentees
+surveys-chart-role-mentor = Mentors
+surveys-chart-title = { $role }: means per item, entry → exit
+surveys-chart-title-page = { $role }: means per item, entry → exit ({ $page } of { $pages })
+surveys-xlsx-yes = yes
+surveys-xlsx-no = no
 
 menu-surveys = 📝 Questionnaires waiting: { $open_surveys }
 staff-menu-surveys = 📋 Programme questionnaires

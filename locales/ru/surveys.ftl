@@ -201,7 +201,13 @@ surveys-xlsx-submitted = Ответили
 surveys-xlsx-missing = Не ответили
 surveys-xlsx-rate = Заполнение, %
 surveys-xlsx-answer = Ответ
-surveys-xlsx-submitted-at = Отправлено
+surveys-xlsx-submitted-at = Отправлено (время школы)
+surveys-chart-role-mentee = Наставляемые
+surveys-chart-role-mentor = Наставники
+surveys-chart-title = { $role }: средние по пунктам, вход → выход
+surveys-chart-title-page = { $role }: средние по пунктам, вход → выход ({ $page } из { $pages })
+surveys-xlsx-yes = да
+surveys-xlsx-no = нет
 
 menu-surveys = 📝 Анкеты ждут ответа: { $open_surveys }
 staff-menu-surveys = 📋 Анкеты программы
