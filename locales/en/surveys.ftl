@@ -151,8 +151,8 @@ surveys-xlsx-answer = Answer
 surveys-xlsx-submitted-at = Submitted (school time)
 surveys-chart-role-mentee = Mentees
 surveys-chart-role-mentor = Mentors
-surveys-chart-title = { $role }: means per item, entry → exit
-surveys-chart-title-page = { $role }: means per item, entry → exit ({ $page } of { $pages })
+surveys-chart-title = { $role }: entry → exit
+surveys-chart-title-page = { $role }: entry → exit ({ $page } of { $pages })
 surveys-xlsx-yes = yes
 surveys-xlsx-no = no
 

@@ -204,8 +204,8 @@ surveys-xlsx-answer = Ответ
 surveys-xlsx-submitted-at = Отправлено (время школы)
 surveys-chart-role-mentee = Наставляемые
 surveys-chart-role-mentor = Наставники
-surveys-chart-title = { $role }: средние по пунктам, вход → выход
-surveys-chart-title-page = { $role }: средние по пунктам, вход → выход ({ $page } из { $pages })
+surveys-chart-title = { $role }: вход → выход
+surveys-chart-title-page = { $role }: вход → выход ({ $page } из { $pages })
 surveys-xlsx-yes = да
 surveys-xlsx-no = нет
 
