@@ -738,7 +738,11 @@ async def test_results_charts_and_workbook_speak_the_curators_language(tg: Runni
     await olga.press("📄 Файл XLSX")
     document = [m for m in olga.messages if m.document is not None][-1].document
     assert document is not None
-    raw_sheet = load_workbook(io.BytesIO(document[1]))["Ответы"]
+    book = load_workbook(io.BytesIO(document[1]))
+    compared = [list(r) for r in book["Сравнение"].iter_rows(values_only=True)]
+    assert compared[0][:3] == ["Роль", "Пункт", "Вопрос итоговой анкеты"]
+    assert ["наставляемый", "Вхождение в коллектив"] in [r[:2] for r in compared]
+    raw_sheet = book["Ответы"]
     header, *rows = [list(r) for r in raw_sheet.iter_rows(values_only=True)]
     assert header[-1] == "Отправлено (время школы)"
     answers = {(r[1], r[3]): r for r in rows}

@@ -208,6 +208,7 @@ RESULT_TEXT_KEYS = (
     "surveys-xlsx-role",
     "surveys-xlsx-item",
     "surveys-xlsx-question",
+    "surveys-xlsx-question-exit",
     "surveys-xlsx-entry-n",
     "surveys-xlsx-entry-mean",
     "surveys-xlsx-exit-n",
@@ -274,7 +275,7 @@ def build_results_book(
         [
             "surveys-xlsx-role",
             "surveys-xlsx-item",
-            "surveys-xlsx-question",
+            "surveys-xlsx-question-exit",  # the item's wording; its entry one differs
             "surveys-xlsx-entry-n",
             "surveys-xlsx-entry-mean",
             "surveys-xlsx-exit-n",

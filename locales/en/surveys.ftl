@@ -129,6 +129,7 @@ surveys-xlsx-sheet-raw = Answers
 surveys-xlsx-role = Role
 surveys-xlsx-item = Item
 surveys-xlsx-question = Question
+surveys-xlsx-question-exit = Question in the exit questionnaire
 surveys-xlsx-entry-n = Answers at entry
 surveys-xlsx-entry-mean = Mean at entry
 surveys-xlsx-exit-n = Answers at exit

@@ -182,6 +182,7 @@ surveys-xlsx-sheet-raw = Ответы
 surveys-xlsx-role = Роль
 surveys-xlsx-item = Пункт
 surveys-xlsx-question = Вопрос
+surveys-xlsx-question-exit = Вопрос итоговой анкеты
 surveys-xlsx-entry-n = Ответов на входе
 surveys-xlsx-entry-mean = Среднее на входе
 surveys-xlsx-exit-n = Ответов на выходе
