@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import struct
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -78,6 +79,8 @@ async def test_the_curator_gets_the_digest_on_monday_at_nine(early: Running) -> 
     assert "Анкета (промежуточная): 1 из 3, срок 25.11" in text
     photo, document = curator.messages[-2], curator.messages[-1]
     assert photo.photo is not None and photo.photo.startswith(PNG)
+    # Phone-sized (was 880×495 with 5–6 px text at 360 px): 800 px wide, 10 pt text.
+    assert struct.unpack(">II", photo.photo[16:24])[0] == 800
     assert document.document is not None
     name, content = document.document
     assert name == "svodka-2026-W48.xlsx"

@@ -58,6 +58,26 @@ def test_entry_and_exit_share_scale_keys(role: str) -> None:
     assert any(i.text_ty and i.text_ty != i.text_ru for i in entry.items)
 
 
+def test_every_scale_has_a_short_title_in_both_languages() -> None:
+    """Charts and the results screen name an item by its short title, the same at entry
+    and at exit, in the reader's language."""
+    catalog = load_questionnaires()
+    for q in catalog.questionnaires:
+        for i in q.items:
+            if i.type == "scale":
+                assert i.short_ru and i.short_en and len(i.short_ru) <= 28, (q.key, i.key)
+    entry, exit_ = catalog.get("mentee_entry"), catalog.get("mentee_exit")
+    assert entry is not None and exit_ is not None
+    for i in entry.items:
+        if i.type == "scale":
+            other = exit_.item(i.key)
+            assert other is not None and other.short("ru") == i.short("ru"), i.key
+    settle = exit_.item("settle_in")
+    assert settle is not None
+    assert settle.short("ru") == "Вхождение в коллектив"
+    assert settle.short("en") == "Settling in"
+
+
 def test_form_extras() -> None:
     mentee = load_questionnaires().get("mentee_exit")
     assert mentee is not None
@@ -84,6 +104,8 @@ type = "{type}"
 text_ru = "a"
 text_ty = "a"
 text_en = "a"
+short_ru = "a"
+short_en = "a"
 {extra}
 """
 
@@ -106,6 +128,14 @@ BROKEN = {
         ("'q2'", "maybe"),
     ),
     "duplicate key": (item() + item(), ("'q1'", "twice")),
+    "scale without a short title": (
+        item().replace('short_ru = "a"\n', ""),
+        ("'q1'", "short_ru", "short title"),
+    ),
+    "short title too long": (
+        item().replace('short_en = "a"', 'short_en = "' + "x" * 29 + '"'),
+        ("'q1'", "short_en", "longer than 28"),
+    ),
     "unknown field": (item(extra="colour = 1"), ("'q1'", "colour")),
     "not toml": ("[[item]\nkey=", ("not valid TOML",)),
 }

@@ -26,7 +26,13 @@ from bot.services.reports import (
     load_surveys,
     report_scope,
 )
-from bot.storage.models import Membership, Notification
+from bot.storage.models import (
+    Membership,
+    Notification,
+    Organisation,
+    SurveyAnswer,
+    SurveyResponse,
+)
 from tests.clock import FakeClock
 from tests.databases import sqlite_url
 from tests.fake_telegram import FakeTelegram, FakeUser
@@ -161,12 +167,49 @@ async def test_a_curator_gets_each_report_as_one_workbook(tg: Running) -> None:
     book = sheets(surveys)
     assert len(book) == 4
     items = table(next(iter(book.values())))
-    comfort = next(r for r in items if r["Пункт"] == "comfort" and r["Роль"] == "наставляемый")
+    comfort = next(
+        r for r in items if r["Пункт"] == "Общение с наставником" and r["Роль"] == "наставляемый"
+    )
     assert comfort["Программа"] == "Ученик — ученику"
     assert (comfort["Среднее на входе"], comfort["Среднее на выходе"]) == (5.0, 7.0)
     raw = table(list(book.values())[3])
     assert {r["Участник"] for r in raw} == {"Ученик a", "Ученик b"}
     assert len(raw) == 6  # one row per response per item
+
+
+async def test_the_questionnaire_report_speaks_the_readers_language(tg: Running) -> None:
+    """«Итоги анкет»: yes/no and choices as words, items by their short titles, the time
+    an answer was sent in the school's zone (its column says so)."""
+    world = await seed(tg)
+    async with tg.app.session_factory() as session:
+        school = await session.get(Organisation, world.scene.school.id)
+        assert school is not None
+        school.timezone = "Asia/Novosibirsk"  # UTC+7: 12:00 UTC is 19:00 there
+        response = await session.scalar(
+            select(SurveyResponse).where(SurveyResponse.questionnaire == "mentee_entry").limit(1)
+        )
+        assert response is not None
+        session.add_all(
+            [
+                SurveyAnswer(response_id=response.id, item_key="met_before", text="yes"),
+                SurveyAnswer(response_id=response.id, item_key="focus", text="study,career"),
+            ]
+        )
+        await session.commit()
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    book = sheets(await ask(curator, "Итоги анкет"))
+    items = table(next(iter(book.values())))
+    assert "Общение с наставником" in {r["Пункт"] for r in items}
+    assert not {r["Пункт"] for r in items} & {"comfort", "settle_in"}
+    people = table(list(book.values())[1])
+    assert "Общение с наставником" in {r["Пункт"] for r in people}
+    assert not {r["Пункт"] for r in people} & {"comfort", "effectiveness"}
+    raw = table(list(book.values())[3])
+    assert "Отправлено (время школы)" in list(book.values())[3][0]
+    by_key = {r["Пункт"]: r for r in raw}  # the raw answers keep the item's key
+    assert by_key["met_before"]["Ответ"] == "да"
+    assert by_key["focus"]["Ответ"] == "Учёба, Профессия"
+    assert {r["Отправлено (время школы)"] for r in raw} == {"2026-11-20 19:00"}
 
 
 async def test_the_mentees_base_keeps_class_and_teaching_experience_apart(tg: Running) -> None:

@@ -125,14 +125,14 @@ async def test_the_results_screen_counts_no_words_of_his_own_mentee_about_him(
     await scene(tg)
     olga = tg.fake.user(OLGA_TG, "Ольга")
     body = await open_results(olga)
-    assert "5.5" in line_about(body, "комфортным")  # (2 + 9) / 2
-    assert "6.0" in line_about(body, "полезной оказалась программа")  # (4 + 8) / 2
+    assert "5.5" in line_about(body, "Общение с наставником (")  # (2 + 9) / 2
+    assert "6.0" in line_about(body, "Польза программы (наставляемый)")  # (4 + 8) / 2
     maria = tg.fake.user(MARIA_TG, "Мария")
     body = await open_results(maria)
     assert "Иван" not in body
-    comfort = line_about(body, "комфортным")
+    comfort = line_about(body, "Общение с наставником (")
     assert "9.0" in comfort and "5.5" not in comfort  # Анна's only
-    assert "6.0" in line_about(body, "полезной оказалась программа")  # not about him: counts
+    assert "6.0" in line_about(body, "Польза программы (наставляемый)")  # not about him: counts
 
 
 async def test_the_results_file_names_nothing_his_own_mentee_said(tg: Running) -> None:
@@ -153,8 +153,8 @@ async def test_the_results_file_names_nothing_his_own_mentee_said(tg: Running) -
     assert "Секрет Ивана" not in text_of([r for rows in book.values() for r in rows])
     assert "Анна Вторая" in people and "Анна Вторая" in raw  # another mentor's mentee
     items = {(r[0], r[1]): r for r in book["Сравнение"][1:] if r and r[0]}
-    assert items[("наставляемый", "comfort")][6] == 9  # exit mean: Анна's only
-    assert items[("наставляемый", "effectiveness")][6] == 6  # not about him: both
+    assert items[("наставляемый", "Общение с наставником")][6] == 9  # exit mean: Анна's only
+    assert items[("наставляемый", "Польза программы")][6] == 6  # not about him: both
 
 
 async def test_the_report_names_nothing_his_own_mentee_said(tg: Running) -> None:

@@ -4,7 +4,9 @@ schedule, the entry → exit comparison and the 0–100 index, and who may see w
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
+import struct
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -16,7 +18,7 @@ from bot.services.hub import ServiceHub, ServiceSettings
 from bot.services.questionnaires import load_questionnaires
 from bot.services.survey_results import build_results_xlsx, compare, satisfaction_index
 from bot.services.surveys import SurveyService
-from bot.storage.models import Membership, Pair, PairMentee
+from bot.storage.models import Membership, Organisation, Pair, PairMentee, SurveyResponse
 from tests.harness import ADMIN_ID, Running
 from tests.seed import admin_actor
 from tests.survey_seed import Recorder, add_person, at, launch, school_with, survey_service
@@ -252,7 +254,9 @@ async def test_entry_to_exit_results_and_files(
     raw = [row for row in book["surveys-xlsx-sheet-raw"].iter_rows(values_only=True)]
     assert any(row[5] == "'=HYPERLINK(1)" for row in raw)  # no formula from typed text
     items = list(book["surveys-xlsx-sheet-items"].iter_rows(values_only=True))
-    comfort_row = next(r for r in items if r[1] == "comfort" and r[0] == "surveys-role-mentee")
+    comfort_row = next(
+        r for r in items if r[1] == "Общение с наставником" and r[0] == "surveys-role-mentee"
+    )
     assert comfort_row[4] == 4.0 and comfort_row[6] == 9.0 and comfort_row[7] == 5.0
 
 
@@ -692,3 +696,75 @@ async def test_an_admin_is_told_what_to_do_when_there_is_no_programme(tg: Runnin
     await admin.send("/surveys")
     assert "Создайте программу в /programmes" in admin.last.body
     assert "« В меню" in admin.last.buttons()
+
+
+async def test_results_charts_and_workbook_speak_the_curators_language(tg: Running) -> None:
+    """The results screen names each item by its short title (entry answers are not shown
+    under the exit's wording), the chart comes as phone-sized pictures, and the workbook
+    writes yes/no and choices as words and the time in the school's zone."""
+    sessions = tg.app.session_factory
+    school, programme_id = await school_with(sessions, "teacher_teacher")
+    async with sessions() as session:
+        org = await session.get(Organisation, school.school_id)
+        assert org is not None
+        org.timezone = "Asia/Novosibirsk"
+        await session.commit()
+    await add_person(sessions, 4301, "Ольга Куратор", school_id=school.school_id, role="curator")
+    mentor = await add_person(
+        sessions,
+        4302,
+        "Мария",
+        school_id=school.school_id,
+        role="mentor",
+        programme_id=programme_id,
+    )
+    mentee = await add_person(
+        sessions, 4303, "Иван", school_id=school.school_id, role="mentee", programme_id=programme_id
+    )
+    await launch(sessions, programme_id, "entry", date.today() + timedelta(days=10))
+    await answer_all(sessions, mentee, {"comfort": "3", "met_before": "yes"})
+    await answer_all(sessions, mentor, {})
+    olga = tg.fake.user(4301, "Ольга")
+    await olga.send("/surveys")
+    await olga.press("Программа teacher_teacher")
+    await olga.press("📊 Итоги: вход → выход")
+    body = olga.last.body
+    assert "• Общение с наставником (наставляемый): 3" in body
+    assert "• Вхождение в коллектив (наставляемый)" in body
+    assert "• Общение с наставляемым (наставник): 5" in body
+    assert "Насколько" not in body  # no question's wording, neither entry's nor exit's
+    assert "settle_in" not in body and "comfort" not in body
+
+    await olga.press("📄 Файл XLSX")
+    document = [m for m in olga.messages if m.document is not None][-1].document
+    assert document is not None
+    book = load_workbook(io.BytesIO(document[1]))
+    compared = [list(r) for r in book["Сравнение"].iter_rows(values_only=True)]
+    assert compared[0][:3] == ["Роль", "Пункт", "Вопрос итоговой анкеты"]
+    assert ["наставляемый", "Вхождение в коллектив"] in [r[:2] for r in compared]
+    raw_sheet = book["Ответы"]
+    header, *rows = [list(r) for r in raw_sheet.iter_rows(values_only=True)]
+    assert header[-1] == "Отправлено (время школы)"
+    answers = {(r[1], r[3]): r for r in rows}
+    assert answers[("Иван", "met_before")][5] == "да"
+    assert answers[("Мария", "met_before")][5] == "нет"
+    async with sessions() as session:
+        sent_at = await session.scalar(
+            select(SurveyResponse.submitted_at).where(SurveyResponse.user_id == mentee)
+        )
+    assert sent_at is not None
+    local = (sent_at if sent_at.tzinfo else sent_at.replace(tzinfo=UTC)).astimezone(
+        ZoneInfo("Asia/Novosibirsk")
+    )
+    assert answers[("Иван", "met_before")][6] == local.strftime("%Y-%m-%d %H:%M")
+
+    before = len([m for m in olga.messages if m.photo is not None])
+    await olga.press("📈 График")
+    photos = [m for m in olga.messages if m.photo is not None][before:]
+    # 9 mentee items of a teacher–teacher programme (5 + 4), 10 mentor items (5 + 5).
+    assert len(photos) == 4
+    assert photos[0].caption is not None and "Вход и выход" in photos[0].caption
+    for photo in photos:
+        assert photo.photo is not None and photo.photo[:4] == b"\x89PNG"
+        width, _height = struct.unpack(">II", photo.photo[16:24])
+        assert width == 800  # 4 in at 200 dpi: shown 360 px wide, 10 pt is 12.5 px

@@ -29,9 +29,10 @@ from bot.dialogs.widgets import (
     plain_text_of,
     services_of,
 )
+from bot.services.charts import render_comparison_png
 from bot.services.errors import InvalidInput
 from bot.services.offload import off_loop
-from bot.services.survey_results import RESULT_TEXT_KEYS, build_results_xlsx, render_chart
+from bot.services.survey_results import RESULT_TEXT_KEYS, build_results_xlsx, entry_exit_charts
 from bot.services.surveys import DEADLINE_DAYS, LAUNCHES, PULSE_EVERY, PULSE_FIRST_DAYS
 
 STATUS_ICONS = {"submitted": "✅", "started": "✏️", "not_started": "⏳", "missing": "❌"}
@@ -244,12 +245,12 @@ async def results_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
     if results.items:
         lines.append(i18n.get("surveys-items-head"))
     for c in results.items[:ITEMS_MAX]:
-        question = c.question if len(c.question) <= 60 else c.question[:59] + "…"
+        # The short title: entry answers are not shown under the exit's wording.
         lines.append(
             i18n.get(
                 "surveys-item-line",
                 role=i18n.get(f"surveys-role-{c.role}"),
-                question=question,
+                question=c.short or c.key,
                 entry=_num(c.entry_mean),
                 exit=_num(c.exit_mean),
                 change=_signed(c.change),
@@ -448,19 +449,28 @@ async def on_chart(callback: CallbackQuery, _button: Button, manager: DialogMana
     i18n = i18n_of(manager)
     results = await services.surveys.results(actor_of(manager), _programme_id(manager), i18n.locale)
     await services.session.commit()  # read: no transaction open while it is drawn
-    content = await off_loop(
-        render_chart,
+
+    def title(role: str, page: int, pages: int) -> str:
+        who = plain_text_of(manager, f"surveys-chart-role-{role}")
+        if pages == 1:
+            return plain_text_of(manager, "surveys-chart-title", role=who)
+        return plain_text_of(manager, "surveys-chart-title-page", role=who, page=page, pages=pages)
+
+    charts = entry_exit_charts(
         results,
-        results.programme,
+        title,
         plain_text_of(manager, "surveys-kind-entry"),
         plain_text_of(manager, "surveys-kind-exit"),
     )
     assert callback.message is not None
-    await bot_of(manager).send_photo(
-        callback.message.chat.id,
-        BufferedInputFile(content, filename="entry-exit.png"),
-        caption=i18n.get("surveys-chart-caption", name=results.programme),
-    )
+    # Phone-sized pictures: one per role, at most 8 items each.
+    for n, chart in enumerate(charts, start=1):
+        content = await off_loop(render_comparison_png, chart)
+        await bot_of(manager).send_photo(
+            callback.message.chat.id,
+            BufferedInputFile(content, filename=f"entry-exit-{n}.png"),
+            caption=i18n.get("surveys-chart-caption", name=results.programme) if n == 1 else None,
+        )
     manager.show_mode = ShowMode.SEND
 
 

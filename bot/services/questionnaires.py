@@ -18,6 +18,7 @@ A file is one questionnaire for some roles and some waves::
     satisfaction = true              # counts in the 0–100 satisfaction index
     about_mentor = true              # a mentee's view of the mentor (curator only)
     text_ru = "…"  text_ty = "…"  text_en = "…"  # text_ty: «ты» for under-18s
+    short_ru = "…"  short_en = "…"   # scales: a short title for charts and result screens
     options = [{ key = "a", ru = "…", en = "…" }]  # single and multi
 
 A file that breaks a rule stops the bot at start with one line naming the file and the item
@@ -59,6 +60,7 @@ SCALE_MAXIMA = (5, 10)
 YES, NO = "yes", "no"
 TEXT_MAX = 600
 OPTION_LABEL_MAX = 40
+SHORT_MAX = 28  # a chart's label on a phone, and the same item at entry and at exit
 KEY_MAX = 20  # item and option keys travel in callback data (64 bytes)
 OPTIONS_MAX = 10
 ANSWER_TEXT_MAX = 1000
@@ -76,6 +78,8 @@ _ITEM_OPTIONAL = (
     "satisfaction",
     "about_mentor",
     "options",
+    "short_ru",
+    "short_en",
 )
 
 
@@ -112,6 +116,13 @@ class Item:
     satisfaction: bool = False
     about_mentor: bool = False
     options: tuple[Option, ...] = ()
+    short_ru: str | None = None
+    short_en: str | None = None
+
+    def short(self, locale: str | None) -> str:
+        """The item's short title (one wording for every wave), else its question."""
+        short = self.short_en if _lang(locale) == "en" else self.short_ru
+        return short or self.text(locale)
 
     def text(self, locale: str | None, minor: bool = False) -> str:
         if _lang(locale) == "en":
@@ -367,6 +378,10 @@ def _make_item(c: _Check, earlier: list[Item], minors: bool) -> Item:
     satisfaction = c.flag("satisfaction", False)
     if satisfaction and item_type != "scale":
         raise c.error("'satisfaction' is for scale items only")
+    for name in ("short_ru", "short_en"):
+        if item_type == "scale" and name not in c.fields:
+            raise c.error(f"a scale needs {name!r}: its short title on charts and result screens")
+    shorts = {name: c.text(name, SHORT_MAX, required=False) for name in ("short_ru", "short_en")}
     text_ty = c.text("text_ty", required=False)
     if minors and text_ty is None:
         raise c.error("'text_ty' (the «ты» wording for participants under 18) is missing")
@@ -384,6 +399,8 @@ def _make_item(c: _Check, earlier: list[Item], minors: bool) -> Item:
         satisfaction=satisfaction,
         about_mentor=c.flag("about_mentor", False),
         options=tuple(options),
+        short_ru=shorts["short_ru"],
+        short_en=shorts["short_en"],
     )
 
 

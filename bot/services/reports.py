@@ -37,6 +37,7 @@ from bot.services.survey_results import (
     RawAnswer,
     compare,
     satisfaction_index,
+    school_time,
 )
 from bot.storage.models import (
     Meeting,
@@ -547,6 +548,7 @@ async def load_surveys(
     if not programmes:
         return []
     school_names = {s.id: s.name for s in scope.schools}
+    timezones = {s.id: s.timezone for s in scope.schools}
     data = await _load_waves(session, list(programmes))
     own_mentees: set[tuple[int, int]] = set()  # (programme id, mentee user id)
     if viewer_user_id is not None:
@@ -593,7 +595,11 @@ async def load_surveys(
                             answer.item_key,
                             item.text(locale) if item else answer.item_key,
                             _raw_value(item, answer, locale),
-                            response.submitted_at,
+                            school_time(
+                                response.submitted_at,
+                                timezones.get(programme.school_id, "UTC"),
+                            ),
+                            yes_no=item is not None and item.type == "yes_no",
                         )
                     )
         items, index_items = _items(questionnaires, catalog, programme.form_key)
@@ -603,7 +609,9 @@ async def load_surveys(
             for (user_id, _role), values in answers.items():
                 for key in hidden.get(user_id, ()):
                     values.pop(key, None)
-        result.items, people = compare(entry, exit_, items, names, lambda i: i.text(locale))
+        result.items, people = compare(
+            entry, exit_, items, names, lambda i: i.text(locale), lambda i: i.short(locale)
+        )
         result.people = [
             p for p in people if not _anonymous(p) and (programme.id, p.user_id) not in own_mentees
         ]

@@ -8,8 +8,11 @@ Satisfaction index (0–100), per wave: for each submitted response, the mean ov
 answered items marked `satisfaction = true` of (answer − 1) / (scale max − 1) × 100;
 the index is the mean of those per-response values, rounded. No such answers: no index.
 
-Services layer: no aiogram here. The chart renders with matplotlib's Agg backend; call it
-off the event loop (`asyncio.to_thread`).
+Items are named by their short titles (`Item.short`), one wording for entry and exit, in
+the reader's language; answer times are the school's (`school_time`).
+
+Services layer: no aiogram here. The charts are described here (`entry_exit_charts`) and
+drawn by bot/services/charts.py off the event loop (`offload.off_loop`).
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
-from bot.services.questionnaires import Item
+from bot.services.charts import ITEMS_PER_CHART, ComparisonChart
+from bot.services.questionnaires import NO, YES, Item
 
 Key = tuple[int, str]  # (user id, role)
 
@@ -33,6 +38,7 @@ class ItemComparison:
     max: int
     entry: tuple[int, ...]
     exit: tuple[int, ...]
+    short: str = ""  # the item's short title, one wording for entry and exit
 
     @staticmethod
     def _mean(values: tuple[int, ...]) -> float | None:
@@ -65,6 +71,7 @@ class PersonChange:
     key: str
     entry: int | None
     exit: int | None
+    short: str = ""
 
     @property
     def change(self) -> int | None:
@@ -97,7 +104,8 @@ class RawAnswer:
     item_key: str
     question: str
     value: str
-    submitted_at: datetime | None
+    submitted_at: datetime | None  # the school's local time (`school_time`)
+    yes_no: bool = False  # `value` is YES or NO, written in the reader's language
 
 
 @dataclass
@@ -109,6 +117,15 @@ class ProgrammeResults:
     index_entry: int | None = None
     index_exit: int | None = None
     raw: list[RawAnswer] = field(default_factory=list)
+
+
+def school_time(moment: datetime | None, timezone: str) -> datetime | None:
+    """A stored moment (UTC; naive from SQLite) as the school's wall-clock time, naive
+    (a spreadsheet cell has no zone: its column header says whose time it is)."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
 
 
 def satisfaction_index(
@@ -135,8 +152,10 @@ def compare(
     items: Mapping[str, list[Item]],
     names: Mapping[int, str],
     question: Callable[[Item], str],
+    short: Callable[[Item], str] | None = None,
 ) -> tuple[list[ItemComparison], list[PersonChange]]:
-    """Per role and scale item: every entry and exit value; per person: entry → exit."""
+    """Per role and scale item: every entry and exit value; per person: entry → exit.
+    `short` names the item in the reader's language (its key without it)."""
     comparisons = []
     people = []
     for role, role_items in items.items():
@@ -151,8 +170,11 @@ def compare(
             )
             if not entry_values and not exit_values:
                 continue
+            title = short(item) if short else item.key
             comparisons.append(
-                ItemComparison(role, item.key, question(item), item.max, entry_values, exit_values)
+                ItemComparison(
+                    role, item.key, question(item), item.max, entry_values, exit_values, title
+                )
             )
             for user_id, r in sorted(set(entry) | set(exit_)):
                 if r != role:
@@ -162,7 +184,9 @@ def compare(
                 if before is None and after is None:
                     continue
                 people.append(
-                    PersonChange(user_id, names.get(user_id, "—"), role, item.key, before, after)
+                    PersonChange(
+                        user_id, names.get(user_id, "—"), role, item.key, before, after, title
+                    )
                 )
     return comparisons, people
 
@@ -184,6 +208,7 @@ RESULT_TEXT_KEYS = (
     "surveys-xlsx-role",
     "surveys-xlsx-item",
     "surveys-xlsx-question",
+    "surveys-xlsx-question-exit",
     "surveys-xlsx-entry-n",
     "surveys-xlsx-entry-mean",
     "surveys-xlsx-exit-n",
@@ -213,6 +238,8 @@ RESULT_TEXT_KEYS = (
     "surveys-kind-pulse",
     "report-col-school",
     "report-col-programme",
+    "surveys-xlsx-yes",
+    "surveys-xlsx-no",
 )
 
 
@@ -248,7 +275,7 @@ def build_results_book(
         [
             "surveys-xlsx-role",
             "surveys-xlsx-item",
-            "surveys-xlsx-question",
+            "surveys-xlsx-question-exit",  # the item's wording; its entry one differs
             "surveys-xlsx-entry-n",
             "surveys-xlsx-entry-mean",
             "surveys-xlsx-exit-n",
@@ -264,7 +291,7 @@ def build_results_book(
                 [
                     *place,
                     text(f"surveys-role-{c.role}"),
-                    c.key,
+                    c.short or c.key,
                     c.question,
                     len(c.entry),
                     c.entry_mean,
@@ -295,7 +322,15 @@ def build_results_book(
     for place, results in programmes:
         for p in results.people:
             people.append(
-                [*place, p.name, text(f"surveys-role-{p.role}"), p.key, p.entry, p.exit, p.change]
+                [
+                    *place,
+                    p.name,
+                    text(f"surveys-role-{p.role}"),
+                    p.short or p.key,
+                    p.entry,
+                    p.exit,
+                    p.change,
+                ]
             )
 
     completion = workbook.create_sheet(text("surveys-xlsx-sheet-completion")[:31])
@@ -347,7 +382,7 @@ def build_results_book(
                     text(f"surveys-role-{a.role}"),
                     a.item_key,
                     a.question,
-                    _safe_cell(a.value),
+                    _answer_cell(a, text),
                     a.submitted_at.strftime("%Y-%m-%d %H:%M") if a.submitted_at else None,
                 ]
             )
@@ -356,44 +391,46 @@ def build_results_book(
     return buffer.getvalue()
 
 
+def _answer_cell(answer: RawAnswer, text: Callable[[str], str]) -> str:
+    if answer.yes_no and answer.value in (YES, NO):
+        return text(f"surveys-xlsx-{answer.value}")
+    return _safe_cell(answer.value)
+
+
 def _safe_cell(value: str) -> str:
     """Typed text must not become a spreadsheet formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def render_chart(results: ProgrammeResults, title: str, entry_label: str, exit_label: str) -> bytes:
-    """A PNG: per scale item, the mean at entry and at exit (items on a 1–10 scale)."""
-    import matplotlib
+CHART_ROLES = ("mentee", "mentor")
 
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
 
-    items = [c for c in results.items if c.max == 10]
-    labels = [f"{c.key} ({c.role[:6]})" for c in items]
-    figure = Figure(figsize=(10, max(3.0, 0.45 * len(items) + 1.5)), dpi=100)
-    axes = figure.subplots()
-    positions = list(range(len(items)))
-    height = 0.4
-    axes.barh(
-        [p - height / 2 for p in positions],
-        [c.entry_mean or 0 for c in items],
-        height=height,
-        label=entry_label,
-        color="#9db4d0",
-    )
-    axes.barh(
-        [p + height / 2 for p in positions],
-        [c.exit_mean or 0 for c in items],
-        height=height,
-        label=exit_label,
-        color="#2f6db3",
-    )
-    axes.set_yticks(positions, labels)
-    axes.invert_yaxis()
-    axes.set_xlim(0, 10)
-    axes.set_title(title)
-    axes.legend(loc="lower right")
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+def entry_exit_charts(
+    results: ProgrammeResults,
+    title: Callable[[str, int, int], str],
+    entry_label: str,
+    exit_label: str,
+) -> list[ComparisonChart]:
+    """The entry → exit pictures: one role per picture, at most `ITEMS_PER_CHART` items
+    each (a role with more is split evenly), items named by their short titles.
+    `title(role, page, pages)` gives a picture's title in the reader's language."""
+    charts = []
+    for role in CHART_ROLES:
+        items = [c for c in results.items if c.role == role and c.max == 10]
+        if not items:
+            continue
+        pages = -(-len(items) // ITEMS_PER_CHART)
+        size = -(-len(items) // pages)
+        for page in range(pages):
+            chunk = items[page * size : (page + 1) * size]
+            charts.append(
+                ComparisonChart(
+                    title=title(role, page + 1, pages),
+                    items=[c.short or c.key for c in chunk],
+                    before=[c.entry_mean for c in chunk],
+                    after=[c.exit_mean for c in chunk],
+                    before_label=entry_label,
+                    after_label=exit_label,
+                )
+            )
+    return charts

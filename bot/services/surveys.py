@@ -44,6 +44,7 @@ from bot.services.survey_results import (
     RawAnswer,
     compare,
     satisfaction_index,
+    school_time,
 )
 from bot.storage.models import (
     Membership,
@@ -625,6 +626,7 @@ class SurveyService:
         )
         result = ProgrammeResults(programme=programme.name)
         now = self.now()
+        timezone = await self._timezone(programme.organisation_id)
         # A curator who also mentors in this programme does not read, person by person,
         # anything their own mentees said (DESIGN.md: a recipient never gets by name what
         # the mentees of his own pairs said); their words about the mentor are left out of
@@ -700,7 +702,8 @@ class SurveyService:
                             key,
                             item.text(locale) if item else key,
                             self._raw_value(item, answer, locale),
-                            response.submitted_at,
+                            school_time(response.submitted_at, timezone),
+                            yes_no=item is not None and item.type == "yes_no",
                         )
                     )
             per_wave[wave.id] = scales
@@ -730,7 +733,12 @@ class SurveyService:
         entry_answers = per_wave.get(entry.id, {}) if entry else {}
         exit_answers = per_wave.get(exit_.id, {}) if exit_ else {}
         result.items, people = compare(
-            entry_answers, exit_answers, items, names, lambda item: item.text(locale)
+            entry_answers,
+            exit_answers,
+            items,
+            names,
+            lambda item: item.text(locale),
+            lambda item: item.short(locale),
         )
         result.people = [p for p in people if p.user_id not in own_mentees]
         result.index_entry = self._index(entry_answers, "entry")
