@@ -14,15 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.models import (
     Meeting,
     MeetingAttendance,
+    Membership,
     Organisation,
     Pair,
     PairFit,
     PlanItem,
+    Programme,
     SurveyResponse,
     SurveyWave,
 )
 from tests.meetings_world import make_pair
-from tests.pairs_world import Scene, add_participant, give_consent, make_scene
+from tests.pairs_world import Scene, add_participant, add_person, give_consent, make_scene
 
 NOW = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)
 
@@ -58,6 +60,41 @@ async def meeting(
         )
     await session.flush()
     return row
+
+
+async def working_pair(session: AsyncSession, school: Organisation, activated_at: datetime) -> Pair:
+    """A programme of the school with one pair working since `activated_at` (a school past
+    its set-up: its automatic digests come)."""
+    programme = Programme(
+        organisation_id=school.id,
+        form_key="student_student",
+        name="Программа",
+        period_start=date(2026, 9, 1),
+        period_end=date(2027, 5, 31),
+        stage="working",
+    )
+    session.add(programme)
+    await session.flush()
+    person = await add_person(session, f"Наставник {school.name}")
+    mentor = Membership(
+        user_id=person.id,
+        organisation_id=school.id,
+        programme_id=programme.id,
+        role="mentor",
+        status="active",
+    )
+    session.add(mentor)
+    await session.flush()
+    pair = Pair(
+        organisation_id=school.id,
+        programme_id=programme.id,
+        mentor_membership_id=mentor.id,
+        status="active",
+        activated_at=activated_at,
+    )
+    session.add(pair)
+    await session.flush()
+    return pair
 
 
 def d(month: int, day: int) -> date:

@@ -23,9 +23,16 @@ from bot.services.digests import (
     for_recipient,
 )
 from bot.services.outbox import Outbox
-from bot.storage.models import Membership, Notification, Organisation, Programme, User
+from bot.storage.models import (
+    Candidate,
+    Membership,
+    Notification,
+    Organisation,
+    Programme,
+    User,
+)
 from tests.clock import FakeClock
-from tests.digest_world import NOW, d, make_digest_world, meeting
+from tests.digest_world import NOW, d, make_digest_world, meeting, working_pair
 from tests.meetings_world import make_pair
 from tests.pairs_world import add_participant
 from tests.test_load_statements import counting
@@ -202,6 +209,8 @@ async def test_the_schedule_in_two_time_zones(session: AsyncSession) -> None:
     await session.flush()
     await _curator(session, kaliningrad, "Куратор К")
     await _curator(session, vladivostok, "Куратор В")
+    for school in (kaliningrad, vladivostok):
+        await working_pair(session, school, datetime(2026, 11, 2, tzinfo=UTC))
 
     async def tick(moment: datetime) -> int:
         return await DigestService(session, Outbox(session, FakeClock(moment))).queue_weekly(moment)
@@ -239,6 +248,7 @@ async def test_a_school_moves_its_day_and_hour(session: AsyncSession) -> None:
     # Friday 27 November 15:00 Moscow = 12:00 UTC.
     assert due_moment(school.timezone, 4, 15, NOW) == datetime(2026, 11, 27, 12, tzinfo=UTC)
     await _curator(session, school, "Куратор")
+    await working_pair(session, school, NOW - timedelta(days=7))
     service = DigestService(session, Outbox(session, FakeClock(NOW)))
     assert await service.queue_weekly(NOW + timedelta(days=4, hours=5)) == 0  # 11:30 UTC
     assert await service.queue_weekly(NOW + timedelta(days=4, hours=6)) == 1
@@ -293,3 +303,36 @@ async def test_namesakes_count_as_two_people_and_one_person_in_two_programmes_on
     [digest] = await DigestService(session).schools([world.scene.school.id], NOW)
     unreachable = next(a for a in digest.attention if a.key == "unreachable")
     assert unreachable == Attention("unreachable", 2, ("Наставник M3", "Наставник M3"))
+
+
+async def test_a_mentee_choosing_among_offered_mentors_is_choosing_not_without_a_pair(
+    session: AsyncSession,
+) -> None:
+    """«Наставляемые без пары» counts only mentees with nothing offered; one choosing among
+    candidates is listed apart, and an offer that closed does not count as choosing."""
+    world = await make_digest_world(session)
+    scene = world.scene
+    mentor = scene.members["M4"]
+    for key, answers in (("E9", [None]), ("E10", ["chosen", "withdrawn"]), ("E11", ["declined"])):
+        mentee = await add_participant(session, scene, key, "mentee", {}, name=f"Ученик {key}")
+        for answer in answers:
+            session.add(
+                Candidate(
+                    organisation_id=scene.school.id,
+                    programme_id=scene.programme.id,
+                    mentee_membership_id=mentee.id,
+                    mentor_membership_id=mentor.id,
+                    answer=answer,
+                )
+            )
+    await session.flush()
+    [digest] = await DigestService(session).schools([scene.school.id], NOW)
+    found = {a.key: a for a in digest.attention}
+    assert found["choosing"] == Attention("choosing", 2, ("Ученик E10", "Ученик E9"))
+    assert found["unpaired"] == Attention("unpaired", 2, ("Ученик E11", "Ученик E7"))
+    core = create_core("ru")
+    await core.startup()
+    ctx = RenderContext(None, FakeClock(NOW), core, "Europe/Moscow")
+    [text] = digest_texts(ctx, digest, "ru")
+    assert "🤔 Выбирают наставника из предложенных: 2\n<i>Ученик E10; Ученик E9</i>" in text
+    assert "🧍 Наставляемые без пары: 2\n<i>Ученик E11; Ученик E7</i>" in text

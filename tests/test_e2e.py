@@ -151,8 +151,10 @@ async def register_teacher_mentee(person: Person, payload: str, school: str) -> 
     await agree(user, "Напишите фамилию, имя")
     await say(user, person.full_name, "Какой предмет вы преподаёте")
     await say(user, "Физика", "Сколько лет вы работаете")
-    await say(user, "1", "Что про вас подходит")
-    await tap(user, "Молодой специалист", "С чем вам хотелось бы помощи")
+    # A teacher says what they want help with: never a label about themself.
+    await say(user, "1", "С чем вам хотелось бы помощи")
+    await tap(user, "Методика урока", "✓ Методика урока")
+    await tap(user, "Дальше ▶️", "С чем вам хотелось бы помощи наставника")
     await say(user, "Дисциплина на уроках", "Когда вам удобно встречаться")
     await tap(user, "будни, день", "✓ будни, день")
     await tap(user, "Дальше ▶️", "Проверьте, всё ли верно")
@@ -495,7 +497,7 @@ async def test_mydata_and_withdrawal_leave_nothing(fake: FakeTelegram, db: Datab
         lambda m: m.document is not None and m.document[0] == "mydata.html"
     )
     assert report.document is not None
-    assert "Молодой специалист" in report.document[1].decode()  # labels, not keys
+    assert "Методика урока" in report.document[1].decode()  # labels, not keys
     document = await zoya.user.wait_message(
         lambda m: m.document is not None and m.document[0] == "mydata.json"
     )

@@ -15,20 +15,29 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.jobs.digest_render import Block, pack
 from bot.jobs.digests import queue_digests
 from bot.services import charts
 from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.hub import ServiceHub, ServiceSettings
-from bot.storage.models import AuditEntry, Membership, Organisation, Programme, User
+from bot.storage.models import (
+    AuditEntry,
+    Candidate,
+    Membership,
+    Organisation,
+    Pair,
+    PairMentee,
+    Programme,
+    User,
+)
 from tests.clock import FakeClock
 from tests.databases import sqlite_url
-from tests.digest_world import make_digest_world
+from tests.digest_world import make_digest_world, working_pair
 from tests.fake_telegram import FakeTelegram
 from tests.harness import ADMIN_ID, Running, running_bot
-from tests.pairs_world import add_participant
+from tests.pairs_world import add_participant, make_scene
 from tests.seed import make_school
 from tests.test_flow_delivery import add_curator
 
@@ -63,7 +72,8 @@ async def test_the_curator_gets_the_digest_on_monday_at_nine(early: Running) -> 
     await tg.deliver()
     assert curator.messages == []
     tg.clock.advance(minutes=1)  # 09:00 in Moscow
-    assert await queue_digests(tg.app.session_factory, tg.clock) == 2  # both schools' curators
+    # Only the school with working pairs: the other is still setting up.
+    assert await queue_digests(tg.app.session_factory, tg.clock) == 1
     await tg.deliver()
 
     texts = [m for m in curator.messages if not m.is_media]
@@ -107,12 +117,8 @@ async def test_the_curator_gets_the_digest_on_monday_at_nine(early: Running) -> 
     assert first[9] == "подходит" and first[10] == "низкие оценки"
     assert first[6] is not None and first[6].date() == date(2026, 11, 23)
 
-    # The other school's curator: their own school, which has nothing yet — no names from
-    # the first school, no files.
-    assert [m.is_media for m in other.messages] == [False]
-    assert "Школа № 9" in other.messages[0].plain
-    assert "пока нет ни одной программы" in other.messages[0].plain
-    assert "Ученик" not in other.messages[0].plain
+    # The other school's curator: their school has no pair yet, so no automatic digest.
+    assert other.messages == []
 
     # Later ticks this week queue nothing more.
     tg.clock.advance(hours=5)
@@ -186,7 +192,7 @@ async def test_digest_asked_at_night_comes_at_once(fake: FakeTelegram, tmp_path:
         await curator.send("/digest")
         assert curator.messages[0].plain.startswith("⏳ Собираю сводку")
         assert [m.is_media for m in curator.messages[1:]] == [False, True, True]
-        assert await queue_digests(tg.app.session_factory, clock) == 2  # the weekly ones
+        assert await queue_digests(tg.app.session_factory, clock) == 1  # the weekly one
         await tg.deliver()
         assert len(curator.messages) == 4
         clock.set(datetime(2026, 11, 24, 5, 0, tzinfo=UTC))  # 08:00
@@ -262,6 +268,13 @@ async def test_a_curator_sets_the_digest_day_and_hour(tg: Running) -> None:
 
 async def test_a_curator_whose_role_ended_before_sending_gets_nothing(tg: Running) -> None:
     await seed(tg)
+    async with tg.app.session_factory() as session:
+        other_school = await session.scalar(
+            select(Organisation).where(Organisation.name == "Школа № 9")
+        )
+        assert other_school is not None
+        await working_pair(session, other_school, datetime(2026, 11, 2, tzinfo=UTC))
+        await session.commit()
     curator = tg.fake.user(CURATOR_TG, "Вера")
     other = tg.fake.user(OTHER_CURATOR_TG, "Олег")
     async with tg.app.session_factory() as session:
@@ -321,3 +334,70 @@ async def test_the_bot_keeps_answering_while_a_digest_is_drawn(
     await asyncio.gather(asking, starting)
     photo = next(m for m in curator.messages if m.photo is not None)
     assert passer_by.messages[0].seq < photo.seq
+
+
+async def test_no_weekly_digest_while_the_school_sets_up_and_choosing_is_not_unpaired(
+    early: Running,
+) -> None:
+    """Monday 09:00 comes in the middle of the set-up (two mentees choosing among offered
+    mentors, no pair yet): no automatic digest. `/digest` still comes at once, and lists
+    the two as choosing, not «без пары». A pair starts on Tuesday: the first weekly digest
+    comes the next Monday, not late this week."""
+    tg = early
+    async with tg.app.session_factory() as session:
+        scene = await make_scene(session)
+        scene.curator.telegram_id = CURATOR_TG
+        mentor = await add_participant(session, scene, "M", "mentor", {}, name="Наставник Анна")
+        mentees = []
+        for key in ("E1", "E2"):
+            mentee = await add_participant(session, scene, key, "mentee", {}, name=f"Ученик {key}")
+            mentees.append(mentee.id)
+            session.add(
+                Candidate(
+                    organisation_id=scene.school.id,
+                    programme_id=scene.programme.id,
+                    mentee_membership_id=mentee.id,
+                    mentor_membership_id=mentor.id,
+                )
+            )
+        school_id, programme_id, mentor_id = scene.school.id, scene.programme.id, mentor.id
+        await session.commit()
+    curator = tg.fake.user(CURATOR_TG, "Вера")
+    tg.clock.advance(minutes=1)  # Monday 09:00 in Moscow: the school's digest moment
+    assert await queue_digests(tg.app.session_factory, tg.clock) == 0
+    await tg.deliver()
+    assert curator.messages == []
+
+    await curator.send("/digest")
+    asked = [m for m in curator.messages if not m.is_media][-1].plain
+    assert "🤔 Выбирают наставника из предложенных: 2" in asked
+    assert "Ученик E1; Ученик E2" in asked and "без пары" not in asked
+
+    tg.clock.advance(days=1)  # Tuesday: the first pair starts working
+    async with tg.app.session_factory() as session:
+        pair = Pair(
+            organisation_id=school_id,
+            programme_id=programme_id,
+            mentor_membership_id=mentor_id,
+            status="active",
+            activated_at=tg.clock.now(),
+        )
+        session.add(pair)
+        await session.flush()
+        session.add(PairMentee(pair_id=pair.id, mentee_membership_id=mentees[0]))
+        await session.execute(
+            update(Candidate)
+            .where(Candidate.mentee_membership_id == mentees[0])
+            .values(answer="accepted")
+        )
+        await session.commit()
+    seen = len(curator.messages)
+    assert await queue_digests(tg.app.session_factory, tg.clock) == 0  # not this week
+    tg.clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # the next Monday, 09:00
+    assert await queue_digests(tg.app.session_factory, tg.clock) == 1
+    await tg.deliver()
+    [weekly] = [m for m in curator.messages[seen:] if not m.is_media]
+    assert weekly.plain.startswith("📊 Сводка «Школа № 7», неделя 2026-W49")
+    assert "Активных пар: 1" in weekly.plain
+    assert "🤔 Выбирают наставника из предложенных: 1" in weekly.plain
+    assert "Ученик E2" in weekly.plain and "без пары" not in weekly.plain

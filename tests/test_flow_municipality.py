@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.jobs.municipality import municipal_tick
 from bot.jobs.render import RenderContext
 from bot.jobs.report_registry import REPORTS, ReportRequest
 from bot.services.municipality import queue_digests
-from bot.storage.models import AuditEntry, Headcount
+from bot.storage.models import AuditEntry, Headcount, Organisation, Pair
 from tests.fake_telegram.user import FakeUser, SentMessage
 from tests.harness import Running
 from tests.municipal_world import Municipal, build_municipal
@@ -257,3 +257,36 @@ async def test_the_monitoring_report_rechecks_access(tg: Running) -> None:
     assert await rows("coordinator", school2) == ["Школа № 2", "Итого"]
     assert await rows("other_coordinator", municipality) is None
     assert await rows("other_coordinator", school1) is None
+
+
+async def test_no_coordinators_digest_before_any_school_has_a_pair(tg: Running) -> None:
+    """A municipality whose schools are still setting up (no pair has started) gets no
+    weekly digest; the first comes at the first digest moment after a pair started."""
+    world = await seed(tg)
+    coordinator = tg.fake.user(COORDINATOR, "Черкасова Мария")
+    async with tg.app.session_factory() as session:
+        schools = select(Organisation.id).where(Organisation.parent_id == world.municipality.id)
+        await session.execute(
+            update(Pair)
+            .where(Pair.organisation_id.in_(schools))
+            .values(status="proposed", activated_at=None)
+        )
+        # Monday 12:30 in Omsk: its moment has come, but no school has a pair yet.
+        assert await queue_digests(session, tg.clock) == 1  # the other municipality's
+        first = world.pairs["group"].id
+        await session.execute(
+            update(Pair)
+            .where(Pair.id == first)
+            .values(status="active", activated_at=tg.clock.now())
+        )
+        assert await queue_digests(session, tg.clock) == 0  # after this week's moment
+        await session.commit()
+    await tg.deliver()
+    assert chat(coordinator) == []
+    tg.clock.advance(days=7)
+    async with tg.app.session_factory() as session:
+        assert await queue_digests(session, tg.clock) == 2
+        await session.commit()
+    await tg.deliver()
+    text = chat(coordinator)[0].plain
+    assert "Усть-Ишимский район" in text and "2026-W49" in text

@@ -343,7 +343,8 @@ async def register_teacher_mentee(tg: Running, user: FakeUser, *, english: bool 
     await user.send("Smirnov Oleg" if english else "Смирнов Олег")
     await user.send("Физика")
     await user.send("2")
-    await user.press("Young specialist" if english else "Молодой специалист")
+    await user.press("Lesson methods" if english else "Методика урока")
+    await user.press("Next ▶️" if english else "Дальше ▶️")
     await user.send("ИКТ <и> проекты & олимпиады")
     await user.press("weekends" if english else "выходные")
     await user.press("Next ▶️" if english else "Дальше ▶️")
@@ -357,10 +358,10 @@ async def test_mydata_sends_a_readable_document_with_labels_not_keys(tg: Running
     files = documents(oleg)
     assert "mydata.json" in files and "mydata.html" in files
     page = files["mydata.html"]
-    assert "Молодой специалист" in page and "teacher.young_specialist" not in page
+    assert "Методика урока" in page and "teaching.lessons" not in page
     assert "Наставляемый" in page and "Смирнов Олег" in page
     assert "ИКТ &lt;и&gt; проекты &amp; олимпиады" in page  # typed text stays text
-    assert "teacher.young_specialist" in files["mydata.json"]
+    assert "teaching.lessons" in files["mydata.json"]
     # An adult withdrawing for themself reads nothing about children.
     assert "ребён" not in oleg.last.body and "👪" not in " ".join(oleg.last.buttons())
     await oleg.press("Отозвать согласие")
@@ -372,8 +373,8 @@ async def test_mydata_report_in_english(tg: Running) -> None:
     await register_teacher_mentee(tg, john, english=True)
     await john.send("/mydata")
     page = documents(john)["mydata.html"]
-    assert "My data" in page and "Young specialist" in page and "Mentee" in page
-    assert "Молодой" not in page
+    assert "My data" in page and "Lesson methods" in page and "Mentee" in page
+    assert "Методика" not in page
 
 
 async def test_a_parent_reads_how_to_withdraw_for_the_child(tg: Running) -> None:

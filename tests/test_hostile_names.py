@@ -126,7 +126,7 @@ async def teacher_mentee(tg: Running, world: World, telegram_id: int, full_name:
     profile = {
         "subject": "Физика",
         "years": 2,
-        "category": "teacher.young_specialist",
+        "help_topics": ["teaching.lessons"],
         "wishes": "Уроки",
         "times": ["weekend"],
     }
@@ -230,7 +230,8 @@ async def test_registration_screens_and_menu(tg: Running, name: str) -> None:
     await ivan.send(PERSON)
     await ivan.send(name)  # the subject: any text
     await ivan.send("2")
-    await ivan.press("Молодой специалист")
+    await ivan.press("Методика урока")
+    await ivan.press("Дальше ▶️")
     await ivan.send(f"Хочу {name}")
     await ivan.press("выходные")
     await ivan.press("Дальше ▶️")

@@ -224,3 +224,14 @@ async def test_another_schools_curator_is_refused_and_audited(session: AsyncSess
         await hub_of(session).matching.suggest(stranger, kid.id)
     with pytest.raises(AccessDenied):  # a missing id: the same answer
         await hub_of(session).matching.suggest(stranger, 10_000)
+
+
+def test_every_help_topic_and_mentee_category_has_words_to_match() -> None:
+    """A teacher's wishes («Методика урока») find mentors as a student's topics do."""
+    from bot.services.catalog import load_catalog
+
+    catalog = load_catalog()
+    keys = [t.key for t in catalog.help_topics(include_hidden=True)]
+    keys += [c.key for c in catalog.mentee_categories(include_hidden=True)]
+    assert "teaching.lessons" in keys
+    assert [key for key in keys if not RULES.words.get(key)] == []

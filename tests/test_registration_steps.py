@@ -42,11 +42,25 @@ def test_student_mentee_asked_age_first_and_help_topics_not_a_category() -> None
         check_choice(CATALOG, "mentee", form("student_student"), "category", "student.behaviour")
 
 
-def test_teacher_mentee_keeps_the_teacher_categories() -> None:
-    asked = questions(CATALOG, "mentee", form("teacher_teacher"), {})
-    assert asked == ["full_name", "subject", "years", "category", "wishes", "times"]
+def test_teacher_mentee_chooses_help_topics_never_a_category() -> None:
+    teachers = form("teacher_teacher")
+    asked = questions(CATALOG, "mentee", teachers, {})
+    assert asked == ["full_name", "subject", "years", "help_topics", "wishes", "times"]
+    for label in ("teacher.burnout", "teacher.low_results", "student.gifted"):
+        with pytest.raises(InvalidInput):
+            check_choice(CATALOG, "mentee", teachers, "category", label)
+    # A teacher is offered the teachers' topics only, a student the students' only.
+    for forged in (["study"], ["teacher.burnout"]):
+        with pytest.raises(InvalidInput):
+            check_choice(CATALOG, "mentee", teachers, "help_topics", forged)
+    pupils = form("student_student")
     with pytest.raises(InvalidInput):
-        check_choice(CATALOG, "mentee", form("teacher_teacher"), "category", "student.gifted")
+        check_choice(CATALOG, "mentee", pupils, "help_topics", ["teaching.lessons"])
+    picked = ["teaching.results", "teaching.workload"]
+    assert check_choice(CATALOG, "mentee", teachers, "help_topics", picked) == [
+        "teaching.workload",
+        "teaching.results",
+    ]
 
 
 def test_student_mentor_gets_the_only_category_without_a_question() -> None:

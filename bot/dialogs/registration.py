@@ -294,10 +294,14 @@ async def on_capacity(
 async def choices_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     i18n = i18n_of(dialog_manager)
     catalog = services_of(dialog_manager).catalog
+    topics = choices(
+        catalog, dialog_manager.dialog_data.get("role"), form_of(dialog_manager), "help_topics"
+    )
+    found = [catalog.help_topic(key) for key in topics]
     return {
         "age_bands": [(band, i18n.get(f"age-band-{band}")) for band in AGE_BANDS],
         "meeting_times": [(slot, i18n.get(f"meeting-time-{slot}")) for slot in MEETING_TIMES],
-        "help_topics": [(t.key, t.name(i18n.locale)) for t in catalog.help_topics()],
+        "help_topics": [(t.key, t.name(i18n.locale)) for t in found if t is not None],
         "capacities": [(n, n) for n in CAPACITY_CHOICES],
     }
 

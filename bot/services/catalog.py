@@ -101,7 +101,9 @@ _MENTEE_REQUIRED = (*_CATEGORY_REQUIRED, "applies_to")
 # Which forms' mentors may pick a mentor category (by the form's mentor_kind); all when absent.
 _MENTOR_OPTIONAL = (*_CATEGORY_OPTIONAL, "mentor_kinds")
 _TOPIC_REQUIRED = ("key", "name_ru", "name_en")
-_TOPIC_OPTIONAL = ("hidden",)
+# Whose topic it is: a student's (students of every form, the default) or a teacher's.
+_TOPIC_OPTIONAL = ("hidden", "applies_to")
+TOPIC_AUDIENCES = ("student", "teacher")
 
 
 class CatalogError(ValueError):
@@ -191,14 +193,20 @@ class Category:
 
 @dataclass(frozen=True, slots=True)
 class HelpTopic:
-    """What a student may want help with, in their own words (e.g. «учёба», «друзья»).
+    """What a mentee may want help with, in their own words (e.g. «учёба», «друзья», or a
+    teacher's «справляться с нагрузкой»).
 
-    A student chooses topics; the sensitive category is the curator's to set."""
+    A mentee chooses topics; the category (a label about them) is the curator's to set."""
 
     key: str
     name_ru: str
     name_en: str
     hidden: bool = False
+    applies_to: str = "student"  # student (every student form) | teacher
+
+    def fits(self, mentee_kind: str | None) -> bool:
+        """Offered to mentees of this kind: teachers get teachers' topics, students the rest."""
+        return (self.applies_to == "teacher") == (mentee_kind == "teacher")
 
     def name(self, locale: str | None = None) -> str:
         return _pick(self.name_ru, self.name_en, locale)
@@ -277,9 +285,16 @@ class Catalog:
 
     # --- help topics -------------------------------------------------------------
 
-    def help_topics(self, *, include_hidden: bool = False) -> tuple[HelpTopic, ...]:
-        """What a student may want help with, in menu order."""
-        return tuple(t for t in self._topics.values() if include_hidden or not t.hidden)
+    def help_topics(
+        self, mentee_kind: str | None = None, *, include_hidden: bool = False
+    ) -> tuple[HelpTopic, ...]:
+        """What a mentee of this kind (every kind when None) may want help with, in menu
+        order."""
+        return tuple(
+            t
+            for t in self._topics.values()
+            if (mentee_kind is None or t.fits(mentee_kind)) and (include_hidden or not t.hidden)
+        )
 
     def help_topic(self, key: str) -> HelpTopic | None:
         return self._topics.get(key)
@@ -305,7 +320,7 @@ def load_catalog(
 
     The extra file may hold ``[[form]]``, ``[[mentee_category]]``,
     ``[[mentor_category]]`` (optionally limited to forms by ``mentor_kinds``) and
-    ``[[help_topic]]`` (what a student may want help with) tables. An entry with a
+    ``[[help_topic]]`` (what a mentee may want help with) tables. An entry with a
     new key is added at the end and must have every required field; an entry with
     an existing key changes only the fields it gives. Raises :class:`CatalogError`
     naming the file and the key when something is wrong.
@@ -525,4 +540,7 @@ def _make_topic(raw: _Raw) -> HelpTopic:
         name_ru=c.label("name_ru"),
         name_en=c.label("name_en"),
         hidden=c.flag("hidden"),
+        applies_to=c.choice("applies_to", TOPIC_AUDIENCES)
+        if "applies_to" in raw.fields
+        else "student",
     )

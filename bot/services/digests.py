@@ -29,6 +29,7 @@ from bot.services.errors import InvalidInput
 from bot.services.meetings import DEFAULT_QUIET_DAYS
 from bot.services.outbox import ASKED, Outbox, Queued
 from bot.storage.models import (
+    Candidate,
     Consent,
     Meeting,
     MeetingAttendance,
@@ -55,7 +56,8 @@ ATTENTION = (
     "misfit",  # a mentee answered «не подходит»
     "survey-missing",  # the current wave's deadline is within 3 days or past, not submitted
     "unreachable",  # blocked the bot (the outbox marked them)
-    "unpaired",  # an active mentee without a proposed or active pair
+    "unpaired",  # an active mentee without a proposed or active pair, nothing offered
+    "choosing",  # an active mentee without a pair, choosing among offered candidates
     "guardian",  # a minor whose parent has not agreed yet
 )
 NAMES_SHOWN = 5
@@ -386,18 +388,30 @@ class DigestService:
         )
 
     async def due_schools(self, now: datetime) -> list[DueSchool]:
-        """Schools whose digest moment of this (local) week has come: one statement."""
+        """Schools whose digest moment of this (local) week has come: one statement.
+
+        A school being set up gets no automatic digest: the first comes at the first digest
+        moment after a pair of the school started working (`/digest` comes at once anyway)."""
+        first_pair = (
+            select(func.min(Pair.activated_at))
+            .where(Pair.organisation_id == Organisation.id, Pair.activated_at.is_not(None))
+            .scalar_subquery()
+        )
         rows = await self.session.execute(
             select(
                 Organisation.id,
                 Organisation.timezone,
                 Organisation.digest_weekday,
                 Organisation.digest_hour,
+                first_pair,
             ).where(Organisation.kind == "school")
         )
         due = []
-        for org_id, timezone, weekday, hour in rows:
-            if now >= due_moment(timezone, weekday, hour, now):
+        for org_id, timezone, weekday, hour, first_active in rows:
+            moment = due_moment(timezone, weekday, hour, now)
+            if first_active is None or _as_utc(first_active) > moment:
+                continue  # no pair yet when this week's moment came: still setting up
+            if now >= moment:
                 local = now.astimezone(ZoneInfo(timezone)).date()
                 due.append(DueSchool(org_id, iso_week(local), end_of_week(timezone, now)))
         return due
@@ -626,7 +640,8 @@ class _Computation:
             )
         ).all()
 
-        # People of the school: unreachable, unpaired mentees, minors waiting for a parent.
+        # People of the school: unreachable, unpaired (or choosing) mentees, minors waiting
+        # for a parent.
         people = (
             await s.execute(
                 select(
@@ -652,6 +667,10 @@ class _Computation:
                             Consent.withdrawn_at.is_(None),
                             Consent.given_by.in_(("guardian", "paper")),
                         ),
+                    ),
+                    exists().where(
+                        Candidate.mentee_membership_id == Membership.id,
+                        Candidate.answer.is_(None) | (Candidate.answer == "chosen"),
                     ),
                 )
                 .join(User, User.id == Membership.user_id)
@@ -777,7 +796,9 @@ class _Computation:
                 attention[org]["survey-missing"].add(name or NO_NAME)
 
         seen: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        for org, membership_id, role, status, user_id, name, reachable, has_chat, waiting in people:
+        for row in people:
+            org, membership_id, role, status, user_id, name, reachable, has_chat = row[:8]
+            waiting, choosing = row[8:]
             if org not in zones:
                 continue
             # One person with two memberships (two programmes) counts once per school.
@@ -788,7 +809,8 @@ class _Computation:
                 seen["guardian"].add((org, user_id))
                 attention[org]["guardian"].add(name or NO_NAME)
             if role == "mentee" and status == "active" and membership_id not in paired_mentees:
-                attention[org]["unpaired"].add(name or NO_NAME)
+                # Choosing among offered mentors is a step of pairing, not "without a pair".
+                attention[org]["choosing" if choosing else "unpaired"].add(name or NO_NAME)
 
         result = []
         for org_id, org_name, timezone in orgs:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.services.access import AccessService, Actor
 from bot.services.audit import AuditService
@@ -25,7 +26,7 @@ from bot.services.errors import InvalidInput, NotFound
 from bot.services.headcounts import HeadcountService
 from bot.services.indicators import municipality_schools
 from bot.services.outbox import Outbox, Queued, queued_keys
-from bot.storage.models import Membership, Organisation
+from bot.storage.models import Membership, Organisation, Pair
 
 DIGEST_KIND = "coordinator-digest"
 REMINDER_KIND = "monitoring-reminder"
@@ -164,6 +165,10 @@ async def _coordinators(session: AsyncSession, ids: list[int]) -> dict[int, list
     return found
 
 
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _week_moment(now_local: datetime, weekday: int, hour: int) -> datetime:
     """This ISO week's digest moment (local)."""
     monday = now_local.date() - timedelta(days=now_local.weekday())
@@ -173,18 +178,32 @@ def _week_moment(now_local: datetime, weekday: int, hour: int) -> datetime:
 async def queue_digests(session: AsyncSession, clock: Clock = SYSTEM_CLOCK) -> int:
     """Queue this week's digest for every coordinator whose municipality's digest moment
     (its weekday and hour, local) has come; a week's digest goes once (a late start still
-    sends it, until the next week's is due). Returns how many were queued."""
+    sends it, until the next week's is due). Returns how many were queued.
+
+    A municipality whose schools are still setting up gets none: the first comes at the
+    first digest moment after a pair of any of its schools started working."""
     now = clock.now()
-    municipalities = list(
-        await session.scalars(select(Organisation).where(Organisation.kind == "municipality"))
+    school = aliased(Organisation)
+    first_pair = (
+        select(func.min(Pair.activated_at))
+        .join(school, school.id == Pair.organisation_id)
+        .where(school.parent_id == Organisation.id, Pair.activated_at.is_not(None))
+        .scalar_subquery()
     )
-    coordinators = await _coordinators(session, [m.id for m in municipalities])
+    municipalities = (
+        await session.execute(
+            select(Organisation, first_pair).where(Organisation.kind == "municipality")
+        )
+    ).all()
+    coordinators = await _coordinators(session, [m.id for m, _first in municipalities])
     rows: list[Queued] = []
-    for org in municipalities:
+    for org, first_active in municipalities:
         local = now.astimezone(ZoneInfo(org.timezone))
         moment = _week_moment(local, org.digest_weekday, org.digest_hour)
         if local < moment:
             continue
+        if first_active is None or _utc(first_active) > moment:
+            continue  # no school had a pair yet when this week's moment came
         week = iso_week(local.date())
         for user_id in coordinators.get(org.id, []):
             rows.append(

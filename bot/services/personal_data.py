@@ -50,7 +50,8 @@ log = logging.getLogger(__name__)
 EXPORT_FORMAT = 1
 # Profile keys that stay after withdrawal: they describe a group, not a person.
 AGGREGATE_PROFILE_KEYS = ("category",)
-# The profile key a curator sets for a pupil (a teacher chooses their own).
+# The profile key a curator sets for a mentee (a teacher registered before help topics
+# came chose their own: it stays, as the curator's).
 CURATORS_CATEGORY = "category"
 OPEN_PAIR_STATUSES = ("proposed", "active")
 END_REASON = "consent_withdrawn"

@@ -82,7 +82,9 @@ def questions(
     `is_minor` (when asked) comes first, before consent; the rest come after it."""
     flow: list[str] = ["is_minor"] if asks_age(role, form) else []
     if role == "mentee" and form is not None and form.mentee_kind == "teacher":
-        flow += ["full_name", "subject", "years", "category", "wishes", "times"]
+        # A teacher, too, says what they want help with: nobody picks a label about
+        # themselves (the category is the curator's, set on the participant's card).
+        flow += ["full_name", "subject", "years", "help_topics", "wishes", "times"]
     elif role == "mentee":
         flow.append("full_name")
         if form is None or form.mentee_kind == "student":
@@ -111,15 +113,15 @@ def choices(catalog: Catalog, role: str | None, form: Form | None, field: str) -
     if field == "category":
         if role == "mentor":
             return mentor_categories(catalog, form)
-        if role == "mentee" and form is not None and form.mentee_kind == "teacher":
-            return tuple(c.key for c in catalog.mentee_categories("teacher"))
-        return ()  # a student never chooses a category
+        return ()  # a mentee never chooses a category: the curator sets it
     if field == "ages":
         return AGE_BANDS
     if field == "times":
         return MEETING_TIMES
     if field == "help_topics":
-        return tuple(t.key for t in catalog.help_topics())
+        if role != "mentee":
+            return ()
+        return tuple(t.key for t in catalog.help_topics(form.mentee_kind if form else "student"))
     if field == "capacity":
         return CAPACITY_CHOICES if role == "mentor" else ()
     raise InvalidInput("choice-unknown")
@@ -379,7 +381,8 @@ class RegistrationService:
         return membership, self.catalog.form(programme.form_key) if programme else None
 
     async def set_category(self, actor: Actor, membership_id: int, category_key: str) -> str:
-        """The curator sets a mentee's category (a student never labels themself).
+        """The curator sets a mentee's category (a mentee never labels themself; a teacher's
+        category chosen at registration before help topics came stays here as the curator's).
 
         Access is checked before existence: a forged id gets the same refusal either way."""
         assert self.audit is not None

@@ -41,6 +41,7 @@ digest-attention-unreachable = 🚫 Blocked the bot: { $count ->
        *[other] { $count } people
     }
 digest-attention-unpaired = 🧍 Mentees without a pair: { $count }
+digest-attention-choosing = 🤔 Choosing a mentor among those offered: { $count }
 digest-attention-guardian = 👪 Waiting for a parent's consent: { $count }
 digest-names = { $names }
 digest-programme-title = <b>📚 { $programme }</b>

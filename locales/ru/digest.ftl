@@ -49,6 +49,7 @@ digest-attention-unreachable = 🚫 Заблокировали бота: { $coun
        *[other] { $count } человек
     }
 digest-attention-unpaired = 🧍 Наставляемые без пары: { $count }
+digest-attention-choosing = 🤔 Выбирают наставника из предложенных: { $count }
 digest-attention-guardian = 👪 Ждут согласия родителя: { $count }
 digest-names = { $names }
 digest-programme-title = <b>📚 { $programme }</b>

@@ -134,7 +134,7 @@ registration-ask-help-topics = { $young ->
 }
 field-help_topics = { $young ->
     [yes] Хочу помощи с
-   *[other] Нужна помощь с
+   *[other] С чем нужна помощь
 }
 registration-next-mentee = { $young ->
     [yes] Что дальше: куратор программы подберёт тебе наставника — я напишу, когда это случится.
