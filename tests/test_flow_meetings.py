@@ -486,6 +486,49 @@ async def test_reminders_go_out_by_the_scheduler_job(tg: Running) -> None:
     assert "Встреча записана" in mentor.last.plain
 
 
+async def test_a_reminder_says_the_time_really_left_and_never_comes_too_late(
+    tg: Running,
+) -> None:
+    w = await world(tg, [("m", ["a"])])
+    tg.clock.set(datetime(2026, 11, 23, 16, 0, tzinfo=UTC))  # 19:00 in Moscow
+    starts = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # 12:00 tomorrow: less than a day
+    async with tg.app.session_factory() as session:
+        session.add(
+            Meeting(
+                organisation_id=w.scene.school.id,
+                pair_id=w.pair_ids[0],
+                kind="regular",
+                status="planned",
+                day=starts.date(),
+                starts_at=starts,
+                duration_min=45,
+                format="offline",
+                agreed_at=tg.clock.now(),
+            )
+        )
+        await session.commit()
+    mentee = tg.fake.user(MENTEE_TG, "Ученик")
+    await run_meeting_jobs(tg.app.session_factory, tg.clock)
+    await tg.deliver()
+    assert not any("Напоминание" in m.plain for m in mentee.messages)  # no «tomorrow» now
+    tg.clock.set(starts - timedelta(hours=1))
+    await run_meeting_jobs(tg.app.session_factory, tg.clock)
+    tg.clock.set(starts - timedelta(minutes=40))  # the message goes out late
+    await tg.deliver()
+    local = starts.astimezone(ZoneInfo("Europe/Moscow"))
+    assert [m.plain for m in mentee.messages] == [f"Через 40 мин встреча, в {local:%H:%M}."]
+    async with tg.app.session_factory() as session:
+        late = list(
+            await session.scalars(
+                select(Notification).where(Notification.kind == "meeting-reminder-1h")
+            )
+        )
+    assert len(late) == 2  # the mentor's and the mentee's
+    for row in late:  # neither is sent three minutes before the meeting
+        assert row.expires_at is not None
+        assert row.expires_at.replace(tzinfo=UTC) == starts - timedelta(minutes=10)
+
+
 async def test_help_names_the_meeting_command(tg: Running) -> None:
     await world(tg, [("m", ["a"])], minor=True)
     mentor = tg.fake.user(MENTOR_TG, "Наставник")

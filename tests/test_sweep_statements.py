@@ -31,6 +31,7 @@ from bot.storage.models import (
     SurveyWave,
     User,
 )
+from tests.digest_world import working_pair
 from tests.meetings_world import meetings_of
 from tests.pairs_world import actor, hub_of, make_scene
 from tests.test_load_statements import counting
@@ -180,7 +181,7 @@ async def test_meeting_reminder_sweep_statements_do_not_grow_with_pairs(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     starts_at = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # 15:00 in Moscow
-    clock = FixedClock(starts_at - timedelta(hours=20))  # the 24-hour reminder is due
+    clock = FixedClock(starts_at - timedelta(hours=23, minutes=55))  # the 24-hour one is due
 
     small = await build(session_factory, 5)
     await agree_meetings(session_factory, small, starts_at)
@@ -391,6 +392,8 @@ async def add_municipality(sessions: async_sessionmaker[AsyncSession], schools: 
             Membership(user_id=user.id, organisation_id=org.id, role="curator", status="active")
             for user, org in zip(people, orgs, strict=True)
         )
+        for org in orgs:  # past their set-up: the automatic digests come
+            await working_pair(session, org, datetime(2026, 11, 2, tzinfo=UTC))
         await session.commit()
 
 
@@ -406,6 +409,8 @@ async def test_municipal_sweep_statements_do_not_grow_with_schools(
     for schools in (5, 50):
         async with session_factory() as session:
             await session.execute(Notification.__table__.delete())
+            await session.execute(PairMentee.__table__.delete())
+            await session.execute(Pair.__table__.delete())
             await session.execute(Membership.__table__.delete())
             await session.commit()
         await add_municipality(session_factory, schools)
@@ -430,6 +435,8 @@ async def test_weekly_digest_sweep_statements_do_not_grow_with_schools(
     for schools in (5, 50):
         async with session_factory() as session:
             await session.execute(Notification.__table__.delete())
+            await session.execute(PairMentee.__table__.delete())
+            await session.execute(Pair.__table__.delete())
             await session.execute(Membership.__table__.delete())
             await session.commit()
         await add_municipality(session_factory, schools)

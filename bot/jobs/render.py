@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from aiogram_i18n.cores.base import BaseCore
@@ -15,6 +16,7 @@ from bot.jobs.parts import Button, Part
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.hub import ServiceSettings
 from bot.services.meetings import MESSAGES as MEETING_MESSAGES
+from bot.services.meetings import STARTS_AT_ARG
 from bot.services.outbox import Delivery, Item
 from bot.services.pair_notices import CURATOR_KIND
 from bot.services.pair_notices import MESSAGES as PAIR_MESSAGES
@@ -138,7 +140,22 @@ class Renderer:
         if item.kind == CURATOR_KIND and "changes" in item.args:
             return self._curator_changes(item.args, locale)
         args = {k: v for k, v in item.args.items() if k != BUTTONS_ARG}
+        if STARTS_AT_ARG in args:
+            args["left"] = self._time_left(str(args.pop(STARTS_AT_ARG)), locale)
+        elif item.kind == "meeting-reminder-1h":  # queued before it carried the start
+            args["left"] = self._get("time-left-hour", locale)
         return self._get(MESSAGES[item.kind], locale, **args)
+
+    def _time_left(self, starts_at: str, locale: str) -> str:
+        """«час», «40 мин», «2 ч 10 мин»: from now (the moment of sending) to `starts_at`."""
+        start = datetime.fromisoformat(starts_at)
+        minutes = max(round((start - self.context.clock.now()).total_seconds() / 60), 1)
+        if 55 <= minutes <= 65:
+            return self._get("time-left-hour", locale)
+        if minutes < 60:
+            return self._get("time-left-minutes", locale, minutes=minutes)
+        hours, rest = divmod(minutes, 60)
+        return self._get("time-left-hours", locale, hours=hours, minutes=rest)
 
     def _plan_changes(self, args: dict[str, Any], locale: str) -> str:
         """The plan edits gathered in one message, one line each."""

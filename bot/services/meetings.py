@@ -59,6 +59,9 @@ EDIT_WINDOW = timedelta(hours=48)
 LOG_DAYS_BACK = 366
 PLAN_DAYS_AHEAD = 120
 # No meeting with a minor is planned between these hours (local time).
+# A notification's argument with a meeting's start (ISO): the renderer adds `left`, the time
+# really left when the message goes out.
+STARTS_AT_ARG = "starts_at"
 MINOR_NIGHT_START = time(21, 0)
 MINOR_NIGHT_END = time(7, 0)
 FIT_ANSWERS = ("fits", "unsure", "no")
@@ -68,6 +71,14 @@ QUIET_CHOICES = (7, 10, 14, 21, 30)
 LADDER = (("nudge", 0), ("curator", 7), ("close", 16))
 REMINDER_24H = timedelta(hours=24)
 REMINDER_1H = timedelta(hours=1)
+# A reminder whose moment passed longer ago than this is not queued (a meeting agreed less
+# than a day ahead gets no «tomorrow» seconds later), and one not sent by the last moment it
+# helps expires: the day-before one when the hour-before one is due, that one shortly before.
+REMINDER_GRACE = timedelta(minutes=15)
+REMINDER_LAST_MOMENT = {
+    "meeting-reminder-24h": REMINDER_1H,
+    "meeting-reminder-1h": timedelta(minutes=10),
+}
 # A 24-hour reminder that would fall in the night goes this long before the night starts.
 EVENING_MARGIN = timedelta(minutes=30)
 
@@ -1635,6 +1646,8 @@ class MeetingJobs:
         period = starts_at.isoformat(timespec="minutes")
         subject = f"meeting:{item.meeting_id}"
         if starts_at > now:
+            # The text says the time really left when it is sent (bot/jobs/render.py).
+            reminder_args = {**args, STARTS_AT_ARG: starts_at.isoformat()}
             for kind, before in (
                 ("meeting-reminder-24h", REMINDER_24H),
                 ("meeting-reminder-1h", REMINDER_1H),
@@ -1642,11 +1655,12 @@ class MeetingJobs:
                 at = reminder_moment(
                     starts_at, before, item.timezone, item.quiet_start, item.quiet_end
                 )
-                if at is None or at > now:
-                    continue
+                if at is None or at > now or now - at > REMINDER_GRACE:
+                    continue  # not yet, or its moment passed (agreed later, or a long stop)
                 if kind == "meeting-reminder-24h" and starts_at - now <= REMINDER_1H:
                     continue  # too late for «tomorrow»: the 1-hour one says it
-                tell(kind, subject, people, item.organisation_id, args, period, starts_at)
+                expires = starts_at - REMINDER_LAST_MOMENT[kind]
+                tell(kind, subject, people, item.organisation_id, reminder_args, period, expires)
             return
         ends = starts_at + timedelta(minutes=item.duration_min or 0)
         if ends <= now and people:

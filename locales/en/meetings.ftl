@@ -119,7 +119,13 @@ meetings-notice-countered = { $name } proposes another time: { $when }. Open /me
 meetings-notice-agreed = ✅ { $name } confirmed the meeting { $when }.
 meetings-notice-rescheduled = 🗓 { $name } asks to move the meeting { $old } to { $when }. Open /meeting → «Plans» to accept or suggest another time.
 meetings-notice-reminder-24h = Reminder: meeting { $when }.
-meetings-notice-reminder-1h = Meeting in an hour, at { $time }.
+meetings-notice-reminder-1h = Meeting in { $left }, at { $time }.
+time-left-hour = an hour
+time-left-minutes = { $minutes } min
+time-left-hours = { $hours } h{ $minutes ->
+    [0] {""}
+   *[other] {" "}{ $minutes } min
+}
 meetings-notice-held-ask = Did the meeting { $when } take place? Open /meeting — one tap logs it.
 meetings-notice-fit-no = ⚠️ { $mentee } says working with mentor { $mentor } does not suit them. A new pair may be needed.
 meetings-notice-quiet-nudge = No meetings for { $days } days ({ $mentees }). Log one in /meeting or agree on the next.

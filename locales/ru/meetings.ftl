@@ -162,8 +162,15 @@ meetings-notice-reminder-24h = { $young ->
    *[other] Напоминание: встреча { $when }.
 }
 meetings-notice-reminder-1h = { $young ->
-    [yes] Через час встреча с наставником, в { $time }.
-   *[other] Через час встреча, в { $time }.
+    [yes] Через { $left } встреча с наставником, в { $time }.
+   *[other] Через { $left } встреча, в { $time }.
+}
+# Сколько осталось до встречи в момент отправки напоминания.
+time-left-hour = час
+time-left-minutes = { $minutes } мин
+time-left-hours = { $hours } ч{ $minutes ->
+    [0] {""}
+   *[other] {" "}{ $minutes } мин
 }
 meetings-notice-held-ask = Встреча { $when } состоялась? Откройте /meeting — записать её можно одним нажатием.
 meetings-notice-fit-no = ⚠️ { $mentee } говорит, что работа с наставником { $mentor } не подходит. Возможно, нужна другая пара.
