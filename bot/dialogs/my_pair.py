@@ -185,10 +185,13 @@ async def pair_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
 
 
 async def on_accept(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    await services_of(manager).pairs.accept_agreement(
+    _, count = await services_of(manager).pairs.accept_agreements(
         actor_of(manager), int(manager.dialog_data["pair_id"])
     )
-    await callback.answer(label_of(manager, "pairs-accepted", 200))
+    if count > 1:
+        await callback.answer(label_of(manager, "pairs-accepted-many", 200, count=count))
+    else:
+        await callback.answer(label_of(manager, "pairs-accepted", 200))
 
 
 async def on_plan(_c: CallbackQuery, _b: Button, manager: DialogManager) -> None:

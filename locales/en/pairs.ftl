@@ -167,6 +167,7 @@ pairs-agreement-title = <b>Agreement on cooperation</b>
 pairs-agreement-accepted = ✅ Agreement accepted.
 pairs-button-accept = ✅ I accept the agreement
 pairs-accepted = Thank you! The agreement is accepted.
+pairs-accepted-many = Thank you! The agreement is accepted for all your pairs with this agreement at once: { $count }.
 pairs-button-contact = 💬 Write to { $name }
 pairs-contact-off = In this programme the curator passes on contacts.
 pairs-contact-off-minor = { $young ->

@@ -197,6 +197,7 @@ pairs-agreement-title = <b>Соглашение о сотрудничестве<
 pairs-agreement-accepted = ✅ Соглашение принято.
 pairs-button-accept = ✅ Принимаю соглашение
 pairs-accepted = Спасибо! Соглашение принято.
+pairs-accepted-many = Спасибо! Соглашение принято — сразу для всех ваших пар с этим соглашением: { $count }.
 pairs-button-contact = 💬 Написать: { $name }
 pairs-contact-off = Контакты в этой программе передаёт куратор.
 pairs-contact-off-minor = { $young ->
