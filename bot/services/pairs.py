@@ -1042,7 +1042,11 @@ class PairService:
             subject=f"mentee:{mentee.id}",
             recipients=[mentee_user],
             organisation_id=mentee.organisation_id,
-            args={"count": len(mentor_ids)},
+            args={
+                "count": len(mentor_ids),
+                # Opens the choice itself (checked again by the opener).
+                "_buttons": [[{"label": "notice-btn-choice", "open": "choice", "id": mentee.id}]],
+            },
         )
         return await self._candidates(mentee.id)
 

@@ -45,6 +45,7 @@ notice-btn-meeting-ask = ✅ Answer about the meeting
 notice-btn-survey = 📝 Start the questionnaire
 notice-btn-pair = 🤝 Open «My pair»
 notice-btn-pair-curator = 🤝 Open the pair
+notice-btn-choice = 🗳 Choose a mentor
 error-unexpected = Something went wrong. Please try again a little later — your data is not lost.
 error-generic = This action is not available right now.
 error-access-denied = You do not have access to this action.

@@ -45,6 +45,7 @@ notice-btn-meeting-ask = ✅ Ответить про встречу
 notice-btn-survey = 📝 Начать анкету
 notice-btn-pair = 🤝 Открыть «Моя пара»
 notice-btn-pair-curator = 🤝 Открыть пару
+notice-btn-choice = 🗳 Выбрать наставника
 error-unexpected = Что-то пошло не так. Попробуйте ещё раз чуть позже — ваши данные не потеряны.
 error-generic = Это действие сейчас недоступно.
 error-access-denied = У вас нет доступа к этому действию.
