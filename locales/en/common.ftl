@@ -46,6 +46,7 @@ notice-btn-survey = 📝 Start the questionnaire
 notice-btn-pair = 🤝 Open «My pair»
 notice-btn-pair-curator = 🤝 Open the pair
 notice-btn-choice = 🗳 Choose a mentor
+notice-btn-meeting-planned = 🗓 Plans
 error-unexpected = Something went wrong. Please try again a little later — your data is not lost.
 error-generic = This action is not available right now.
 error-access-denied = You do not have access to this action.

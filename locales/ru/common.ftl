@@ -46,6 +46,7 @@ notice-btn-survey = 📝 Начать анкету
 notice-btn-pair = 🤝 Открыть «Моя пара»
 notice-btn-pair-curator = 🤝 Открыть пару
 notice-btn-choice = 🗳 Выбрать наставника
+notice-btn-meeting-planned = 🗓 Планы
 error-unexpected = Что-то пошло не так. Попробуйте ещё раз чуть позже — ваши данные не потеряны.
 error-generic = Это действие сейчас недоступно.
 error-access-denied = У вас нет доступа к этому действию.
