@@ -193,12 +193,18 @@ async def test_the_greeting_and_the_menu_move_with_the_programme(tg: Running) ->
     assert line in hello and line in menu
     assert "📝 Анкеты ждут ответа: 1" in kid.last.buttons()
 
-    # The programme reaches its completion stage: finished.
+    # The programme reaches its completion stage: the final meeting, then finished.
     await change(tg, update(Programme).values(stage="completion"))
     hello, menu = await greeting(mentor)
-    line = "ваши наставляемые — Коля Петров. Работа пары завершена. Спасибо за работу!"
+    line = "ваши наставляемые — Коля Петров. Программа подходит к концу. Дальше: итоговая встреча"
     assert line in hello and line in menu
     assert "Дальше: договоритесь" not in hello + menu
+    done = {"status": "completed", "ended_at": tg.clock.now(), "end_reason": "goal_reached"}
+    await change(tg, update(Pair).values(**done))
+    hello, menu = await greeting(kid)
+    line = "🤝 завершена: твой наставник — Анна Учителева. Работа пары завершена. Спасибо!"
+    assert line in hello and line in menu
+    assert "Следующая встреча" not in hello + menu
 
 
 async def test_a_completed_pair_and_a_mentor_without_pairs_read_finished(tg: Running) -> None:

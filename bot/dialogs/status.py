@@ -19,6 +19,7 @@ NEXT = {
     st.MEETING: "pairs-next-meeting-on",
     st.ENDED: "pairs-next-ended",
     st.FINISHED: "pairs-next-finished",
+    st.COMPLETING: "pairs-next-completing",
 }
 
 

@@ -36,6 +36,7 @@ NEXT_MEETING = "next-meeting"  # they have met: agree on the next meeting
 MEETING = "meeting"  # the next agreed meeting is on …
 ENDED = "ended"  # the pair was ended early
 FINISHED = "finished"  # pair completed, or the programme reached its completion stage
+COMPLETING = "completing"  # a working pair in a programme at its completion stage
 QUESTIONNAIRE = "questionnaire"  # questionnaires to answer
 
 
@@ -162,7 +163,7 @@ class StatusService:
                 done = view.status == "completed" or finishing(view.programme_id)
                 steps.append(step(FINISHED if done else ENDED))
             elif finishing(view.programme_id):
-                steps.append(step(FINISHED))
+                steps.append(step(COMPLETING if view.status == "active" else FINISHED))
             elif view.status == "proposed":
                 steps.append(step(PROPOSED))
             elif not view.accepted_by(actor.user_id):

@@ -13,6 +13,7 @@ status-questionnaire = 📝 Questionnaires waiting for your answer: { $count }. 
 
 pairs-next-next-meeting = Next: agree on your next meeting.
 pairs-next-meeting-on = Next meeting: { $when } (school time).
+pairs-next-completing = The programme is coming to an end. Next: the pair's final meeting.
 pairs-next-finished = The pair's work is finished. Thank you!
 
 # «🤝 Моя пара» while a choice is open: the offered mentors.

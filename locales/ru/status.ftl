@@ -35,6 +35,10 @@ status-questionnaire = { $young ->
 # A pair's line: «🤝 работает: ваш наставник — …» and then one of these.
 pairs-next-next-meeting = Дальше: договоритесь о следующей встрече.
 pairs-next-meeting-on = Следующая встреча — { $when } (время школы).
+pairs-next-completing = { $young ->
+    [yes] Программа подходит к концу. Дальше: итоговая встреча с наставником.
+   *[no] Программа подходит к концу. Дальше: итоговая встреча пары.
+}
 pairs-next-finished = { $young ->
     [yes] Работа пары завершена. Спасибо!
    *[no] Работа пары завершена. Спасибо за работу!
