@@ -568,9 +568,10 @@ async def test_an_agreed_meeting_is_moved_and_the_reminders_follow(tg: Running) 
     assert "25.11 16:00 — ждём ответа" in mentee.last.plain
     assert "🗓 Перенести встречу" not in mentee.last.buttons()  # nothing agreed now
     await tg.deliver()
-    assert any(
-        "просит перенести встречу 24.11 15:00 на 25.11 16:00" in m.plain for m in mentor.messages
-    )
+    [notice] = [m for m in mentor.messages if "просит перенести встречу" in m.plain]
+    assert "просит перенести встречу 24.11 15:00 на 25.11 16:00" in notice.plain
+    # The notice names the button under it, and that button opens the plans.
+    assert "Нажмите «🗓 Планы» ниже" in notice.plain and notice.buttons() == ["🗓 Планы"]
     # Another pair's mentor cannot move it, even by a forged call to the service.
     async with tg.app.session_factory() as session:
         service = meetings_of(session, tg.clock.now)
@@ -583,8 +584,8 @@ async def test_an_agreed_meeting_is_moved_and_the_reminders_follow(tg: Running) 
     await run_meeting_jobs(tg.app.session_factory, tg.clock)
     await tg.deliver()
     assert not any("Напоминание" in m.plain for m in mentee.messages)
-    await mentor.send("/meeting")
-    await mentor.press("🗓 Планы")
+    await mentor.press("🗓 Планы", message=notice)
+    assert "25.11 16:00 — предложено вам" in mentor.last.plain
     await mentor.press("✅ Подходит")
     new_start = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
     tg.clock.set(new_start - timedelta(hours=24))

@@ -48,3 +48,22 @@ async def test_menu_after_registration_shows_what_was_just_saved(tg: Running) ->
     await anna.press("🌐 Язык")
     await anna.press("English")
     assert "Main menu" in anna.last.body
+
+
+async def test_a_mentors_start_reads_their_pairs_once(tg: Running) -> None:
+    """The greeting and the menu both say where the mentor is now (issue #22): they share
+    one reading of the pairs, meetings and questionnaires."""
+    from tests.test_flow_pairs import MENTOR_TG, active_pair, scene_in
+
+    scene = await scene_in(tg)
+    await active_pair(tg, scene, "anna", "kolya")
+    await active_pair(tg, scene, "anna", "masha")
+    anna = tg.fake.user(MENTOR_TG, "Анна")
+    await anna.send("/start")
+    with statements(tg.app.engine) as seen:
+        await anna.send("/start")
+    assert "Дальше: примите соглашение" in anna.texts()[-2]
+    assert "Дальше: примите соглашение" in anna.last.body
+    reads = {sql: n for sql, n in seen.items() if sql.startswith("SELECT")}
+    repeated = {sql: n for sql, n in reads.items() if n > 1}
+    assert repeated == {}, repeated

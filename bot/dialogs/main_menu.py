@@ -42,6 +42,7 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         dialog_manager.dialog_data["pending_membership_id"] = pending.membership_id
     i18n = i18n_of(dialog_manager)
     lines = []
+    standing = None
     if actor is not None:
         for line in await services.memberships.summary(actor):
             lines.append(
@@ -67,6 +68,7 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
             )
         if roles & {"mentor", "mentee"}:
             lines += await pair_lines(dialog_manager)
+            standing = await services.status.standing(actor)
     return {
         "roles_text": Markup("\n").join(lines),
         "has_pending": pending is not None,
@@ -77,7 +79,13 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "is_coordinator": "coordinator" in roles,
         "is_participant": bool(roles & {"mentor", "mentee"}),
         "has_no_role": not roles and pending is None and not children,
-        "open_surveys": await services.surveys.open_count(person.id) if person else 0,
+        "open_surveys": standing.open_surveys
+        if standing is not None and standing.steps
+        else await services.surveys.open_count(person.id)
+        if person
+        else 0,
+        # The step «choose a mentor» names this button: it is right here.
+        "has_choice": standing is not None and standing.choice is not None,
     }
 
 
@@ -164,6 +172,12 @@ def main_menu_dialog() -> Dialog:
             ),
             Start(
                 T("staff-menu-surveys"), id="surveys", state=Surveys.programmes, when="runs_surveys"
+            ),
+            Start(
+                T("pairs-menu-choice-button"),
+                id="choose_mentor",
+                state=MyPair.choice,
+                when="has_choice",
             ),
             Start(T("pairs-menu-button"), id="my_pair", state=MyPair.main, when="is_participant"),
             Button(

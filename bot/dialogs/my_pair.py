@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from bot.dialogs.paging import back_to_menu, label_of, paged_select, shorten
 from bot.dialogs.states import MyPair, Plan
+from bot.dialogs.status import next_text, step_line, step_of_pair
 from bot.dialogs.widgets import (
     Html,
     T,
@@ -25,6 +26,7 @@ from bot.dialogs.widgets import (
     services_of,
     validated_text,
 )
+from bot.services import status as st
 from bot.services.pairs import NOTE_MAX, PairView, agreement_text, contact_url
 from bot.services.registration import clean_text
 
@@ -53,50 +55,38 @@ def partner_of(view: PairView, user_id: int) -> str:
     return view.mentor.name
 
 
-async def menu_lines(manager: DialogManager) -> list[Any]:
-    """For the main menu: each pair of the person, partner, status and what comes next;
-    an open choice; mentees waiting for this mentor's answer."""
-    services = services_of(manager)
-    actor = actor_of(manager)
+async def menu_lines(manager: DialogManager, *, questionnaires: bool = True) -> list[Any]:
+    """For the main menu (and «Моя пара»): where the person is now in each pair and
+    programme, and the one next step (see `StatusService`)."""
+    standing = await services_of(manager).status.standing(actor_of(manager))
+    steps = [s for s in standing.steps if questionnaires or s.state != st.QUESTIONNAIRE]
     i18n = i18n_of(manager)
-    lines = []
-    for view in await services.pairs.mine(actor):
-        side = view.side_of(actor.user_id)
-        lines.append(
-            i18n.get(
-                f"pairs-menu-line-{side}",
-                young=young(manager),
-                status=i18n.get(f"pairs-status-{view.status}"),
-                partner=partner_of(view, actor.user_id),
-                next=i18n.get(next_key(view, actor.user_id), young=young(manager)),
-            )
-        )
-    if await services.pairs.my_choice(actor) is not None:
-        lines.append(i18n.get("pairs-menu-choice", young=young(manager)))
-    waiting = await services.pairs.waiting(actor)
-    if waiting:
-        lines.append(
-            i18n.get(
-                "pairs-menu-waiting", young=young(manager), names=", ".join(n for _, n in waiting)
-            )
-        )
-    return lines
+    return [step_line(i18n, step, young(manager)) for step in steps]
 
 
 # --- main ------------------------------------------------------------------------------
 
 
 async def main_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    services = services_of(dialog_manager)
     actor = actor_of(dialog_manager)
     i18n = i18n_of(dialog_manager)
-    views = await services.pairs.mine(actor)
+    standing = await services_of(dialog_manager).status.standing(actor)
+    views = standing.pairs
+    choice = standing.choice
+    waiting = standing.waiting
     lines = [i18n.get("pairs-mine-title")]
-    lines += await menu_lines(dialog_manager)
-    if not views:
+    # The questionnaires' button is in the main menu, not here.
+    lines += await menu_lines(dialog_manager, questionnaires=False)
+    if choice is not None:
+        lines.append(
+            i18n.get(
+                "pairs-mine-candidates",
+                young=young(dialog_manager),
+                names=", ".join(c.name for c in choice[1]),
+            )
+        )
+    elif len(lines) == 1:  # no pair, no choice, nothing to answer
         lines.append(i18n.get("pairs-mine-none", young=young(dialog_manager)))
-    choice = await services.pairs.my_choice(actor)
-    waiting = await services.pairs.waiting(actor)
     return {
         "body": Markup("\n").join(lines),
         "pairs": [
@@ -144,6 +134,9 @@ async def pair_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "partner": partner_of(view, actor.user_id),
         "next": i18n.get(next_key(view, actor.user_id), young=young(dialog_manager)),
     }
+    step = step_of_pair(await services.status.standing(actor), view.id)
+    if step is not None:  # the next meeting's date, or «the next meeting» after the first
+        args["next"] = next_text(i18n, step, young(dialog_manager))
     lines = [i18n.get(f"pairs-mine-card-{side}", **args)]
     active = view.status == "active"
     accepted = view.accepted_by(actor.user_id)
@@ -185,10 +178,13 @@ async def pair_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
 
 
 async def on_accept(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    await services_of(manager).pairs.accept_agreement(
+    _, count = await services_of(manager).pairs.accept_agreements(
         actor_of(manager), int(manager.dialog_data["pair_id"])
     )
-    await callback.answer(label_of(manager, "pairs-accepted", 200))
+    if count > 1:
+        await callback.answer(label_of(manager, "pairs-accepted-many", 200, count=count))
+    else:
+        await callback.answer(label_of(manager, "pairs-accepted", 200))
 
 
 async def on_plan(_c: CallbackQuery, _b: Button, manager: DialogManager) -> None:

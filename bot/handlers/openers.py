@@ -21,6 +21,8 @@ MEETING_ASK = "meeting-ask"  # the mentee's «Была ли встреча?»
 SURVEY = "survey"  # a questionnaire to answer (the id is the person's response)
 PAIR = "pair"  # «Моя пара» on that pair
 PAIR_CURATOR = "pair-curator"  # the pair's card in /pairs
+MEETING_PLANNED = "meeting-planned"  # a pair's planned meetings (the id is the pair)
+CHOICE = "choice"  # the mentee's choice among offered mentors (the id is their membership)
 
 
 async def _start(manager: DialogManager, state: State, data: dict[str, int]) -> None:
@@ -79,9 +81,31 @@ async def open_pair_for_curator(manager: DialogManager, pair_id: int) -> bool:
     return True
 
 
+async def open_meeting_planned(manager: DialogManager, pair_id: int) -> bool:
+    actor = actor_of(manager)
+    try:
+        view = await services_of(manager).pairs.get(actor, pair_id)
+    except DomainError:
+        return False
+    if view.side_of(actor.user_id) is None or view.status != "active":
+        return False
+    await _start(manager, MeetingLog.planned, {"pair_id": view.id})
+    return True
+
+
+async def open_choice(manager: DialogManager, mentee_membership_id: int) -> bool:
+    choice = await services_of(manager).pairs.my_choice(actor_of(manager))
+    if choice is None or choice[0] != mentee_membership_id:
+        return False
+    await _start(manager, MyPair.choice, {"choice": mentee_membership_id})
+    return True
+
+
 def register() -> None:
     register_opener(MEETING_HELD, open_meeting_held)
     register_opener(MEETING_ASK, open_meeting_ask)
     register_opener(SURVEY, open_survey)
     register_opener(PAIR, open_pair)
     register_opener(PAIR_CURATOR, open_pair_for_curator)
+    register_opener(CHOICE, open_choice)
+    register_opener(MEETING_PLANNED, open_meeting_planned)

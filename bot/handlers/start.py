@@ -19,6 +19,7 @@ from bot.dialogs.states import (
     Programmes,
     Surveys,
 )
+from bot.dialogs.status import status_lines
 from bot.services.access import Actor
 from bot.services.hub import ServiceHub
 from bot.services.users import Person
@@ -63,7 +64,20 @@ async def on_start(
     name = message.from_user.first_name if message.from_user else ""
     parts = [i18n.get("start-greeting", name=name, young=you)]
     roles = await roles_of(actor, person, services)
-    parts += [i18n.get(f"start-role-{role}", young=you) for role in roles]
+    # A mentor's or a mentee's line says where they are now and the one next step.
+    steps = (
+        status_lines(i18n, await services.status.standing(actor), you)
+        if services is not None and {"mentor", "mentee"} & set(roles)
+        else []
+    )
+    shown = False
+    for role in roles:
+        if role in ("mentor", "mentee") and steps:
+            if not shown:
+                parts += steps
+                shown = True
+        else:
+            parts.append(i18n.get(f"start-role-{role}", young=you))
     pending = (
         await services.registration.pending(person) if services and person is not None else None
     )

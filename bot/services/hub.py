@@ -28,6 +28,7 @@ from bot.services.programmes import ProgrammeService
 from bot.services.questionnaires import QuestionnaireCatalog, load_questionnaires
 from bot.services.quiet import QuietHoursService
 from bot.services.registration import RegistrationService
+from bot.services.status import StatusService
 from bot.services.surveys import SurveyService
 from bot.services.users import UserService
 
@@ -142,6 +143,10 @@ class ServiceHub:
     @cached_property
     def plan(self) -> PlanService:
         return PlanService(self.session, self.access, self.audit, self.pairs)
+
+    @cached_property
+    def status(self) -> StatusService:
+        return StatusService(self.session, self.pairs, self.surveys, self.settings.clock.now)
 
     @cached_property
     def meetings(self) -> MeetingService:

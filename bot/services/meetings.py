@@ -969,6 +969,16 @@ class MeetingService:
                 "old": old.strftime("%d.%m %H:%M"),
                 "when": local.strftime("%d.%m %H:%M"),
                 "name": _name_of(ctx, actor),
+                # Opens the pair's planned meetings, where the new time is answered.
+                "_buttons": [
+                    [
+                        {
+                            "label": "notice-btn-meeting-planned",
+                            "open": "meeting-planned",
+                            "id": ctx.pair_id,
+                        }
+                    ]
+                ],
             },
             # Each move is news, even back to a time proposed before.
             period=f"moved:{self.clock():%Y%m%d%H%M%S}",

@@ -1052,29 +1052,53 @@ class PairService:
 
     async def accept_agreement(self, actor: Actor, pair_id: int) -> PairView:
         """A member of an active pair accepts the agreement (a second tap changes nothing);
-        anyone else is refused."""
+        anyone else is refused. See `accept_agreements`."""
+        view, _ = await self.accept_agreements(actor, pair_id)
+        return view
+
+    async def accept_agreements(self, actor: Actor, pair_id: int) -> tuple[PairView, int]:
+        """The agreement of this pair, accepted at once for every active pair of the person
+        that has the same agreement text (same form, same variant for a pair with a child):
+        a mentor with two pairs accepts once. Each pair keeps its own acceptance (reports
+        count pairs). Returns this pair and how many pairs were accepted just now."""
         view = await self.get(actor, pair_id)
-        side = view.side_of(actor.user_id)
-        if side is None:
+        if view.side_of(actor.user_id) is None:
             raise await self.access.deny(
                 actor, "pair.agreement", object_type="pair", object_id=pair_id
             )
         if view.status != "active":
             raise DomainError("pairs-not-active")
+
+        def text(v: PairView) -> str:
+            return agreement_text(
+                self.catalog,
+                v.form_key,
+                "ru",
+                with_minor=v.with_minor,
+                reader_is_minor=bool(actor.person.is_minor),
+            )
+
+        same = text(view)
+        covered = [
+            v
+            for v in await self.mine(actor)
+            if v.status == "active" and not v.accepted_by(actor.user_id) and text(v) == same
+        ]
+        if not view.accepted_by(actor.user_id) and all(v.id != view.id for v in covered):
+            covered.append(view)
         now = self.clock.now()
-        if side == "mentor":
-            pair = await self.session.get(Pair, pair_id)
-            assert pair is not None
-            if pair.mentor_accepted_at is None:
-                pair.mentor_accepted_at = now
-        else:
-            for m in view.mentees:
+        for v in covered:
+            if v.side_of(actor.user_id) == "mentor":
+                pair = await self.session.get(Pair, v.id)
+                if pair is not None and pair.mentor_accepted_at is None:
+                    pair.mentor_accepted_at = now
+            for m in v.mentees:
                 if m.user_id == actor.user_id:
-                    link = await self.session.get(PairMentee, (pair_id, m.membership_id))
+                    link = await self.session.get(PairMentee, (v.id, m.membership_id))
                     if link is not None and link.accepted_at is None:
                         link.accepted_at = now
         await self.session.flush()
-        return await self._view(pair_id)
+        return await self._view(pair_id), len(covered)
 
     # --- the mentee's choice ------------------------------------------------------------
 
@@ -1127,7 +1151,11 @@ class PairService:
             subject=f"mentee:{mentee.id}",
             recipients=[mentee_user],
             organisation_id=mentee.organisation_id,
-            args={"count": len(mentor_ids)},
+            args={
+                "count": len(mentor_ids),
+                # Opens the choice itself (checked again by the opener).
+                "_buttons": [[{"label": "notice-btn-choice", "open": "choice", "id": mentee.id}]],
+            },
         )
         return await self._candidates(mentee.id)
 
