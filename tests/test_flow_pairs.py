@@ -479,8 +479,8 @@ async def test_pair_labels_name_both_sides_and_tell_the_same_people_apart(
     assert len(set(labels)) == len(labels)
 
 
-async def test_the_curator_turns_on_a_childs_chat_and_the_parent_is_told(tg: Running) -> None:
-    scene = await scene_in(tg)
+async def kolyas_mother(tg: Running, scene: Scene) -> FakeUser:
+    """Коля's mother, who confirmed his consent in the bot."""
     async with tg.app.session_factory() as session:
         parent = User(telegram_id=7106, full_name="Петрова Ольга", locale="ru")
         session.add(parent)
@@ -496,7 +496,12 @@ async def test_the_curator_turns_on_a_childs_chat_and_the_parent_is_told(tg: Run
             )
         )
         await session.commit()
-    mother = tg.fake.user(7106, "Ольга")
+    return tg.fake.user(7106, "Ольга")
+
+
+async def test_the_curator_turns_on_a_childs_chat_and_the_parent_is_told(tg: Running) -> None:
+    scene = await scene_in(tg)
+    mother = await kolyas_mother(tg, scene)
     await active_pair(tg, scene, "anna", "kolya")
     await active_pair(tg, scene, "sport", "masha")  # adults only: chat as before
     masha = tg.fake.user(OTHER_TG, "Маша")
@@ -534,25 +539,12 @@ async def test_a_pair_with_a_child_started_while_the_chat_is_on_tells_the_parent
     tg: Running,
 ) -> None:
     scene = await scene_in(tg)
+    mother = await kolyas_mother(tg, scene)
     async with tg.app.session_factory() as session:
-        parent = User(telegram_id=7106, full_name="Петрова Ольга", locale="ru")
-        session.add(parent)
-        await session.flush()
-        session.add(
-            GuardianLink(
-                minor_user_id=scene.users["kolya"].id,
-                organisation_id=scene.school.id,
-                guardian_user_id=parent.id,
-                code_hash="h" * 64,
-                expires_at=datetime.now(UTC),
-                confirmed_at=datetime.now(UTC),
-            )
-        )
         await session.execute(
             update(Programme).where(Programme.id == scene.programme.id).values(minor_contact=True)
         )
         await session.commit()
-    mother = tg.fake.user(7106, "Ольга")
     curator = tg.fake.user(CURATOR_TG, "Вера")
     await curator.send("/pairs")
     await curator.press("🧒 Коля Петров")
