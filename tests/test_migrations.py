@@ -216,3 +216,38 @@ async def test_at_head_a_pair_status_decides_whether_its_mentees_are_taken(
         await engine.dispose()
     live = "SELECT pair_id, live FROM pair_mentee ORDER BY pair_id"
     assert await _rows(database_url, live) == [(1, False), (2, True)]
+
+
+async def test_upgrading_to_the_head_keeps_every_row(database_url: str) -> None:
+    """No migration after 0008 loses data: a table rebuilt on SQLite is dropped first, and
+    with foreign keys on that would delete every row referring to it (members, pairs, a
+    wave's responses and answers)."""
+    await _at_0008(
+        database_url,
+        "INSERT INTO membership (id, user_id, organisation_id, programme_id, role, status, "
+        "profile, created_at) VALUES "
+        "(1, 1, 1, 1, 'mentor', 'active', '{}', CURRENT_TIMESTAMP), "
+        "(2, 2, 1, 1, 'mentee', 'active', '{}', CURRENT_TIMESTAMP)",
+        "INSERT INTO pair (id, organisation_id, programme_id, mentor_membership_id, status, "
+        "created_at) VALUES (1, 1, 1, 1, 'active', CURRENT_TIMESTAMP)",
+        "INSERT INTO pair_mentee (pair_id, mentee_membership_id) VALUES (1, 2)",
+        "INSERT INTO survey_wave (id, organisation_id, programme_id, questionnaire_key, kind, "
+        "deadline, created_at) VALUES (1, 1, 1, 'mentee_entry', 'entry', CURRENT_TIMESTAMP, "
+        "CURRENT_TIMESTAMP)",
+        "INSERT INTO survey_response (id, wave_id, user_id, role, questionnaire, position, "
+        "created_at) VALUES (1, 1, 2, 'mentee', 'mentee_entry', 0, CURRENT_TIMESTAMP)",
+        "INSERT INTO survey_answer (id, response_id, item_key, number, answered_at) "
+        "VALUES (1, 1, 'comfort', 7, CURRENT_TIMESTAMP)",
+    )
+    rows = {
+        "programme": 1,
+        "membership": 2,
+        "pair": 1,
+        "pair_mentee": 1,
+        "survey_wave": 1,
+        "survey_response": 1,
+        "survey_answer": 1,
+    }
+    await asyncio.to_thread(upgrade, database_url, "head")
+    for table, count in rows.items():
+        assert await _rows(database_url, f"SELECT count(*) FROM {table}") == [(count,)], table

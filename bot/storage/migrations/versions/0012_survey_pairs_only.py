@@ -18,12 +18,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("survey_wave", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("pairs_only", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # A plain ADD COLUMN, never a batch rebuild: on SQLite a rebuild drops the table, and
+    # with foreign keys on that deletes every row that refers to it (ON DELETE CASCADE).
+    op.add_column(
+        "survey_wave",
+        sa.Column("pairs_only", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("survey_wave", schema=None) as batch_op:
-        batch_op.drop_column("pairs_only")
+    op.drop_column("survey_wave", "pairs_only")  # SQLite 3.35+ drops a column in place
