@@ -1,5 +1,7 @@
-"""questionnaires: a wave launched for chosen pairs is marked, so only a whole
-programme's wave is given later to a participant who could not be asked at launch
+"""questionnaires: a wave launched for chosen pairs is marked (pairs_only)
+
+Only a whole programme's wave is given later to a participant who could not be asked at its
+launch (a minor whose parent consented since).
 
 Revision ID: 0012
 Revises: 0011
