@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.outbox import Outbox, Queued, curators_of
-from bot.services.plan_notices import hour_of
+from bot.services.plan_notices import gather_in_hour
 from bot.storage.models import Membership, Notification, User
 
 # What one curator did with a pair reaches the school's other curators gathered: one
@@ -181,68 +181,34 @@ class PairNotices:
             await self._gather(user, organisation_id, change)
 
     async def _gather(self, user: User, organisation_id: int, change: dict[str, Any]) -> None:
-        subject = f"curators:{organisation_id}"
-        if await self._add_to_pending(subject, user.id, change):
-            return
-        now = self.clock.now()
-        start = hour_of(now)
-        for bucket in (start, start + timedelta(hours=1)):
-            delay = max(CURATOR_GATHER, bucket - now) if bucket > now else CURATOR_GATHER
-            queued = await self.outbox.enqueue(
-                kind=CURATOR_KIND,
-                subject=subject,
-                recipient_user_id=user.id,
-                args={"changes": [change], "hidden": [], "young": "no"},
-                period=bucket.strftime("%Y-%m-%dT%H"),
-                organisation_id=organisation_id,
-                delay=delay,
-            )
-            if queued:
-                return
-            # This hour's message went out already: the next hour's row gathers the change.
-            if await self._add_to_pending(subject, user.id, change):
-                return
+        def merge(args: dict[str, Any]) -> dict[str, Any]:
+            changes = list(args.get("changes") or [])
+            hidden = [list(h) for h in args.get("hidden") or []]  # [pair, event] not listed
+            pair = change.get("pair")
+            proposed = [
+                i
+                for i, c in enumerate(changes)
+                if c.get("pair") == pair and c.get("event") == "proposed"
+            ]
+            if change.get("event") == "active" and proposed:
+                changes[proposed[0]] = change  # proposed and approved: one line, «утвердил(а)»
+            elif change.get("event") == "active" and [pair, "proposed"] in hidden:
+                hidden[hidden.index([pair, "proposed"])] = [pair, "active"]
+            elif len(changes) < CURATOR_CHANGES_MAX:
+                changes.append(change)
+            else:
+                hidden.append([pair, change.get("event")])
+            args["changes"], args["hidden"] = changes, hidden
+            return args
 
-    async def _add_to_pending(
-        self, subject: str, recipient_id: int, change: dict[str, Any]
-    ) -> bool:
-        row = await self.session.scalar(
-            select(Notification)
-            .where(
-                Notification.kind == CURATOR_KIND,
-                Notification.subject == subject,
-                Notification.recipient_user_id == recipient_id,
-                Notification.status == "pending",
-                Notification.claimed_by.is_(None),
-            )
-            .order_by(Notification.id.desc())
-            .limit(1)
+        await gather_in_hour(
+            self.session,
+            self.outbox,
+            kind=CURATOR_KIND,
+            subject=f"curators:{organisation_id}",
+            recipient_id=user.id,
+            organisation_id=organisation_id,
+            first={"changes": [change], "hidden": [], "young": "no"},
+            merge=merge,
+            wait=CURATOR_GATHER,
         )
-        if row is None:
-            return False
-        args = dict(row.args or {})
-        changes = list(args.get("changes") or [])
-        hidden = [list(h) for h in args.get("hidden") or []]  # [pair, event] not listed
-        pair = change.get("pair")
-        proposed = [
-            i
-            for i, c in enumerate(changes)
-            if c.get("pair") == pair and c.get("event") == "proposed"
-        ]
-        if change.get("event") == "active" and proposed:
-            changes[proposed[0]] = change  # proposed and approved: one line, «утвердил(а)»
-        elif change.get("event") == "active" and [pair, "proposed"] in hidden:
-            hidden[hidden.index([pair, "proposed"])] = [pair, "active"]
-        elif len(changes) < CURATOR_CHANGES_MAX:
-            changes.append(change)
-        else:
-            hidden.append([pair, change.get("event")])
-        args["changes"], args["hidden"] = changes, hidden
-        result = await self.session.execute(
-            update(Notification)
-            .where(Notification.id == row.id, Notification.claimed_by.is_(None))
-            .values(args=args)
-            .execution_options(synchronize_session=False)
-        )
-        await self.session.refresh(row)
-        return bool(getattr(result, "rowcount", 0))

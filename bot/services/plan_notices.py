@@ -9,6 +9,7 @@ turns the gathered changes into lines in the recipient's language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,68 +48,96 @@ class PlanNotices:
         "status"}), in the hour's one message."""
         if recipient.anonymised_at is not None or recipient.telegram_id is None:
             return
-        subject = f"plan:{pair_id}"
-        if await self._add_to_pending(subject, recipient.id, change, by):
-            return
-        now = self.clock.now()
-        start = hour_of(now)
-        for bucket in (start, start + timedelta(hours=1)):
-            delay = max(GATHER, bucket - now) if bucket > now else GATHER
-            args = {
-                "by": by,
-                "changes": [change],
-                "more": 0,
-                "young": "yes" if recipient.is_minor else "no",
-            }
-            queued = await self.outbox.enqueue(
-                kind=KIND,
-                subject=subject,
-                recipient_user_id=recipient.id,
-                args=args,
-                period=bucket.strftime("%Y-%m-%dT%H"),
-                organisation_id=organisation_id,
-                delay=delay,
-            )
-            if queued:
-                return
-            # This hour's message was sent already: the next hour's row gathers it,
-            # or, if that one is queued, the change joins it.
-            if await self._add_to_pending(subject, recipient.id, change, by):
-                return
+        young = "yes" if recipient.is_minor else "no"
 
-    async def _add_to_pending(
-        self, subject: str, recipient_id: int, change: dict[str, Any], by: str
-    ) -> bool:
-        row = await self.session.scalar(
-            select(Notification)
-            .where(
-                Notification.kind == KIND,
-                Notification.subject == subject,
-                Notification.recipient_user_id == recipient_id,
-                Notification.status == "pending",
-                Notification.claimed_by.is_(None),
-            )
-            .order_by(Notification.id.desc())
-            .limit(1)
+        def merge(args: dict[str, Any]) -> dict[str, Any]:
+            changes = list(args.get("changes") or [])
+            if len(changes) < CHANGES_MAX:
+                changes.append(change)
+            else:
+                args["more"] = int(args.get("more") or 0) + 1
+            args["changes"] = changes
+            # In a group, another mentee may change their plan in the same hour: both named.
+            authors = [a for a in str(args.get("by") or "").split(", ") if a]
+            if by and by not in authors:
+                args["by"] = ", ".join([*authors, by])
+            return args
+
+        await gather_in_hour(
+            self.session,
+            self.outbox,
+            kind=KIND,
+            subject=f"plan:{pair_id}",
+            recipient_id=recipient.id,
+            organisation_id=organisation_id,
+            first={"by": by, "changes": [change], "more": 0, "young": young},
+            merge=merge,
+            wait=GATHER,
         )
-        if row is None:
-            return False
-        args = dict(row.args or {})
-        changes = list(args.get("changes") or [])
-        if len(changes) < CHANGES_MAX:
-            changes.append(change)
-        else:
-            args["more"] = int(args.get("more") or 0) + 1
-        args["changes"] = changes
-        # In a group, another mentee may change their plan in the same hour: both are named.
-        authors = [a for a in str(args.get("by") or "").split(", ") if a]
-        if by and by not in authors:
-            args["by"] = ", ".join([*authors, by])
-        result = await self.session.execute(
-            update(Notification)
-            .where(Notification.id == row.id, Notification.claimed_by.is_(None))
-            .values(args=args)
-            .execution_options(synchronize_session=False)
+
+
+async def gather_in_hour(
+    session: AsyncSession,
+    outbox: Outbox,
+    *,
+    kind: str,
+    subject: str,
+    recipient_id: int,
+    organisation_id: int,
+    first: dict[str, Any],
+    merge: Callable[[dict[str, Any]], dict[str, Any]],
+    wait: timedelta,
+) -> None:
+    """One message per recipient, subject and clock hour: a change joins the hour's row
+    still pending (`merge` adds it to a copy of its arguments); otherwise it starts the
+    row (`first`), which waits `wait` so a burst of taps goes out as one message. A change
+    that comes after the hour's message went out starts, or joins, the next hour's row."""
+    if await _join_pending(session, kind, subject, recipient_id, merge):
+        return
+    now = outbox.clock.now()
+    start = hour_of(now)
+    for bucket in (start, start + timedelta(hours=1)):
+        queued = await outbox.enqueue(
+            kind=kind,
+            subject=subject,
+            recipient_user_id=recipient_id,
+            args=first,
+            period=bucket.strftime("%Y-%m-%dT%H"),
+            organisation_id=organisation_id,
+            delay=max(wait, bucket - now) if bucket > now else wait,
         )
-        await self.session.refresh(row)
-        return bool(getattr(result, "rowcount", 0))
+        if queued:
+            return
+        if await _join_pending(session, kind, subject, recipient_id, merge):
+            return
+
+
+async def _join_pending(
+    session: AsyncSession,
+    kind: str,
+    subject: str,
+    recipient_id: int,
+    merge: Callable[[dict[str, Any]], dict[str, Any]],
+) -> bool:
+    row = await session.scalar(
+        select(Notification)
+        .where(
+            Notification.kind == kind,
+            Notification.subject == subject,
+            Notification.recipient_user_id == recipient_id,
+            Notification.status == "pending",
+            Notification.claimed_by.is_(None),
+        )
+        .order_by(Notification.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return False
+    result = await session.execute(
+        update(Notification)
+        .where(Notification.id == row.id, Notification.claimed_by.is_(None))
+        .values(args=merge(dict(row.args or {})))
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(row)
+    return bool(getattr(result, "rowcount", 0))
