@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import event, select, update
 
-from bot.handlers.notify import notify_withdrawal
+from bot.services.notify import notify_withdrawal
 from bot.storage.models import (
     AuditEntry,
     GuardianLink,

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.notify import notify_withdrawal
 from bot.services.errors import AccessDenied, DomainError, InvalidInput, NotFound
+from bot.services.notify import notify_withdrawal
 from bot.services.pairs import agreement_text
 from bot.storage.models import (
     AuditEntry,

@@ -13,13 +13,13 @@ from aiogram_dialog.widgets.text import Format
 from bot.dialogs.navigation import back_to_menu, close_to_menu
 from bot.dialogs.states import Guardian
 from bot.dialogs.widgets import T, buttons_only, i18n_of, person_of, services_of
-from bot.handlers.notify import (
+from bot.i18n import pick_locale
+from bot.middlewares.database import FORGET_DIALOG_STATE
+from bot.services.notify import (
     notify_guardian_confirmed,
     notify_withdrawal,
     notify_withdrawn_subject,
 )
-from bot.i18n import pick_locale
-from bot.middlewares.database import FORGET_DIALOG_STATE
 
 log = logging.getLogger(__name__)
 

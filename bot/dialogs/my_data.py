@@ -11,8 +11,8 @@ from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo
 from bot.dialogs.navigation import back_to_menu
 from bot.dialogs.states import Guardian, MyData
 from bot.dialogs.widgets import T, buttons_only, i18n_of, person_of, services_of
-from bot.handlers.notify import notify_withdrawal
 from bot.middlewares.database import FORGET_DIALOG_STATE
+from bot.services.notify import notify_withdrawal
 
 
 async def main_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:

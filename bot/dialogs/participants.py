@@ -26,8 +26,8 @@ from bot.dialogs.widgets import (
     services_of,
     text_of,
 )
-from bot.handlers.notify import notify_paper_consent
 from bot.services.consent import ConsentStatus
+from bot.services.notify import notify_paper_consent
 from bot.services.participants import STATES, ParticipantView, ProgrammeSummary
 
 log = logging.getLogger(__name__)

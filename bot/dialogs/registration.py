@@ -32,9 +32,9 @@ from bot.dialogs.widgets import (
     services_of,
     validated_text,
 )
-from bot.handlers.notify import notify_registered
 from bot.services.catalog import Form
 from bot.services.errors import InvalidInput
+from bot.services.notify import notify_registered
 from bot.services.registration import (
     AGE_BANDS,
     CAPACITY_CHOICES,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,16 @@ from bot.services.users import Person
 from bot.storage.models import Membership, Organisation
 
 log = logging.getLogger(__name__)
+
+
+class _OfSchool(Protocol):
+    """A row that belongs to a school (pair, programme, meeting, survey wave, …)."""
+
+    __tablename__: str
+    organisation_id: Any
+
+
+_Row = TypeVar("_Row", bound=_OfSchool)
 
 STAFF_ROLES = ("coordinator", "curator")
 PARTICIPANT_ROLES = ("mentor", "mentee")
@@ -107,6 +117,55 @@ class AccessService:
         if organisation_id is not None and actor.is_curator_of(organisation_id):
             return
         raise await self._refusal(actor, organisation_id, action, target)
+
+    async def load_curated(
+        self,
+        actor: Actor,
+        model: type[_Row],
+        object_id: int,
+        action: str,
+        *,
+        object_type: str | None = None,
+    ) -> _Row:
+        """The row `object_id` of `model`, for a curator of its school (or an admin).
+
+        The one way to load an object the client named and check the actor may manage it:
+        a missing row and another school's row are refused alike (`require_curator`), so
+        the answer never tells whether the id exists."""
+        row = await self.session.get(model, object_id)
+        await self.require_curator(
+            actor,
+            row.organisation_id if row is not None else None,
+            action,
+            object_type=object_type or model.__tablename__,
+            object_id=object_id,
+        )
+        if row is None:  # pragma: no cover - require_curator refused it
+            raise NotFound()
+        return row
+
+    async def load_viewed(
+        self,
+        actor: Actor,
+        model: type[_Row],
+        object_id: int,
+        action: str,
+        *,
+        object_type: str | None = None,
+    ) -> _Row:
+        """As `load_curated`, for those who may look (`require_viewer`: the school's
+        curators and its municipality's coordinators)."""
+        row = await self.session.get(model, object_id)
+        await self.require_viewer(
+            actor,
+            row.organisation_id if row is not None else None,
+            action,
+            object_type=object_type or model.__tablename__,
+            object_id=object_id,
+        )
+        if row is None:  # pragma: no cover - require_viewer refused it
+            raise NotFound()
+        return row
 
     async def require_viewer(
         self, actor: Actor, organisation_id: int | None, action: str, **target: Any

@@ -331,16 +331,9 @@ class ConsentService:
         mentee who is registering or active — not one who left or was anonymised).
         Idempotent: when consent is already complete nothing is recorded and
         `recorded` is False, so the caller does not tell the participant twice."""
-        membership = await self.session.get(Membership, membership_id)
-        await self.access.require_curator(
-            actor,
-            membership.organisation_id if membership else None,
-            "consent.paper",
-            object_type="membership",
-            object_id=membership_id,
+        membership = await self.access.load_curated(
+            actor, Membership, membership_id, "consent.paper"
         )
-        if membership is None:
-            raise NotFound()
         user = await self.session.get(User, membership.user_id)
         if (
             membership.role not in PAPER_ROLES

@@ -109,29 +109,13 @@ class ProgrammeService:
 
     async def get(self, actor: Actor, programme_id: int) -> ProgrammeView:
         """Refuses (and audits) a programme of another school, whatever the client sent."""
-        programme = await self.session.get(Programme, programme_id)
-        await self.access.require_viewer(
-            actor,
-            programme.organisation_id if programme else None,
-            "programme.view",
-            object_type="programme",
-            object_id=programme_id,
-        )
-        if programme is None:
-            raise NotFound()
+        programme = await self.access.load_viewed(actor, Programme, programme_id, "programme.view")
         return ProgrammeView.of(programme)
 
     async def set_stage(self, actor: Actor, programme_id: int, stage: str) -> ProgrammeView:
-        programme = await self.session.get(Programme, programme_id)
-        await self.access.require_curator(
-            actor,
-            programme.organisation_id if programme else None,
-            "programme.stage",
-            object_type="programme",
-            object_id=programme_id,
+        programme = await self.access.load_curated(
+            actor, Programme, programme_id, "programme.stage"
         )
-        if programme is None:
-            raise NotFound()
         if stage not in STAGES:
             raise InvalidInput("programme-stage")
         programme.stage = stage
