@@ -59,11 +59,8 @@ from bot.middlewares.database import CommitBeforeTelegram, DatabaseMiddleware
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.once import HandledOnceMiddleware
 from bot.middlewares.user import UserMiddleware
-from bot.services.catalog import load_catalog
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.hub import ServiceSettings
-from bot.services.matching import load_rules
-from bot.services.questionnaires import load_questionnaires
 from bot.storage.database import create_engine, create_session_factory
 from bot.storage.fsm import SQLStorage
 from bot.telegram.budget import SendBudget, WithinBudget
@@ -107,19 +104,6 @@ def create_fsm(
     return SQLStorage(session_factory), SimpleEventIsolation()
 
 
-def service_settings(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> ServiceSettings:
-    return ServiceSettings(
-        admin_ids=settings.admin_ids,
-        default_timezone=settings.default_timezone,
-        default_locale=settings.default_locale,
-        invite_ttl_days=settings.invite_ttl_days,
-        catalog=load_catalog(settings.extra_forms_file),
-        questionnaires=load_questionnaires(settings.questionnaires_dir),
-        matching=load_rules(settings.matching_file),
-        clock=clock,
-    )
-
-
 @dataclass
 class Application:
     settings: Settings
@@ -154,8 +138,9 @@ def create_dispatcher(
     )
     inflight = InFlightMiddleware()
     dp.update.outer_middleware(inflight)
-    database = DatabaseMiddleware(session_factory)
-    users = UserMiddleware(service_settings(settings, clock))
+    services = ServiceSettings.from_settings(settings, clock)
+    database = DatabaseMiddleware(session_factory, services)
+    users = UserMiddleware(services)
     dp.update.outer_middleware(database)
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(HandledOnceMiddleware())  # a second delivery is skipped

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.commands import commands_for_roles
-from bot.jobs.report_registry import REPORTS
+from bot.services.report_kinds import REPORT_KEYS
 from bot.services.errors import AccessDenied
 from bot.services.outbox import Outbox
 from bot.services.reports import (
@@ -295,7 +295,7 @@ async def test_a_coordinator_gets_their_municipality_only(tg: Running) -> None:
         service = ReportService(session, hub.access, hub.outbox, tg.clock)
         for forged in (world.other_municipality.id, world.scene.other_school.id, 10**9):
             with pytest.raises(AccessDenied):
-                await service.request(actor, forged, "mentors", tuple(REPORTS))
+                await service.request(actor, forged, "mentors", REPORT_KEYS)
         assert [t.name for t in await service.targets(actor)] == ["Город N"]
         # Their municipality's school, one by one, is theirs too.
         assert (await service.target(actor, world.school2.id)).name == "Лицей № 2"
@@ -352,7 +352,7 @@ def test_report_is_in_the_staff_command_lists() -> None:
     assert "report" in commands_for_roles({"curator"})
     assert "report" in commands_for_roles({"coordinator"})
     assert "report" not in commands_for_roles({"mentor", "mentee"})
-    assert list(REPORTS)[:4] == list(OUR_REPORTS) or set(OUR_REPORTS) <= set(REPORTS)
+    assert list(REPORT_KEYS)[:4] == list(OUR_REPORTS) or set(OUR_REPORTS) <= set(REPORT_KEYS)
 
 
 async def _statements(session: AsyncSession, world: ReportsWorld) -> int:

@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.factory import service_settings
 from bot.jobs.surveys import survey_tick
 from bot.services.consent import may_take_part, taking_part
 from bot.services.hub import ServiceHub, ServiceSettings
@@ -281,7 +280,8 @@ async def test_a_child_gets_the_open_questionnaire_once_the_parent_consents_in_t
     await mother.press("✅ Даю согласие")
     assert any("Согласие сохранено" in t for t in mother.texts())
 
-    await survey_tick(sessions, service_settings(tg.settings, tg.clock))  # the next tick
+    # the next tick
+    await survey_tick(sessions, ServiceSettings.from_settings(tg.settings, tg.clock))
     await tg.deliver()
     invite = next(m for m in reversed(petya.messages) if "📝 Начать анкету" in m.buttons())
     await petya.press("📝 Начать анкету", message=invite)

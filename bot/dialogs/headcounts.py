@@ -45,10 +45,7 @@ def headcount_button(org_id_key: str, when: str | None = None) -> Button:
 
 
 def _service(manager: DialogManager) -> HeadcountService:
-    services = services_of(manager)
-    return HeadcountService(
-        services.session, services.access, services.audit, services.settings.clock
-    )
+    return services_of(manager).headcounts
 
 
 def _organisation_id(manager: DialogManager) -> int:

@@ -34,10 +34,7 @@ class MunicipalDialog(StatesGroup):
 
 
 def _service(manager: DialogManager) -> MunicipalityService:
-    services = services_of(manager)
-    return MunicipalityService(
-        services.session, services.access, services.audit, services.settings.clock
-    )
+    return services_of(manager).municipality
 
 
 async def start_municipal(manager: DialogManager, organisation_id: int | None = None) -> None:

@@ -22,17 +22,14 @@ from bot.dialogs.widgets import (
     services_of,
     text_of,
 )
-from bot.jobs.report_registry import REPORTS
+from bot.services.report_kinds import REPORT_KEYS
 from bot.services.reports import ReportService
 
 ICONS = {"municipality": "🏛", "school": "🏫"}
 
 
 def _service(manager: DialogManager) -> ReportService:
-    services = services_of(manager)
-    return ReportService(
-        services.session, services.access, services.outbox, services.settings.clock
-    )
+    return services_of(manager).reports
 
 
 async def start_reports(manager: DialogManager) -> bool:
@@ -82,7 +79,7 @@ async def pick_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "place": target.name,
         "reports": [
             {"id": key, "label": plain_text_of(dialog_manager, f"report-title-{key}")}
-            for key in REPORTS
+            for key in REPORT_KEYS
         ],
         "single": _single(dialog_manager),
         "several": not _single(dialog_manager),
@@ -106,9 +103,7 @@ async def on_target(
 async def on_report(
     callback: CallbackQuery, _widget: Any, manager: DialogManager, key: str
 ) -> None:
-    await _service(manager).request(
-        actor_of(manager), _organisation_id(manager), key, tuple(REPORTS)
-    )
+    await _service(manager).request(actor_of(manager), _organisation_id(manager), key, REPORT_KEYS)
     manager.dialog_data["report"] = key
     await manager.switch_to(Reports.queued)
 

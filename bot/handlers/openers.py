@@ -12,6 +12,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.dialogs.states import MeetingLog, MyPair, Pairs, Questionnaire
 from bot.dialogs.widgets import actor_of, person_of, services_of
+from bot.handlers import recognition
 from bot.handlers.open import register_opener
 from bot.services.errors import DomainError
 
@@ -102,6 +103,9 @@ async def open_choice(manager: DialogManager, mentee_membership_id: int) -> bool
 
 
 def register() -> None:
+    """Every opener, into OPENERS (called at start by the factory; importing registers
+    nothing)."""
+    recognition.register()  # the nomination's accept / ignore
     register_opener(MEETING_HELD, open_meeting_held)
     register_opener(MEETING_ASK, open_meeting_ask)
     register_opener(SURVEY, open_survey)

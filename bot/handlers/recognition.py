@@ -13,14 +13,11 @@ from bot.dialogs.widgets import actor_of, bot_of, services_of, text_of
 from bot.handlers.open import register_opener
 from bot.handlers.start import show_menu
 from bot.services.errors import DomainError
-from bot.services.recognition import ACCEPT, IGNORE, RecognitionService
+from bot.services.recognition import ACCEPT, IGNORE
 
 
 async def _answer(manager: DialogManager, recognition_id: int, accepted: bool) -> bool:
-    services = services_of(manager)
-    service = RecognitionService(
-        services.session, services.access, services.audit, services.settings.clock.now
-    )
+    service = services_of(manager).recognition
     try:
         answer = await service.answer(actor_of(manager), recognition_id, accepted)
     except DomainError:
@@ -45,8 +42,12 @@ async def open_ignore(manager: DialogManager, recognition_id: int) -> bool:
     return await _answer(manager, recognition_id, False)
 
 
-def router() -> Router:
-    """Registers the two openers; the router itself has no handlers."""
+def register() -> None:
+    """The two openers (called at start, from bot.handlers.openers.register)."""
     register_opener(ACCEPT, open_accept)
     register_opener(IGNORE, open_ignore)
+
+
+def router() -> Router:
+    """No handlers: the buttons are openers (see `register`)."""
     return Router(name="recognition")

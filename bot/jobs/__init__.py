@@ -16,8 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.jobs import digest_render  # noqa: F401  (registers the "curator-digest" builder)
-from bot.jobs import reports as _reports  # noqa: F401  (registers the "report" kind)
+from bot.jobs import digest_render, municipality, reports
 from bot.jobs.digests import add_digest_job
 from bot.jobs.meetings import run_meeting_jobs
 from bot.jobs.municipality import add_municipality_jobs
@@ -29,6 +28,7 @@ from bot.jobs.sender import Sender
 from bot.jobs.surveys import add_survey_job
 from bot.services import offload
 from bot.services.clock import SYSTEM_CLOCK, Clock
+from bot.services.hub import ServiceSettings
 from bot.services.outbox import DeliveryQueue
 from bot.telegram.budget import budget_of
 
@@ -67,6 +67,15 @@ class Jobs:
         offload.shutdown()
 
 
+def register_builders() -> None:
+    """Fill the registries of what is built at send time: the rich notifications
+    (bot.jobs.render.RICH) and the reports (bot.jobs.report_registry.REPORTS). Importing a
+    module registers nothing; calling this again changes nothing."""
+    digest_render.register()
+    reports.register()
+    municipality.register()
+
+
 def create_jobs(
     settings: Settings,
     bot: Bot,
@@ -75,10 +84,9 @@ def create_jobs(
     *,
     clock: Clock = SYSTEM_CLOCK,
 ) -> Jobs:
-    from bot.factory import service_settings  # the factory imports dialogs that import jobs
-
+    register_builders()
     offload.configure(settings.render_workers)
-    services = service_settings(settings, clock)
+    services = ServiceSettings.from_settings(settings, clock)
     queue = DeliveryQueue(
         sessions, worker=worker_name(), clock=clock, default_timezone=settings.default_timezone
     )
@@ -114,5 +122,5 @@ def create_jobs(
     add_pair_jobs(scheduler, sessions, clock, settings)
     add_municipality_jobs(scheduler, sessions, clock)
     add_recognition_job(scheduler, sessions, clock, services.questionnaires, services.catalog)
-    add_digest_job(scheduler, sessions, clock)
+    add_digest_job(scheduler, sessions, services)
     return Jobs(sender=sender, scheduler=scheduler)

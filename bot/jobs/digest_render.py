@@ -18,12 +18,12 @@ from bot.jobs.render import RenderContext, register_rich
 from bot.services import offload
 from bot.services.digests import (
     KIND,
-    DigestService,
     PairRow,
     ProgrammeDigest,
     SchoolDigest,
     for_recipient,
 )
+from bot.services.hub import ServiceHub
 from bot.services.outbox import Delivery
 from bot.storage.models import Membership
 
@@ -203,11 +203,8 @@ async def build_digest(ctx: RenderContext, delivery: Delivery, locale: str) -> l
             )
             is not None
         )
-        digests = (
-            await DigestService(session).schools([organisation_id], ctx.clock.now())
-            if allowed
-            else []
-        )
+        service = ServiceHub(session, ctx.settings).digests
+        digests = await service.schools([organisation_id], ctx.clock.now()) if allowed else []
     if not digests:  # no longer a curator, or the school is gone: nothing is sent
         raise LookupError(f"no digest of organisation {organisation_id} for this recipient")
     digest = for_recipient(digests[0], delivery.recipient_user_id)
@@ -237,4 +234,6 @@ async def build_digest(ctx: RenderContext, delivery: Delivery, locale: str) -> l
     return parts
 
 
-register_rich(KIND, build_digest)
+def register() -> None:
+    """The curator's weekly digest (called at start)."""
+    register_rich(KIND, build_digest)

@@ -11,8 +11,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.clock import Clock
-from bot.services.digests import DigestService
-from bot.services.outbox import Outbox, wake_after_commit
+from bot.services.hub import ServiceHub, ServiceSettings
+from bot.services.outbox import wake_after_commit
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +23,16 @@ log = logging.getLogger(__name__)
 DIGEST_TICK_SECONDS = 300.0
 
 
-async def queue_digests(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> int:
-    """One run: returns how many digests were queued."""
+async def queue_digests(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: ServiceSettings | None = None,
+) -> int:
+    """One run: returns how many digests were queued. `settings`: the services' (by default
+    the defaults, with this clock)."""
     async with sessions() as session:
-        queued = await DigestService(session, Outbox(session, clock)).queue_weekly(clock.now())
+        hub = ServiceHub(session, settings or ServiceSettings(clock=clock))
+        queued = await hub.digests.queue_weekly(clock.now())
         await session.commit()
     wake_after_commit(session)
     if queued:
@@ -37,12 +43,12 @@ async def queue_digests(sessions: async_sessionmaker[AsyncSession], clock: Clock
 def add_digest_job(
     scheduler: AsyncIOScheduler,
     sessions: async_sessionmaker[AsyncSession],
-    clock: Clock,
+    settings: ServiceSettings,
     seconds: float = DIGEST_TICK_SECONDS,
 ) -> None:
     async def run() -> None:
         try:
-            await queue_digests(sessions, clock)
+            await queue_digests(sessions, settings.clock, settings)
         except Exception:
             log.exception("digests: this run failed; the next one retries")
 

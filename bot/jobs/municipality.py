@@ -432,9 +432,11 @@ async def build_reminder(ctx: RenderContext, delivery: Delivery, locale: str) ->
     return [Part(text=text), report]
 
 
-register_rich(DIGEST_KIND, build_digest)
-register_rich(REMINDER_KIND, build_reminder)
-register_report("monitoring", build_monitoring_report, first=True)
+def register() -> None:
+    """The coordinator's digest, the monitoring reminder and report (called at start)."""
+    register_rich(DIGEST_KIND, build_digest)
+    register_rich(REMINDER_KIND, build_reminder)
+    register_report("monitoring", build_monitoring_report)
 
 
 # --- the scheduler job ---------------------------------------------------------------------

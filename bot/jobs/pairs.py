@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.services.clock import Clock
+from bot.services.hub import ServiceHub, ServiceSettings
 from bot.services.outbox import wake_after_commit
 
 log = logging.getLogger(__name__)
@@ -24,10 +25,7 @@ async def expire_choices(
 ) -> int:
     """One pass: expire the overdue choices, EXPIRE_CHUNK at a time, each chunk in its own
     short transaction (committed, then the sender is woken); returns how many."""
-    from bot.factory import service_settings  # the factory imports the dialogs: import late
-    from bot.services.hub import ServiceHub
-
-    prepared = service_settings(settings, clock)
+    prepared = ServiceSettings.from_settings(settings, clock)
     expired = 0
     while True:
         async with sessions() as session:

@@ -1,4 +1,4 @@
-"""The reports `/report` offers, each built at send time into one XLSX file.
+"""The builders of the reports `/report` offers, each built at send time into one XLSX file.
 
 A report is asked for through the outbox (kind "report", args {"report": key,
 "organisation_id": id}) and built by the "report" rich builder, which looks the key up here.
@@ -21,17 +21,11 @@ class ReportRequest:
     user_id: int  # who asked and receives it
 
 
-# key -> builder; the menu lists them in this order.
+# key -> builder, filled at start (`bot.jobs.register_builders`); the keys a person may
+# ask for, and the menu's order, are bot/services/report_kinds.py's REPORT_KEYS.
 ReportBuilder = Callable[[RenderContext, ReportRequest, str], Awaitable[Part]]
 REPORTS: dict[str, ReportBuilder] = {}
 
 
-def register_report(key: str, builder: ReportBuilder, *, first: bool = False) -> None:
-    """`first`: listed before the others (the municipal monitoring report)."""
-    if first:
-        others = {k: v for k, v in REPORTS.items() if k != key}
-        REPORTS.clear()
-        REPORTS[key] = builder
-        REPORTS.update(others)
-    else:
-        REPORTS[key] = builder
+def register_report(key: str, builder: ReportBuilder) -> None:
+    REPORTS[key] = builder

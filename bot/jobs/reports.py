@@ -1,6 +1,6 @@
 """The "report" notification: built at send time into ONE XLSX document with a one-line
-caption; and the reports this module registers: the base of mentors, the base of mentees,
-the meetings log and the questionnaire results.
+caption; and the reports this module registers (`register`, at start): the base of
+mentors, the base of mentees, the meetings log and the questionnaire results.
 
 Access is checked again when the file is built (a role may have ended since the tap). The
 data is read in one short transaction (bot/services/reports.py), the session is closed,
@@ -83,9 +83,6 @@ async def build_report(ctx: RenderContext, delivery: Delivery, locale: str) -> l
     if await scope_for(ctx, request) is None:
         return [Part(text=ctx.get("report-denied", locale))]
     return [await builder(ctx, request, locale)]
-
-
-register_rich(KIND, build_report)
 
 
 # --- shared pieces --------------------------------------------------------------------
@@ -447,7 +444,10 @@ async def surveys_report(ctx: RenderContext, request: ReportRequest, locale: str
     )
 
 
-register_report("mentors", mentors_report)
-register_report("mentees", mentees_report)
-register_report("meetings", meetings_report)
-register_report("surveys", surveys_report)
+def register() -> None:
+    """The "report" notification and the school reports (called at start)."""
+    register_rich(KIND, build_report)
+    register_report("mentors", mentors_report)
+    register_report("mentees", mentees_report)
+    register_report("meetings", meetings_report)
+    register_report("surveys", surveys_report)

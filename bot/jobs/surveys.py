@@ -46,9 +46,7 @@ def add_survey_job(
     clock: Clock = SYSTEM_CLOCK,
     seconds: float = SURVEY_TICK_SECONDS,
 ) -> None:
-    from bot.factory import service_settings  # the same services the handlers get
-
-    prepared = service_settings(settings, clock)
+    prepared = ServiceSettings.from_settings(settings, clock)  # as the handlers get them
 
     async def run() -> None:
         try:

@@ -38,10 +38,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.middlewares.once import mark_again
-from bot.services.audit import AuditService, unsaved_refusals
+from bot.services.audit import unsaved_refusals
 from bot.services.errors import DomainError
+from bot.services.hub import ServiceHub, ServiceSettings
 from bot.services.outbox import wake_after_commit
-from bot.services.personal_data import PersonalDataService
 from bot.storage.database import keep_loaded_objects
 from bot.storage.fsm import current_session
 
@@ -120,8 +120,13 @@ class CommitBeforeTelegram(BaseRequestMiddleware):
 
 
 class DatabaseMiddleware(BaseMiddleware):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        settings: ServiceSettings | None = None,
+    ) -> None:
         self._sessions = session_factory
+        self._settings = settings
 
     async def __call__(
         self,
@@ -147,9 +152,8 @@ class DatabaseMiddleware(BaseMiddleware):
             # Someone withdrew consent: their chat's dialog state goes too. This runs after
             # the commit because the dialog machinery saves its stack at the end of the update.
             async with self._sessions() as session:
-                await PersonalDataService(session, AuditService(session)).forget_dialog_state(
-                    forget
-                )
+                hub = ServiceHub(session, self._settings or ServiceSettings())
+                await hub.personal_data.forget_dialog_state(forget)
                 await session.commit()
         return result
 

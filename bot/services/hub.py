@@ -7,6 +7,7 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.services.access import AccessService
 from bot.services.audit import AuditService
 from bot.services.bulk_import import BulkImportService
@@ -14,10 +15,12 @@ from bot.services.catalog import Catalog, load_catalog
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.consent import ConsentService
 from bot.services.digests import DigestService
+from bot.services.headcounts import HeadcountService
 from bot.services.invites import InviteService
 from bot.services.matching import MatchingRules, MatchingService, load_rules
 from bot.services.meetings import MeetingService
 from bot.services.memberships import MembershipService
+from bot.services.municipality import MunicipalityService
 from bot.services.organisations import OrganisationService
 from bot.services.outbox import Outbox
 from bot.services.pairs import PairService
@@ -27,7 +30,9 @@ from bot.services.plan import PlanService
 from bot.services.programmes import ProgrammeService
 from bot.services.questionnaires import QuestionnaireCatalog, load_questionnaires
 from bot.services.quiet import QuietHoursService
+from bot.services.recognition import RecognitionService
 from bot.services.registration import RegistrationService
+from bot.services.reports import ReportService
 from bot.services.status import StatusService
 from bot.services.surveys import SurveyService
 from bot.services.users import UserService
@@ -43,6 +48,21 @@ class ServiceSettings:
     questionnaires: QuestionnaireCatalog = field(default_factory=load_questionnaires)
     matching: MatchingRules = field(default_factory=load_rules)
     clock: Clock = SYSTEM_CLOCK
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock = SYSTEM_CLOCK) -> ServiceSettings:
+        """What the services need of the bot's settings, with the catalog, questionnaires and
+        matching rules loaded from their files: the handlers and the jobs get the same."""
+        return cls(
+            admin_ids=settings.admin_ids,
+            default_timezone=settings.default_timezone,
+            default_locale=settings.default_locale,
+            invite_ttl_days=settings.invite_ttl_days,
+            catalog=load_catalog(settings.extra_forms_file),
+            questionnaires=load_questionnaires(settings.questionnaires_dir),
+            matching=load_rules(settings.matching_file),
+            clock=clock,
+        )
 
 
 class ServiceHub:
@@ -155,3 +175,19 @@ class ServiceHub:
     @cached_property
     def digests(self) -> DigestService:
         return DigestService(self.session, self.outbox, self.access, self.audit)
+
+    @cached_property
+    def headcounts(self) -> HeadcountService:
+        return HeadcountService(self.session, self.access, self.audit, self.settings.clock)
+
+    @cached_property
+    def municipality(self) -> MunicipalityService:
+        return MunicipalityService(self.session, self.access, self.audit, self.settings.clock)
+
+    @cached_property
+    def recognition(self) -> RecognitionService:
+        return RecognitionService(self.session, self.access, self.audit, self.settings.clock.now)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        return ReportService(self.session, self.access, self.outbox, self.settings.clock)
