@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.commands import commands_for_roles
-from bot.services.report_kinds import REPORT_KEYS
 from bot.services.errors import AccessDenied
 from bot.services.outbox import Outbox
+from bot.services.report_kinds import REPORT_KEYS
 from bot.services.reports import (
     ReportService,
     load_meetings,
