@@ -35,7 +35,7 @@ MESSAGES = {
     **PAIR_MESSAGES,
     PLAN_KIND: PLAN_MESSAGE,
 }
-MESSAGES.update(MEETING_MESSAGES)  # bot/services/meetings.py queues these kinds
+MESSAGES.update(MEETING_MESSAGES)  # bot/services/meetings/ queues these kinds
 MESSAGES.update(RECOGNITION_MESSAGES)  # bot/services/recognition.py
 SUMMARY_NAMES_MAX = 30
 PLAN_TITLE_SHOWN = 80  # a gathered plan notice of 20 changes stays far under 4096
