@@ -121,7 +121,7 @@ async def continue_registration(
 
 
 async def open_meetings(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    from bot.dialogs.meeting_log import start_meeting
+    from bot.dialogs.meetings import start_meeting
 
     await start_meeting(manager, ShowMode.EDIT)
 
