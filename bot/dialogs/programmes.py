@@ -345,8 +345,9 @@ async def on_document(message: Message, _widget: Any, manager: DialogManager) ->
     await manager.switch_to(Programmes.view, show_mode=ShowMode.SEND)
 
 
-def programmes_dialog() -> Dialog:
-    return Dialog(
+def _school_windows() -> list[Window]:
+    """The school, and its programmes."""
+    return [
         Window(
             T("staff-prog-school-prompt"),
             scrolling_select("{item[label]}", "school", "schools", on_school),
@@ -367,6 +368,12 @@ def programmes_dialog() -> Dialog:
             state=Programmes.list,
             getter=list_getter,
         ),
+    ]
+
+
+def _new_windows() -> list[Window]:
+    """A new programme: its name, form and period."""
+    return [
         Window(
             T("staff-prog-name-prompt"),
             SwitchTo(T("button-back"), id="back", state=Programmes.list),
@@ -399,6 +406,12 @@ def programmes_dialog() -> Dialog:
             state=Programmes.new_period,
             getter=period_getter,
         ),
+    ]
+
+
+def _view_windows() -> list[Window]:
+    """A programme: invitations and the import of a list."""
+    return [
         Window(
             T("staff-prog-view"),
             Row(
@@ -439,5 +452,13 @@ def programmes_dialog() -> Dialog:
             buttons_only("hint-send-the-file"),
             state=Programmes.import_file,
         ),
+    ]
+
+
+def programmes_dialog() -> Dialog:
+    return Dialog(
+        *_school_windows(),
+        *_new_windows(),
+        *_view_windows(),
         on_start=on_start,
     )
