@@ -33,6 +33,7 @@ from bot.dialogs.widgets import (
     actor_of,
     bot_of,
     buttons_only,
+    commit_before_slow_work,
     hint,
     i18n_of,
     plain_text_of,
@@ -323,7 +324,7 @@ async def on_document(message: Message, _widget: Any, manager: DialogManager) ->
     except ImportFileError as error:
         await hint(manager, message, f"error-{error.code}")
         return
-    await services.session.commit()  # the invites are made: no lock held while drawing
+    await commit_before_slow_work(manager)  # the invites are made: no lock held while drawing
     i18n = i18n_of(manager)
 
     def category_name(key: str) -> str:
