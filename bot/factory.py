@@ -24,7 +24,7 @@ from bot.dialogs.guardian import guardian_dialog
 from bot.dialogs.headcounts import headcount_dialog
 from bot.dialogs.language import language_dialog
 from bot.dialogs.main_menu import main_menu_dialog
-from bot.dialogs.meeting_log import meeting_log_dialog
+from bot.dialogs.meetings import meeting_log_dialog
 from bot.dialogs.municipality import municipal_dialog
 from bot.dialogs.my_data import my_data_dialog
 from bot.dialogs.my_pair import my_pair_dialog

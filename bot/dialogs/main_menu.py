@@ -121,90 +121,98 @@ async def continue_registration(
 
 
 async def open_meetings(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    from bot.dialogs.meeting_log import start_meeting
+    from bot.dialogs.meetings import start_meeting
 
     await start_meeting(manager, ShowMode.EDIT)
 
 
+def _menu_window() -> Window:
+    """The menu: what this person may open, by their roles."""
+    return Window(
+        T("menu-title"),
+        Html("{roles_text}", when="roles_text"),
+        T("menu-no-role", when="has_no_role"),
+        Button(
+            T("menu-continue-registration"),
+            id="continue_registration",
+            on_click=continue_registration,
+            when="has_pending",
+        ),
+        Start(T("menu-guardian"), id="guardian", state=Guardian.children, when="is_guardian"),
+        SwitchTo(
+            T("staff-coord-schools-button"),
+            id="coordinator_schools",
+            state=MainMenu.schools,
+            when="is_coordinator",
+        ),
+        municipal_button(when="is_coordinator"),
+        Start(
+            T("staff-menu-organisations"),
+            id="organisations",
+            state=Organisations.list,
+            when="is_admin",
+        ),
+        Start(
+            T("staff-menu-programmes"),
+            id="programmes",
+            state=Programmes.school,
+            when="is_curator",
+        ),
+        Start(
+            T("staff-menu-participants"),
+            id="participants",
+            state=Participants.list,
+            when="is_curator",
+        ),
+        Start(
+            T("menu-surveys"),
+            id="surveys_open",
+            state=Questionnaire.choose,
+            when="open_surveys",
+        ),
+        Start(T("staff-menu-surveys"), id="surveys", state=Surveys.programmes, when="runs_surveys"),
+        Start(
+            T("pairs-menu-choice-button"),
+            id="choose_mentor",
+            state=MyPair.choice,
+            when="has_choice",
+        ),
+        Start(T("pairs-menu-button"), id="my_pair", state=MyPair.main, when="is_participant"),
+        Button(
+            T("meetings-menu-button"),
+            id="meetings",
+            on_click=open_meetings,
+            when="is_participant",
+        ),
+        Start(T("menu-mydata"), id="mydata", state=MyData.main),
+        Start(T("menu-language"), id="language", state=Language.choose),
+        buttons_only(),
+        state=MainMenu.main,
+        getter=menu_getter,
+    )
+
+
+def _schools_window() -> Window:
+    """A coordinator's schools, a page at a time."""
+    return Window(
+        T("staff-coord-schools-title"),
+        # Lines are Markup rendered by i18n (names escaped there).
+        List(
+            Html("{item}"),
+            items="school_lines",
+            id="school_lines",
+            page_size=SCHOOLS_PAGE,
+        ),
+        Pager(scroll="school_lines", id="school_pager"),
+        SwitchTo(T("button-back"), id="back", state=MainMenu.main),
+        buttons_only(),
+        state=MainMenu.schools,
+        getter=schools_getter,
+    )
+
+
 def main_menu_dialog() -> Dialog:
     return Dialog(
-        Window(
-            T("menu-title"),
-            Html("{roles_text}", when="roles_text"),
-            T("menu-no-role", when="has_no_role"),
-            Button(
-                T("menu-continue-registration"),
-                id="continue_registration",
-                on_click=continue_registration,
-                when="has_pending",
-            ),
-            Start(T("menu-guardian"), id="guardian", state=Guardian.children, when="is_guardian"),
-            SwitchTo(
-                T("staff-coord-schools-button"),
-                id="coordinator_schools",
-                state=MainMenu.schools,
-                when="is_coordinator",
-            ),
-            municipal_button(when="is_coordinator"),
-            Start(
-                T("staff-menu-organisations"),
-                id="organisations",
-                state=Organisations.list,
-                when="is_admin",
-            ),
-            Start(
-                T("staff-menu-programmes"),
-                id="programmes",
-                state=Programmes.school,
-                when="is_curator",
-            ),
-            Start(
-                T("staff-menu-participants"),
-                id="participants",
-                state=Participants.list,
-                when="is_curator",
-            ),
-            Start(
-                T("menu-surveys"),
-                id="surveys_open",
-                state=Questionnaire.choose,
-                when="open_surveys",
-            ),
-            Start(
-                T("staff-menu-surveys"), id="surveys", state=Surveys.programmes, when="runs_surveys"
-            ),
-            Start(
-                T("pairs-menu-choice-button"),
-                id="choose_mentor",
-                state=MyPair.choice,
-                when="has_choice",
-            ),
-            Start(T("pairs-menu-button"), id="my_pair", state=MyPair.main, when="is_participant"),
-            Button(
-                T("meetings-menu-button"),
-                id="meetings",
-                on_click=open_meetings,
-                when="is_participant",
-            ),
-            Start(T("menu-mydata"), id="mydata", state=MyData.main),
-            Start(T("menu-language"), id="language", state=Language.choose),
-            buttons_only(),
-            state=MainMenu.main,
-            getter=menu_getter,
-        ),
-        Window(
-            T("staff-coord-schools-title"),
-            # Lines are Markup rendered by i18n (names escaped there).
-            List(
-                Html("{item}"),
-                items="school_lines",
-                id="school_lines",
-                page_size=SCHOOLS_PAGE,
-            ),
-            Pager(scroll="school_lines", id="school_pager"),
-            SwitchTo(T("button-back"), id="back", state=MainMenu.main),
-            buttons_only(),
-            state=MainMenu.schools,
-            getter=schools_getter,
-        ),
+        _menu_window(),
+        _schools_window(),
     )

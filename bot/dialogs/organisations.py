@@ -234,20 +234,25 @@ async def on_invite(callback: CallbackQuery, _button: Button, manager: DialogMan
     await show_invite(manager, invite, place=org.name, tz=org.timezone, state=Organisations.invite)
 
 
-def organisations_dialog() -> Dialog:
-    return Dialog(
-        Window(
-            T("staff-org-list"),
-            scrolling_select("{item[label]}", "org", "orgs", on_organisation),
-            Row(
-                Button(T("staff-org-add-municipality"), id="add_mun", on_click=on_add_municipality),
-                Button(T("staff-org-add-school"), id="add_school", on_click=on_add_school),
-            ),
-            back_to_menu(T("button-back")),
-            buttons_only(),
-            state=Organisations.list,
-            getter=list_getter,
+def _list_window() -> Window:
+    """The organisations, and adding one."""
+    return Window(
+        T("staff-org-list"),
+        scrolling_select("{item[label]}", "org", "orgs", on_organisation),
+        Row(
+            Button(T("staff-org-add-municipality"), id="add_mun", on_click=on_add_municipality),
+            Button(T("staff-org-add-school"), id="add_school", on_click=on_add_school),
         ),
+        back_to_menu(T("button-back")),
+        buttons_only(),
+        state=Organisations.list,
+        getter=list_getter,
+    )
+
+
+def _new_windows() -> list[Window]:
+    """A new organisation: its municipality, name and time zone."""
+    return [
         Window(
             T("staff-org-parent-prompt"),
             scrolling_select("{item[label]}", "parent", "parents", on_parent),
@@ -283,6 +288,12 @@ def organisations_dialog() -> Dialog:
             state=Organisations.new_timezone,
             getter=timezone_getter,
         ),
+    ]
+
+
+def _view_windows() -> list[Window]:
+    """An organisation, and the invitation made there."""
+    return [
         Window(
             T("staff-org-view"),
             T("staff-org-parent", when="has_parent"),
@@ -314,4 +325,12 @@ def organisations_dialog() -> Dialog:
             state=Organisations.invite,
             getter=invite_getter,
         ),
+    ]
+
+
+def organisations_dialog() -> Dialog:
+    return Dialog(
+        _list_window(),
+        *_new_windows(),
+        *_view_windows(),
     )

@@ -33,6 +33,7 @@ from bot.dialogs.widgets import (
     actor_of,
     bot_of,
     buttons_only,
+    commit_before_slow_work,
     hint,
     i18n_of,
     plain_text_of,
@@ -323,7 +324,7 @@ async def on_document(message: Message, _widget: Any, manager: DialogManager) ->
     except ImportFileError as error:
         await hint(manager, message, f"error-{error.code}")
         return
-    await services.session.commit()  # the invites are made: no lock held while drawing
+    await commit_before_slow_work(manager)  # the invites are made: no lock held while drawing
     i18n = i18n_of(manager)
 
     def category_name(key: str) -> str:
@@ -345,8 +346,9 @@ async def on_document(message: Message, _widget: Any, manager: DialogManager) ->
     await manager.switch_to(Programmes.view, show_mode=ShowMode.SEND)
 
 
-def programmes_dialog() -> Dialog:
-    return Dialog(
+def _school_windows() -> list[Window]:
+    """The school, and its programmes."""
+    return [
         Window(
             T("staff-prog-school-prompt"),
             scrolling_select("{item[label]}", "school", "schools", on_school),
@@ -367,6 +369,12 @@ def programmes_dialog() -> Dialog:
             state=Programmes.list,
             getter=list_getter,
         ),
+    ]
+
+
+def _new_windows() -> list[Window]:
+    """A new programme: its name, form and period."""
+    return [
         Window(
             T("staff-prog-name-prompt"),
             SwitchTo(T("button-back"), id="back", state=Programmes.list),
@@ -399,6 +407,12 @@ def programmes_dialog() -> Dialog:
             state=Programmes.new_period,
             getter=period_getter,
         ),
+    ]
+
+
+def _view_windows() -> list[Window]:
+    """A programme: invitations and the import of a list."""
+    return [
         Window(
             T("staff-prog-view"),
             Row(
@@ -439,5 +453,13 @@ def programmes_dialog() -> Dialog:
             buttons_only("hint-send-the-file"),
             state=Programmes.import_file,
         ),
+    ]
+
+
+def programmes_dialog() -> Dialog:
+    return Dialog(
+        *_school_windows(),
+        *_new_windows(),
+        *_view_windows(),
         on_start=on_start,
     )

@@ -313,87 +313,102 @@ async def on_chosen(
     await manager.switch_to(Questionnaire.answer)
 
 
+def _choose_window() -> Window:
+    """The questionnaires open for this person."""
+    return Window(
+        T("survey-choose", when="count"),
+        T("survey-none", when=~F["count"]),
+        Column(
+            Select(
+                Format("📝 {item[label]}"),
+                id="q",
+                item_id_getter=lambda item: item["id"],
+                items="items",
+                type_factory=int,
+                on_click=on_chosen,
+            )
+        ),
+        back_to_menu(T("survey-btn-menu")),
+        buttons_only(),
+        state=Questionnaire.choose,
+        getter=choose_getter,
+    )
+
+
+def _answer_window() -> Window:
+    """One question (or the summary), with the buttons its kind needs."""
+    return Window(
+        Html("{body}"),
+        Group(
+            Select(
+                Format("{item[label]}"),
+                id="sc",
+                item_id_getter=lambda item: item["id"],
+                items="scale",
+                on_click=on_value,
+            ),
+            width=5,
+            when="is_scale",
+        ),
+        Row(
+            Select(
+                Format("{item[label]}"),
+                id="yn",
+                item_id_getter=lambda item: item["id"],
+                items="yes_no",
+                on_click=on_value,
+            ),
+            when="is_yes_no",
+        ),
+        Column(
+            Select(
+                Format("{item[label]}"),
+                id="ch",
+                item_id_getter=lambda item: item["id"],
+                items="choices",
+                on_click=on_value,
+            ),
+            when="is_single",
+        ),
+        Column(
+            Select(
+                Format("{item[label]}"),
+                id="mu",
+                item_id_getter=lambda item: item["id"],
+                items="choices",
+                on_click=on_toggle,
+            ),
+            Button(T("survey-btn-next"), id="next", on_click=on_next),
+            when="is_multi",
+        ),
+        Button(T("survey-btn-submit"), id="submit", on_click=on_submit, when="is_summary"),
+        Button(T("survey-btn-restart"), id="restart", on_click=on_restart, when="is_summary"),
+        Row(
+            Button(T("survey-btn-back"), id="back", on_click=on_back, when="can_back"),
+            Button(T("survey-btn-skip"), id="skip", on_click=on_skip, when="can_skip"),
+        ),
+        Button(T("survey-btn-later"), id="later", on_click=on_later, when=~F["finished"]),
+        Button(T("survey-btn-menu"), id="menu_done", on_click=to_menu, when="finished"),
+        MessageInput(on_typed),
+        state=Questionnaire.answer,
+        getter=answer_getter,
+    )
+
+
+def _done_window() -> Window:
+    """Thanks, after submitting."""
+    return Window(
+        T("survey-thanks"),
+        back_to_menu(T("survey-btn-menu")),
+        buttons_only(),
+        state=Questionnaire.done,
+    )
+
+
 def questionnaire_dialog() -> Dialog:
     return Dialog(
-        Window(
-            T("survey-choose", when="count"),
-            T("survey-none", when=~F["count"]),
-            Column(
-                Select(
-                    Format("📝 {item[label]}"),
-                    id="q",
-                    item_id_getter=lambda item: item["id"],
-                    items="items",
-                    type_factory=int,
-                    on_click=on_chosen,
-                )
-            ),
-            back_to_menu(T("survey-btn-menu")),
-            buttons_only(),
-            state=Questionnaire.choose,
-            getter=choose_getter,
-        ),
-        Window(
-            Html("{body}"),
-            Group(
-                Select(
-                    Format("{item[label]}"),
-                    id="sc",
-                    item_id_getter=lambda item: item["id"],
-                    items="scale",
-                    on_click=on_value,
-                ),
-                width=5,
-                when="is_scale",
-            ),
-            Row(
-                Select(
-                    Format("{item[label]}"),
-                    id="yn",
-                    item_id_getter=lambda item: item["id"],
-                    items="yes_no",
-                    on_click=on_value,
-                ),
-                when="is_yes_no",
-            ),
-            Column(
-                Select(
-                    Format("{item[label]}"),
-                    id="ch",
-                    item_id_getter=lambda item: item["id"],
-                    items="choices",
-                    on_click=on_value,
-                ),
-                when="is_single",
-            ),
-            Column(
-                Select(
-                    Format("{item[label]}"),
-                    id="mu",
-                    item_id_getter=lambda item: item["id"],
-                    items="choices",
-                    on_click=on_toggle,
-                ),
-                Button(T("survey-btn-next"), id="next", on_click=on_next),
-                when="is_multi",
-            ),
-            Button(T("survey-btn-submit"), id="submit", on_click=on_submit, when="is_summary"),
-            Button(T("survey-btn-restart"), id="restart", on_click=on_restart, when="is_summary"),
-            Row(
-                Button(T("survey-btn-back"), id="back", on_click=on_back, when="can_back"),
-                Button(T("survey-btn-skip"), id="skip", on_click=on_skip, when="can_skip"),
-            ),
-            Button(T("survey-btn-later"), id="later", on_click=on_later, when=~F["finished"]),
-            Button(T("survey-btn-menu"), id="menu_done", on_click=to_menu, when="finished"),
-            MessageInput(on_typed),
-            state=Questionnaire.answer,
-            getter=answer_getter,
-        ),
-        Window(
-            T("survey-thanks"),
-            back_to_menu(T("survey-btn-menu")),
-            buttons_only(),
-            state=Questionnaire.done,
-        ),
+        _choose_window(),
+        _answer_window(),
+        _done_window(),
         on_start=on_start,
     )

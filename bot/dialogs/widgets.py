@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from bot.dialogs.paging import PAGE_HEIGHT, paged_select
 from bot.i18n import plain_text
+from bot.middlewares.database import commit_before_telegram
 from bot.services.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -43,6 +44,14 @@ def person_of(manager: DialogManager) -> Person:
 
 def bot_of(manager: DialogManager) -> Bot:
     return manager.middleware_data["bot"]
+
+
+async def commit_before_slow_work(manager: DialogManager) -> None:
+    """Save what this update did so far before slow work that needs no database (drawing a
+    file in a thread), so SQLite's one write lock is not held meanwhile. It is the commit the
+    middleware makes before every Bot API call (`commit_before_telegram`), made earlier: a
+    dialog never commits the update's session itself."""
+    await commit_before_telegram(services_of(manager).session)
 
 
 def text_of(manager: DialogManager, key: str, **args: Any) -> str:

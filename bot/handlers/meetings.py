@@ -7,7 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram_dialog import DialogManager
 
-from bot.dialogs.meeting_log import start_meeting
+from bot.dialogs.meetings import start_meeting
 
 
 async def on_meeting(message: Message, dialog_manager: DialogManager) -> None:
