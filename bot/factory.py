@@ -29,7 +29,7 @@ from bot.dialogs.municipality import municipal_dialog
 from bot.dialogs.my_data import my_data_dialog
 from bot.dialogs.my_pair import my_pair_dialog
 from bot.dialogs.organisations import organisations_dialog
-from bot.dialogs.pairs import pairs_dialog
+from bot.dialogs.pairs.dialogs import pairs_dialog
 from bot.dialogs.participant_category import participant_category_dialog
 from bot.dialogs.participants import participants_dialog
 from bot.dialogs.plan import plan_dialog

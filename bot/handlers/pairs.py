@@ -7,7 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram_dialog import DialogManager
 
-from bot.dialogs.pairs import start_pairs
+from bot.dialogs.pairs.handlers import start_pairs
 from bot.dialogs.plan import start_plan
 
 
