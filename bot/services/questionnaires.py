@@ -334,47 +334,9 @@ def _make_item(c: _Check, earlier: list[Item], minors: bool) -> Item:
         raise c.error("'max' is for scale items only")
     if maximum not in SCALE_MAXIMA or isinstance(maximum, bool):
         raise c.error(f"'max' is {maximum!r}; a scale goes up to 5 or 10")
-    options: list[Option] = []
-    if item_type in ("single", "multi"):
-        raw_options = c.fields.get("options")
-        if not isinstance(raw_options, list) or len(raw_options) < 2:
-            raise c.error("a choice needs 'options': at least two")
-        if len(raw_options) > OPTIONS_MAX:
-            raise c.error(f"at most {OPTIONS_MAX} options")
-        for raw_option in raw_options:
-            if not isinstance(raw_option, dict):
-                raise c.error("each option must be { key = …, ru = …, en = … }")
-            oc = _Check(f"{c.where}: option {raw_option.get('key')!r}", raw_option)
-            oc.known(("key", "ru", "en"), ())
-            option = Option(
-                key=oc.key(),
-                ru=cast(str, oc.text("ru", OPTION_LABEL_MAX)),
-                en=cast(str, oc.text("en", OPTION_LABEL_MAX)),
-            )
-            if any(o.key == option.key for o in options):
-                raise oc.error("option key used twice")
-            options.append(option)
-    elif "options" in c.fields:
-        raise c.error("'options' are for single and multi items only")
+    options = _options(c, item_type)
     forms: tuple[str, ...] = c.keys("forms") if "forms" in c.fields else ()
-    when_item: str | None = None
-    when_is: tuple[str, ...] = ()
-    if "when" in c.fields:
-        when = c.fields["when"]
-        if not isinstance(when, dict) or set(when) != {"item", "is"}:
-            raise c.error("'when' must be { item = <earlier key>, is = <value or list> }")
-        target = next((i for i in earlier if i.key == when["item"]), None)
-        if target is None:
-            raise c.error(f"'when' names {when['item']!r}, which is not an earlier item")
-        raw_is: list[Any] = when["is"] if isinstance(when["is"], list) else [when["is"]]
-        when_is = tuple(str(v) for v in raw_is)
-        allowed = _values_of(target)
-        bad = [v for v in when_is if allowed is not None and v not in allowed]
-        if bad or not when_is:
-            raise c.error(
-                f"'when' value {bad[0] if bad else None!r} is not an answer of {target.key!r}"
-            )
-        when_item = target.key
+    when_item, when_is = _when(c, earlier)
     satisfaction = c.flag("satisfaction", False)
     if satisfaction and item_type != "scale":
         raise c.error("'satisfaction' is for scale items only")
@@ -402,6 +364,56 @@ def _make_item(c: _Check, earlier: list[Item], minors: bool) -> Item:
         short_ru=shorts["short_ru"],
         short_en=shorts["short_en"],
     )
+
+
+def _options(c: _Check, item_type: str) -> list[Option]:
+    """A choice's options (none for the other types)."""
+    options: list[Option] = []
+    if item_type in ("single", "multi"):
+        raw_options = c.fields.get("options")
+        if not isinstance(raw_options, list) or len(raw_options) < 2:
+            raise c.error("a choice needs 'options': at least two")
+        if len(raw_options) > OPTIONS_MAX:
+            raise c.error(f"at most {OPTIONS_MAX} options")
+        for raw_option in raw_options:
+            if not isinstance(raw_option, dict):
+                raise c.error("each option must be { key = …, ru = …, en = … }")
+            oc = _Check(f"{c.where}: option {raw_option.get('key')!r}", raw_option)
+            oc.known(("key", "ru", "en"), ())
+            option = Option(
+                key=oc.key(),
+                ru=cast(str, oc.text("ru", OPTION_LABEL_MAX)),
+                en=cast(str, oc.text("en", OPTION_LABEL_MAX)),
+            )
+            if any(o.key == option.key for o in options):
+                raise oc.error("option key used twice")
+            options.append(option)
+    elif "options" in c.fields:
+        raise c.error("'options' are for single and multi items only")
+    return options
+
+
+def _when(c: _Check, earlier: list[Item]) -> tuple[str | None, tuple[str, ...]]:
+    """The earlier item and its answers that show this item (None, () when always shown)."""
+    when_item: str | None = None
+    when_is: tuple[str, ...] = ()
+    if "when" in c.fields:
+        when = c.fields["when"]
+        if not isinstance(when, dict) or set(when) != {"item", "is"}:
+            raise c.error("'when' must be { item = <earlier key>, is = <value or list> }")
+        target = next((i for i in earlier if i.key == when["item"]), None)
+        if target is None:
+            raise c.error(f"'when' names {when['item']!r}, which is not an earlier item")
+        raw_is: list[Any] = when["is"] if isinstance(when["is"], list) else [when["is"]]
+        when_is = tuple(str(v) for v in raw_is)
+        allowed = _values_of(target)
+        bad = [v for v in when_is if allowed is not None and v not in allowed]
+        if bad or not when_is:
+            raise c.error(
+                f"'when' value {bad[0] if bad else None!r} is not an answer of {target.key!r}"
+            )
+        when_item = target.key
+    return when_item, when_is
 
 
 def _values_of(item: Item) -> set[str] | None:

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.services.charts import ITEMS_PER_CHART, ComparisonChart
@@ -249,8 +250,14 @@ def build_results_xlsx(results: ProgrammeResults, text: Callable[[str], str]) ->
     return build_results_book([((), results)], text)
 
 
+#: Each programme's place (e.g. school and programme) and its results.
+PlacedResults = Sequence[tuple[Sequence[str], ProgrammeResults]]
+#: Writes a sheet's bold header row (the place columns, then these column keys translated).
+_Header = Callable[[Any, list[str]], None]
+
+
 def build_results_book(
-    programmes: Sequence[tuple[Sequence[str], ProgrammeResults]],
+    programmes: PlacedResults,
     text: Callable[[str], str],
     place_columns: Sequence[str] = (),
 ) -> bytes:
@@ -270,6 +277,26 @@ def build_results_book(
             cell.font = Font(bold=True)
 
     sheet.title = text("surveys-xlsx-sheet-items")[:31]
+    _items_sheet(sheet, programmes, text, header)
+    _people_sheet(
+        workbook.create_sheet(text("surveys-xlsx-sheet-people")[:31]), programmes, text, header
+    )
+    _completion_sheet(
+        workbook.create_sheet(text("surveys-xlsx-sheet-completion")[:31]),
+        programmes,
+        text,
+        header,
+    )
+    _raw_sheet(workbook.create_sheet(text("surveys-xlsx-sheet-raw")[:31]), programmes, text, header)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _items_sheet(
+    sheet: Any, programmes: PlacedResults, text: Callable[[str], str], header: _Header
+) -> None:
+    """The comparison per item, then each programme's satisfaction index."""
     header(
         sheet,
         [
@@ -307,7 +334,11 @@ def build_results_book(
         sheet.append([*place, text("surveys-xlsx-index-entry"), results.index_entry])
         sheet.append([*place, text("surveys-xlsx-index-exit"), results.index_exit])
 
-    people = workbook.create_sheet(text("surveys-xlsx-sheet-people")[:31])
+
+def _people_sheet(
+    people: Any, programmes: PlacedResults, text: Callable[[str], str], header: _Header
+) -> None:
+    """Entry → exit per participant."""
     header(
         people,
         [
@@ -333,7 +364,11 @@ def build_results_book(
                 ]
             )
 
-    completion = workbook.create_sheet(text("surveys-xlsx-sheet-completion")[:31])
+
+def _completion_sheet(
+    completion: Any, programmes: PlacedResults, text: Callable[[str], str], header: _Header
+) -> None:
+    """The completion of every wave."""
     header(
         completion,
         [
@@ -359,7 +394,11 @@ def build_results_book(
                 ]
             )
 
-    raw = workbook.create_sheet(text("surveys-xlsx-sheet-raw")[:31])
+
+def _raw_sheet(
+    raw: Any, programmes: PlacedResults, text: Callable[[str], str], header: _Header
+) -> None:
+    """Every raw answer."""
     header(
         raw,
         [
@@ -386,9 +425,6 @@ def build_results_book(
                     a.submitted_at.strftime("%Y-%m-%d %H:%M") if a.submitted_at else None,
                 ]
             )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _answer_cell(answer: RawAnswer, text: Callable[[str], str]) -> str:
