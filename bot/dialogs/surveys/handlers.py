@@ -15,24 +15,17 @@ from bot.dialogs.surveys.getters import programme_id_of, school_today, wave_id_o
 from bot.dialogs.widgets import (
     actor_of,
     bot_of,
+    commit_before_slow_work,
     hint,
     i18n_of,
     plain_text_of,
     services_of,
 )
-from bot.middlewares.database import commit_before_telegram
 from bot.services.charts import render_comparison_png
 from bot.services.errors import InvalidInput
 from bot.services.offload import off_loop
 from bot.services.survey_results import RESULT_TEXT_KEYS, build_results_xlsx, entry_exit_charts
 from bot.services.surveys import DEADLINE_DAYS, LAUNCHES
-
-
-async def _before_drawing(manager: DialogManager) -> None:
-    """The results are read: the update's transaction (SQLite's write lock) ends before
-    a file is drawn in the render pool, as it ends before a Telegram call — the update's
-    own mechanism (`commit_before_telegram`), not a commit of the dialog's."""
-    await commit_before_telegram(services_of(manager).session)
 
 
 async def on_programme(
@@ -187,7 +180,7 @@ async def on_xlsx(callback: CallbackQuery, _button: Button, manager: DialogManag
     )
 
     texts = {key: plain_text_of(manager, key) for key in RESULT_TEXT_KEYS}
-    await _before_drawing(manager)
+    await commit_before_slow_work(manager)
     content = await off_loop(build_results_xlsx, results, texts.__getitem__)
     assert callback.message is not None
     await bot_of(manager).send_document(
@@ -204,7 +197,7 @@ async def on_chart(callback: CallbackQuery, _button: Button, manager: DialogMana
     results = await services.surveys.results(
         actor_of(manager), programme_id_of(manager), i18n.locale
     )
-    await _before_drawing(manager)
+    await commit_before_slow_work(manager)
 
     def title(role: str, page: int, pages: int) -> str:
         who = plain_text_of(manager, f"surveys-chart-role-{role}")
