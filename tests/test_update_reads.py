@@ -67,3 +67,72 @@ async def test_a_mentors_start_reads_their_pairs_once(tg: Running) -> None:
     reads = {sql: n for sql, n in seen.items() if sql.startswith("SELECT")}
     repeated = {sql: n for sql, n in reads.items() if n > 1}
     assert repeated == {}, repeated
+
+
+@contextmanager
+def statements_and_transactions(engine: AsyncEngine) -> Iterator[Counter[str]]:
+    """Statements sent by their first word, and BEGIN / COMMIT / ROLLBACK, as the benchmark
+    (benchmarks/updates.py) counts them."""
+    seen: Counter[str] = Counter()
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        kind = sql.split(None, 1)[0].upper()
+        if kind != "BEGIN":
+            seen[kind] += 1
+
+    def begin(_conn: Any) -> None:
+        seen["BEGIN"] += 1
+
+    def commit(_conn: Any) -> None:
+        seen["COMMIT"] += 1
+
+    def rollback(_conn: Any) -> None:
+        seen["ROLLBACK"] += 1
+
+    sync = engine.sync_engine
+    listeners = [
+        ("before_cursor_execute", statement),
+        ("begin", begin),
+        ("commit", commit),
+        ("rollback", rollback),
+    ]
+    for name, listener in listeners:
+        event.listen(sync, name, listener)
+    try:
+        yield seen
+    finally:
+        for name, listener in listeners:
+            event.remove(sync, name, listener)
+
+
+# What the ordinary updates below cost, BEGIN and COMMIT included (issue #27: the five menu
+# updates took 55 statements, 11 each, before; the mentor's two /start 50). A change that
+# adds a statement to every update fails here; lower the numbers when an update gets cheaper.
+ORDINARY_MENU_STATEMENTS = 41
+ORDINARY_MENTOR_STATEMENTS = 36
+
+
+async def test_ordinary_updates_stay_cheap(tg: Running) -> None:
+    """The person, their roles, consent and questionnaires, the dialog state, the update's
+    mark and the commits: a fixed, small number of statements per ordinary update."""
+    from tests.test_flow_pairs import MENTOR_TG, active_pair, scene_in
+
+    anna = tg.fake.user(1403, "Анна", language_code="ru")
+    await anna.send("/start")
+    with statements_and_transactions(tg.app.engine) as menu:
+        await anna.send("/start")
+        await anna.press("🌐 Язык")
+        await anna.press("English")
+        await anna.send("/help")
+        await anna.send("/start")
+    assert "Main menu" in anna.last.body
+
+    scene = await scene_in(tg)
+    await active_pair(tg, scene, "anna", "kolya")
+    mentor = tg.fake.user(MENTOR_TG, "Анна")
+    await mentor.send("/start")
+    with statements_and_transactions(tg.app.engine) as mentor_menu:
+        await mentor.send("/start")
+        await mentor.send("/start")
+    assert sum(menu.values()) <= ORDINARY_MENU_STATEMENTS, dict(menu)
+    assert sum(mentor_menu.values()) <= ORDINARY_MENTOR_STATEMENTS, dict(mentor_menu)

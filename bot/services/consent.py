@@ -7,18 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.services.access import AccessService, Actor
 from bot.services.audit import AuditService
 from bot.services.codes import hash_code, is_payload, new_code
+from bot.services.consent_rule import takes_part
 from bot.services.errors import DomainError, NotFound
-from bot.services.users import Person
+from bot.services.users import GUARDED_KEY, Person
 from bot.storage.database import read_cache
 from bot.storage.models import Consent, GuardianLink, Membership, Organisation, User, utcnow
 
@@ -40,26 +39,6 @@ class ConsentStatus:
     @property
     def complete(self) -> bool:
         return self.self_given and (not self.guardian_needed or self.guardian_given)
-
-
-def takes_part(user_id: Any, organisation_id: Any) -> ColumnElement[bool]:
-    """THE rule for reaching a participant, as SQL (for one person or a whole query):
-    whether the person (a user id or a column) may be paired, asked a questionnaire,
-    invited and reminded in the school (an id or a column). Their consent is complete —
-    their own or a paper one, and for a minor also a parent's or a paper one. Every
-    service that could reach a mentor or mentee uses this, never a copy of it."""
-
-    def given(*kinds: str) -> ColumnElement[bool]:
-        return exists().where(
-            Consent.subject_user_id == user_id,
-            Consent.organisation_id == organisation_id,
-            Consent.withdrawn_at.is_(None),
-            Consent.given_by.in_(kinds),
-        )
-
-    person = aliased(User)  # never correlated to a `User` of the enclosing query
-    minor = exists().where(person.id == user_id, person.is_minor.is_(True))
-    return and_(given("self", "paper"), or_(~minor, given("guardian", "paper")))
 
 
 async def may_take_part(session: AsyncSession, user_id: int, organisation_id: int) -> bool:
@@ -366,7 +345,7 @@ class ConsentService:
     async def guarded_children(self, guardian: Person) -> list[GuardianInvitation]:
         """The minors whose consent this person confirmed (they may withdraw it)."""
         cache = read_cache(self.session)
-        key = ("consent.guarded_children", guardian.id)
+        key = (GUARDED_KEY, guardian.id)  # `()` put there by the arrival: no links
         if cache is not None and key in cache:
             return list(cache[key])
         links = await self.session.scalars(_GUARDED, {"guardian_user_id": guardian.id})

@@ -76,7 +76,7 @@ class ServiceHub:
 
     @cached_property
     def users(self) -> UserService:
-        return UserService(self.session)
+        return UserService(self.session, self.settings.clock.now)
 
     @cached_property
     def audit(self) -> AuditService:

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.access import Actor
-from bot.services.consent import ConsentService
-from bot.storage.models import Membership, Organisation, Programme
+from bot.services.access import Actor, Role
+from bot.services.consent import ConsentService, ConsentStatus
+from bot.services.users import MENU_LINES_KEY
+from bot.storage.database import read_cache
+from bot.storage.models import Membership, Organisation, Programme, User
 
 # Built once: every menu runs it.
 _NAMES = (
@@ -46,6 +48,10 @@ class MembershipService:
         roles = actor.active()
         if not roles:
             return []
+        cache = read_cache(self.session)
+        known = cache.get((MENU_LINES_KEY, actor.user_id)) if cache is not None else None
+        if known is not None and all(r.membership_id in known for r in roles):
+            return await self._summary_of(actor, roles, known)
         names = {
             membership_id: (org_name, programme_name)
             for membership_id, org_name, programme_name in await self.session.execute(
@@ -62,6 +68,27 @@ class MembershipService:
                     organisation_name=org_name,
                     programme_name=programme_name if role.programme_id else None,
                     consent_complete=statuses[role.organisation_id].complete,
+                )
+            )
+        return result
+
+    async def _summary_of(
+        self, actor: Actor, roles: list[Role], known: dict[int, tuple[str, str | None, bool, bool]]
+    ) -> list[RoleSummary]:
+        """`summary` from what the arrival read (no statement): the same lines."""
+        # The row, not the snapshot (see ConsentService.statuses): the identity map has it.
+        user = await self.session.get(User, actor.user_id)
+        is_minor = bool(user.is_minor) if user is not None else bool(actor.person.is_minor)
+        result = []
+        for role in roles:
+            org_name, programme_name, self_given, guardian_given = known[role.membership_id]
+            status = ConsentStatus(self_given, is_minor, guardian_given)
+            result.append(
+                RoleSummary(
+                    role=role.role,
+                    organisation_name=org_name,
+                    programme_name=programme_name if role.programme_id else None,
+                    consent_complete=status.complete,
                 )
             )
         return result

@@ -65,14 +65,17 @@ def _write_pending(session: Session) -> None:
         return
     gone = [key for key, row in pending.items() if row is None]
     rows = [row for row in pending.values() if row is not None]
+    # Statements built once (per dialect), the keys and rows as parameters (executemany),
+    # sent on the session's connection: no ORM step for a table the ORM never reads here.
+    connection = session.connection()
     if gone:
-        session.execute(delete(DialogState).where(DialogState.key.in_(gone)))
+        connection.execute(_DELETE, {"keys": gone})
     if rows:
-        # One statement built once per dialect, the rows as parameters (executemany): a
-        # statement with the values inside is compiled afresh every time.
-        session.execute(_upsert(session.get_bind().dialect.name), rows)
+        connection.execute(_upsert(connection.dialect.name), rows)
 
 
+_TABLE: Table = DialogState.__table__  # type: ignore[assignment]
+_DELETE = delete(_TABLE).where(_TABLE.c.key.in_(bindparam("keys", expanding=True)))
 _UPSERTS: dict[str, Any] = {}
 
 
@@ -80,10 +83,9 @@ def _upsert(dialect: str) -> Any:
     statement = _UPSERTS.get(dialect)
     if statement is None:
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        table: Table = DialogState.__table__  # type: ignore[assignment]
-        plain = insert(table)
+        plain = insert(_TABLE)
         statement = _UPSERTS[dialect] = plain.on_conflict_do_update(
-            index_elements=[table.c.key],
+            index_elements=[_TABLE.c.key],
             set_={
                 "state": plain.excluded.state,
                 "data": plain.excluded.data,
@@ -104,10 +106,11 @@ def _write_pending_before_a_statement(orm_execute_state: Any) -> None:
     _write_pending(orm_execute_state.session)
 
 
-# Built once: every update runs it.
-_CHAT_ROWS = select(DialogState.key, DialogState.state, DialogState.data).where(
-    DialogState.chat_id == bindparam("chat_id")
+# Built once, on the table (no ORM step): every update runs the first.
+_CHAT_ROWS = select(_TABLE.c.key, _TABLE.c.state, _TABLE.c.data).where(
+    _TABLE.c.chat_id == bindparam("chat_id")
 )
+_ONE_ROW = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("key"))
 
 
 def _dump(data: Mapping[str, Any]) -> str:
@@ -143,16 +146,16 @@ class SQLStorage(BaseStorage):
             return None  # the chat was loaded whole: no such row
         if key.chat_id == key.user_id:
             # A private chat: every row of it at once (FSM state, dialog stack, contexts).
-            result = await session.execute(_CHAT_ROWS, {"chat_id": key.chat_id})
+            # On the connection: the session's hooks (pending dialog writes, the read
+            # cache) have nothing to do for a read of rows this session keeps itself.
+            connection = await session.connection()
+            result = await connection.execute(_CHAT_ROWS, {"chat_id": key.chat_id})
             for row_key, state, data in result:
                 rows[row_key] = (state, _dump(data or {}))
             chats.add(key.chat_id)
             return rows.setdefault(built, None)
-        found = (
-            await session.execute(
-                select(DialogState.state, DialogState.data).where(DialogState.key == built)
-            )
-        ).one_or_none()
+        connection = await session.connection()
+        found = (await connection.execute(_ONE_ROW, {"key": built})).one_or_none()
         rows[built] = (found[0], _dump(found[1] or {})) if found else None
         return rows[built]
 

@@ -27,8 +27,11 @@ async def mark_handled(session: AsyncSession, bot_id: int, update_id: int) -> bo
     """Record the update in the session's transaction; False when it was recorded before
     (handled already, or being handled right now: the insert then waits for that
     transaction and finds its row). One statement."""
-    statement = _MARK[session.get_bind().dialect.name]
-    result = await session.execute(
+    # On the session's connection (its transaction): a row the ORM never reads needs no
+    # ORM step, and it changes nothing the update's read cache holds.
+    connection = await session.connection()
+    statement = _MARK[connection.dialect.name]
+    result = await connection.execute(
         statement, {"bot_id": bot_id, "update_id": update_id, "handled_at": utcnow()}
     )
     return bool(getattr(result, "rowcount", 0))

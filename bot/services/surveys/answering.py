@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.numbers import whole_number
+from bot.services.open_surveys import open_count_of
 from bot.services.questionnaires import (
     ANSWER_TEXT_MAX,
     NO,
@@ -37,18 +38,9 @@ class Answering(SurveyBase):
     """A respondent's side: the questionnaires open to them and their answers."""
 
     async def open_count(self, user_id: int) -> int:
-        """How many questionnaires wait for the person (one query: the main menu's)."""
-        count = await self.session.scalar(
-            select(func.count(SurveyResponse.id))
-            .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
-            .where(
-                SurveyResponse.user_id == user_id,
-                SurveyResponse.submitted_at.is_(None),
-                SurveyWave.deadline >= self.now(),
-                _reachable(SurveyResponse.role, SurveyResponse.user_id, SurveyWave.organisation_id),
-            )
-        )
-        return int(count or 0)
+        """How many questionnaires wait for the person (the main menu's): read with the
+        person at the update's start (bot.services.open_surveys), else one statement."""
+        return await open_count_of(self.session, user_id, self.now())
 
     async def open_for(self, user_id: int) -> list[OpenResponse]:
         """The person's questionnaires still to answer, oldest deadline first."""
