@@ -28,7 +28,6 @@ from bot.storage.models import (
     Pair,
     PairMentee,
     SurveyAnswer,
-    SurveyWave,
 )
 
 
@@ -123,19 +122,36 @@ def _results(
     names: dict[int, str] = {}
     hidden: dict[int, set[str]] = {}
     for wave in waves:
-        _wave_answers(
-            data,
-            wave,
-            programme,
-            questionnaires,
-            locale,
-            now,
-            own_mentees,
-            timezone,
-            result,
-            names,
-            hidden,
+        responses = [r for r in data.responses if r[0].wave_id == wave.id]
+        submitted = [r for r in responses if r[0].submitted_at is not None]
+        result.completion.append(
+            Completion(
+                wave.kind, wave.deadline, len(responses), len(submitted), now > wave.deadline
+            )
         )
+        for response, name, anonymised in submitted:
+            shown = "—" if anonymised or not name else name
+            names[response.user_id] = shown
+            questionnaire = questionnaires.get(response.questionnaire)
+            mine = (programme.id, response.user_id) in own_mentees
+            for answer in data.answers.get(response.id, []):
+                item = questionnaire.item(answer.item_key) if questionnaire else None
+                if mine and item is not None and item.about_mentor:
+                    hidden.setdefault(response.user_id, set()).add(answer.item_key)
+                if mine:
+                    continue  # nothing the viewer's own mentees said, by name
+                result.raw.append(
+                    RawAnswer(
+                        wave.kind,
+                        shown,
+                        response.role,
+                        answer.item_key,
+                        item.text(locale) if item else answer.item_key,
+                        _raw_value(item, answer, locale),
+                        school_time(response.submitted_at, timezone),
+                        yes_no=item is not None and item.type == "yes_no",
+                    )
+                )
     items, index_items = _items(questionnaires, catalog, programme.form_key)
     entry = _scales(data, _latest(waves, programme.id, "entry"))
     exit_ = _scales(data, _latest(waves, programme.id, "exit"))
@@ -152,51 +168,6 @@ def _results(
     result.index_entry = satisfaction_index(entry.values(), index_items)
     result.index_exit = satisfaction_index(exit_.values(), index_items)
     return result
-
-
-def _wave_answers(
-    data: _Waves,
-    wave: SurveyWave,
-    programme: ProgrammeInfo,
-    questionnaires: QuestionnaireCatalog,
-    locale: str,
-    now: datetime,
-    own_mentees: set[tuple[int, int]],
-    timezone: str,
-    result: ProgrammeResults,
-    names: dict[int, str],
-    hidden: dict[int, set[str]],
-) -> None:
-    """A wave's completion and raw answers into `result`; the names of who answered into
-    `names`, the `about_mentor` items of the viewer's own mentees into `hidden`."""
-    responses = [r for r in data.responses if r[0].wave_id == wave.id]
-    submitted = [r for r in responses if r[0].submitted_at is not None]
-    result.completion.append(
-        Completion(wave.kind, wave.deadline, len(responses), len(submitted), now > wave.deadline)
-    )
-    for response, name, anonymised in submitted:
-        shown = "—" if anonymised or not name else name
-        names[response.user_id] = shown
-        questionnaire = questionnaires.get(response.questionnaire)
-        mine = (programme.id, response.user_id) in own_mentees
-        for answer in data.answers.get(response.id, []):
-            item = questionnaire.item(answer.item_key) if questionnaire else None
-            if mine and item is not None and item.about_mentor:
-                hidden.setdefault(response.user_id, set()).add(answer.item_key)
-            if mine:
-                continue  # nothing the viewer's own mentees said, by name
-            result.raw.append(
-                RawAnswer(
-                    wave.kind,
-                    shown,
-                    response.role,
-                    answer.item_key,
-                    item.text(locale) if item else answer.item_key,
-                    _raw_value(item, answer, locale),
-                    school_time(response.submitted_at, timezone),
-                    yes_no=item is not None and item.type == "yes_no",
-                )
-            )
 
 
 def _anonymous(p: PersonChange) -> bool:
