@@ -202,20 +202,8 @@ def _fits(doc: _Doc, fits: list[dict[str, Any]]) -> None:
         )
 
 
-def render_html(
-    data: dict[str, Any],
-    catalog: Catalog,
-    locale: str,
-    label: Label,
-    questionnaires: QuestionnaireCatalog | None = None,
-) -> bytes:
-    """The export as a readable UTF-8 HTML page (`questionnaires` gives the questions'
-    and options' words for the person's own answers)."""
-    doc = _Doc(label)
-    user = data.get("user", {})
-    doc.heading(label("report-title"), 1)
-    doc.paragraph(label("report-intro", exported=_when(data.get("exported_at"))))
-
+def _person(doc: _Doc, user: dict[str, Any], locale: str) -> None:
+    label = doc.label
     doc.heading(label("report-section-person"))
     doc.table(
         [
@@ -227,7 +215,9 @@ def render_html(
         ]
     )
 
-    memberships = data.get("memberships", [])
+
+def _roles(doc: _Doc, memberships: list[dict[str, Any]], catalog: Catalog, locale: str) -> None:
+    label = doc.label
     if memberships:
         doc.heading(label("report-section-roles"))
     for m in memberships:
@@ -249,7 +239,9 @@ def render_html(
         doc.parts.append(Markup("<h3>{}</h3>").format(title))
         doc.table(rows)
 
-    consents = data.get("consents", [])
+
+def _consents(doc: _Doc, consents: list[dict[str, Any]]) -> None:
+    label = doc.label
     if consents:
         doc.heading(label("report-section-consents"))
     for c in consents:
@@ -262,7 +254,9 @@ def render_html(
             ]
         )
 
-    links = data.get("guardian_links_as_minor", [])
+
+def _parent_links(doc: _Doc, links: list[dict[str, Any]]) -> None:
+    label = doc.label
     if links:
         doc.heading(label("report-section-parent-links"))
         for g in links:
@@ -273,11 +267,13 @@ def render_html(
                 ]
             )
 
-    children = data.get("guardian_links_as_guardian", [])
+
+def _children(doc: _Doc, children: list[dict[str, Any]], catalog: Catalog, locale: str) -> None:
+    label = doc.label
     if children:
         doc.heading(label("report-section-children"))
         for g in children:
-            rows = [
+            rows: list[tuple[str, Any]] = [
                 (label("report-child"), escape(g.get("child_full_name") or "—")),
                 (label("report-organisation"), escape(g.get("organisation") or "")),
                 (label("report-given-at"), _when(g.get("confirmed_at"))),
@@ -305,7 +301,9 @@ def render_html(
                     )
             doc.table(rows)
 
-    pairs = data.get("pairs", [])
+
+def _pairs(doc: _Doc, pairs: list[dict[str, Any]]) -> None:
+    label = doc.label
     if pairs:
         doc.heading(label("report-section-pairs"))
         for p in pairs:
@@ -318,6 +316,28 @@ def render_html(
                     (label("report-since"), _when(p.get("created_at"))),
                 ]
             )
+
+
+def render_html(
+    data: dict[str, Any],
+    catalog: Catalog,
+    locale: str,
+    label: Label,
+    questionnaires: QuestionnaireCatalog | None = None,
+) -> bytes:
+    """The export as a readable UTF-8 HTML page (`questionnaires` gives the questions'
+    and options' words for the person's own answers)."""
+    doc = _Doc(label)
+    user = data.get("user", {})
+    doc.heading(label("report-title"), 1)
+    doc.paragraph(label("report-intro", exported=_when(data.get("exported_at"))))
+
+    _person(doc, user, locale)
+    _roles(doc, data.get("memberships", []), catalog, locale)
+    _consents(doc, data.get("consents", []))
+    _parent_links(doc, data.get("guardian_links_as_minor", []))
+    _children(doc, data.get("guardian_links_as_guardian", []), catalog, locale)
+    _pairs(doc, data.get("pairs", []))
 
     _meetings(doc, data.get("meetings", []))
     _plan(doc, data.get("plan", []))

@@ -64,19 +64,7 @@ class InviteService:
     ) -> CreatedInvite:
         """Admins invite coordinators (municipality) and curators (school);
         curators invite mentors and mentees into a programme of their school."""
-        # Who may invite comes first: a forged id is refused alike, whether it exists or not.
-        if role in ("coordinator", "curator"):
-            await self.access.require_admin(actor, f"invite:{role}")
-        elif role in ("mentor", "mentee"):
-            await self.access.require_curator(
-                actor,
-                organisation_id,
-                f"invite:{role}",
-                object_type="programme",
-                object_id=programme_id,
-            )
-        else:
-            raise InvalidInput("invite-role")
+        await self._may_invite(actor, role, organisation_id, programme_id)
         org = await self.session.get(Organisation, organisation_id)
         if org is None:
             raise NotFound()
@@ -87,25 +75,7 @@ class InviteService:
         if role == "curator" and org.kind != "school":
             raise InvalidInput("invite-wrong-organisation")
         if role in ("mentor", "mentee"):
-            programme = await self.session.get(Programme, programme_id) if programme_id else None
-            # Another school's programme, or none: the same refusal, the same audit row.
-            await self.access.require_curator(
-                actor,
-                programme.organisation_id if programme else None,
-                f"invite:{role}",
-                object_type="programme",
-                object_id=programme_id,
-            )
-            if programme is None:
-                raise NotFound()
-            if programme.organisation_id != org.id:
-                raise await self.access.deny(
-                    actor,
-                    f"invite:{role}",
-                    target_organisation_id=programme.organisation_id,
-                    object_type="programme",
-                    object_id=programme_id,
-                )
+            await self._check_programme(actor, role, org, programme_id)
         code = new_code()
         expires_at = utcnow() + timedelta(days=ttl_days or self.ttl_days)
         invite = Invite(
@@ -139,6 +109,47 @@ class InviteService:
             max_uses=max_uses,
             expires_at=expires_at,
         )
+
+    async def _may_invite(
+        self, actor: Actor, role: str, organisation_id: int, programme_id: int | None
+    ) -> None:
+        """Who may invite comes first: a forged id is refused alike, whether it exists or not."""
+        if role in ("coordinator", "curator"):
+            await self.access.require_admin(actor, f"invite:{role}")
+        elif role in ("mentor", "mentee"):
+            await self.access.require_curator(
+                actor,
+                organisation_id,
+                f"invite:{role}",
+                object_type="programme",
+                object_id=programme_id,
+            )
+        else:
+            raise InvalidInput("invite-role")
+
+    async def _check_programme(
+        self, actor: Actor, role: str, org: Organisation, programme_id: int | None
+    ) -> None:
+        """A mentor's or mentee's invite goes into a programme of the curator's own school."""
+        programme = await self.session.get(Programme, programme_id) if programme_id else None
+        # Another school's programme, or none: the same refusal, the same audit row.
+        await self.access.require_curator(
+            actor,
+            programme.organisation_id if programme else None,
+            f"invite:{role}",
+            object_type="programme",
+            object_id=programme_id,
+        )
+        if programme is None:
+            raise NotFound()
+        if programme.organisation_id != org.id:
+            raise await self.access.deny(
+                actor,
+                f"invite:{role}",
+                target_organisation_id=programme.organisation_id,
+                object_type="programme",
+                object_id=programme_id,
+            )
 
     async def redeem(self, person: Person, code: str) -> Joined:
         """Use one place of the invite and give the person the role it carries.

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.access import Actor
+from bot.services.access import Actor, Role
 from bot.services.pairs import CandidateView, PairService, PairView
 from bot.services.surveys import SurveyService
 from bot.storage.database import read_cache
@@ -67,6 +67,10 @@ def partner_of(view: PairView, user_id: int) -> str:
     return view.mentor.name
 
 
+# Programme id -> (name, stage, the school's time zone).
+_Programmes = dict[int, tuple[str, str, str]]
+
+
 class StatusService:
     def __init__(
         self,
@@ -102,7 +106,25 @@ class StatusService:
         waiting = await self.pairs.waiting(actor) if actor.active("mentor") else []
         open_surveys = await self.surveys.open_count(actor.user_id)
         programme_ids = {r.programme_id for r in roles} | {v.programme_id for v in views}
-        programmes = {
+        programmes = await self._programmes(programme_ids)
+        held, upcoming = await self._meetings([v.id for v in views if v.status == "active"])
+        steps = _pair_steps(actor, views, programmes, held, upcoming)
+        steps += _role_steps(actor, roles, views, programmes, choice, waiting)
+        if waiting:
+            steps.append(Step(TO_ANSWER, "mentor", partner=", ".join(n for _, n in waiting)))
+        if open_surveys:
+            steps.append(Step(QUESTIONNAIRE, count=open_surveys))
+        return Standing(
+            tuple(steps),
+            tuple(views),
+            (choice[0], tuple(choice[1])) if choice is not None else None,
+            tuple(waiting),
+            open_surveys,
+        )
+
+    async def _programmes(self, programme_ids: set[int | None]) -> _Programmes:
+        """Each programme's name, stage and its school's time zone."""
+        return {
             pid: (name, stage, zone)
             for pid, name, stage, zone in (
                 await self.session.execute(
@@ -112,7 +134,9 @@ class StatusService:
                 )
             ).all()
         }
-        working = [v.id for v in views if v.status == "active"]
+
+    async def _meetings(self, working: list[int]) -> tuple[set[int], dict[int, datetime]]:
+        """The working pairs that have met, and the start of each one's next agreed meeting."""
         held: set[int] = set()
         upcoming: dict[int, datetime] = {}
         if working:
@@ -138,75 +162,89 @@ class StatusService:
                     held.add(pair_id)
                 elif first is not None:
                     upcoming[pair_id] = first
+        return held, upcoming
 
-        def finishing(programme_id: int) -> bool:
-            return programmes.get(programme_id, ("", "", ""))[1] == "completion"
 
-        steps: list[Step] = []
-        for view in views:
-            name, _, zone = programmes.get(view.programme_id, ("", "", "UTC"))
+def _finishing(programmes: _Programmes, programme_id: int) -> bool:
+    return programmes.get(programme_id, ("", "", ""))[1] == "completion"
 
-            def step(
-                state: str, at: datetime | None = None, v: PairView = view, name: str = name
-            ) -> Step:
-                return Step(
-                    state,
-                    role=v.side_of(actor.user_id) or "",
-                    programme_name=name,
-                    pair_id=v.id,
-                    pair_status=v.status,
-                    partner=partner_of(v, actor.user_id),
-                    meeting_at=at,
-                )
 
-            if not view.live:
-                done = view.status == "completed" or finishing(view.programme_id)
-                steps.append(step(FINISHED if done else ENDED))
-            elif finishing(view.programme_id):
-                steps.append(step(COMPLETING if view.status == "active" else FINISHED))
-            elif view.status == "proposed":
-                steps.append(step(PROPOSED))
-            elif not view.accepted_by(actor.user_id):
-                steps.append(step(AGREEMENT))
-            elif view.id in upcoming:
-                steps.append(step(MEETING, _local(upcoming[view.id], zone)))
-            elif view.id in held:
-                steps.append(step(NEXT_MEETING))
+def _pair_steps(
+    actor: Actor,
+    views: list[PairView],
+    programmes: _Programmes,
+    held: set[int],
+    upcoming: dict[int, datetime],
+) -> list[Step]:
+    """One step per pair: where the pair is and what comes next."""
+    steps: list[Step] = []
+    for view in views:
+        name, _, zone = programmes.get(view.programme_id, ("", "", "UTC"))
+
+        def step(
+            state: str, at: datetime | None = None, v: PairView = view, name: str = name
+        ) -> Step:
+            return Step(
+                state,
+                role=v.side_of(actor.user_id) or "",
+                programme_name=name,
+                pair_id=v.id,
+                pair_status=v.status,
+                partner=partner_of(v, actor.user_id),
+                meeting_at=at,
+            )
+
+        if not view.live:
+            done = view.status == "completed" or _finishing(programmes, view.programme_id)
+            steps.append(step(FINISHED if done else ENDED))
+        elif _finishing(programmes, view.programme_id):
+            steps.append(step(COMPLETING if view.status == "active" else FINISHED))
+        elif view.status == "proposed":
+            steps.append(step(PROPOSED))
+        elif not view.accepted_by(actor.user_id):
+            steps.append(step(AGREEMENT))
+        elif view.id in upcoming:
+            steps.append(step(MEETING, _local(upcoming[view.id], zone)))
+        elif view.id in held:
+            steps.append(step(NEXT_MEETING))
+        else:
+            steps.append(step(FIRST_MEETING))
+    return steps
+
+
+def _role_steps(
+    actor: Actor,
+    roles: list[Role],
+    views: list[PairView],
+    programmes: _Programmes,
+    choice: tuple[int, list[CandidateView]] | None,
+    waiting: list[tuple[int, str]],
+) -> list[Step]:
+    """A step per role without a pair of its own: choosing, waiting for a pair, finished."""
+    steps: list[Step] = []
+    choosing = choice[0] if choice is not None else None
+    for role in roles:
+        name, _, _ = programmes.get(role.programme_id or 0, ("", "", ""))
+        paired = [
+            v
+            for v in views
+            if v.programme_id == role.programme_id and v.side_of(actor.user_id) == role.role
+        ]
+        if role.role == "mentee" and role.membership_id == choosing and choice is not None:
+            chosen = next((c for c in choice[1] if c.answer == "chosen"), None)
+            if chosen is not None:
+                steps.append(Step(CHOSEN, "mentee", name, partner=chosen.name))
             else:
-                steps.append(step(FIRST_MEETING))
-        choosing = choice[0] if choice is not None else None
-        for role in roles:
-            name, _, _ = programmes.get(role.programme_id or 0, ("", "", ""))
-            paired = [
-                v
-                for v in views
-                if v.programme_id == role.programme_id and v.side_of(actor.user_id) == role.role
-            ]
-            if role.role == "mentee" and role.membership_id == choosing and choice is not None:
-                chosen = next((c for c in choice[1] if c.answer == "chosen"), None)
-                if chosen is not None:
-                    steps.append(Step(CHOSEN, "mentee", name, partner=chosen.name))
-                else:
-                    steps.append(Step(CHOOSING, "mentee", name))
-            elif paired:
-                continue  # the pair's own step says it
-            elif role.programme_id is not None and finishing(role.programme_id):
-                steps.append(Step(FINISHED, role.role, name))
-            elif role.role == "mentor" and waiting:
-                continue  # the answer to give is the step
-            else:
-                steps.append(Step(WAITING_PAIR, role.role, name))
-        if waiting:
-            steps.append(Step(TO_ANSWER, "mentor", partner=", ".join(n for _, n in waiting)))
-        if open_surveys:
-            steps.append(Step(QUESTIONNAIRE, count=open_surveys))
-        return Standing(
-            tuple(steps),
-            tuple(views),
-            (choice[0], tuple(choice[1])) if choice is not None else None,
-            tuple(waiting),
-            open_surveys,
-        )
+                steps.append(Step(CHOOSING, "mentee", name))
+        elif paired:
+            continue  # the pair's own step says it
+        elif role.programme_id is not None and _finishing(programmes, role.programme_id):
+            steps.append(Step(FINISHED, role.role, name))
+        elif role.role == "mentor" and waiting:
+            continue  # the answer to give is the step
+        else:
+            steps.append(Step(WAITING_PAIR, role.role, name))
+    return steps
 
 
 def _local(moment: datetime, zone: str) -> datetime:
