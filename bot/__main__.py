@@ -147,6 +147,19 @@ async def run(settings: Settings) -> None:
         raise StartupError(f"MATCHING_FILE is invalid ({exc})") from None
     except OSError as exc:  # the SQLite file's folder cannot be made
         raise database_problem(settings.database_url, exc) from None
+    polling = not settings.webhook_url
+    polling_lock = process_lock(app.engine, "polling", settings.bot_id)
+    try:
+        refused = polling and not await polling_lock.acquire()
+    except (SQLAlchemyError, OSError) as exc:
+        await app.close()
+        raise database_problem(settings.database_url, exc) from None
+    if refused:
+        await app.close()
+        raise StartupError(
+            "another process already polls this bot on this database: run one polling "
+            "process, or set WEBHOOK_URL to run several behind one address"
+        )
     try:
         await upgrade_async(settings.database_url)
     except (SQLAlchemyError, OSError) as exc:
@@ -157,14 +170,6 @@ async def run(settings: Settings) -> None:
     except StartupError:
         await app.close()
         raise
-    polling = not settings.webhook_url
-    polling_lock = process_lock(app.engine, "polling", settings.bot_id)
-    if polling and not await polling_lock.acquire():
-        await app.close()
-        raise StartupError(
-            "another process already polls this bot on this database: run one polling "
-            "process, or set WEBHOOK_URL to run several behind one address"
-        )
     bot = create_bot(settings)
     dp = app.dispatcher
     jobs = create_jobs(settings, bot, app.session_factory, app.i18n.core)

@@ -41,9 +41,7 @@ class Leadership:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
-        self.leading = False
+        self.leading = False  # the scheduler itself is shut down by its owner (bot.jobs.Jobs)
         await self.lock.release()
 
     async def _run(self) -> None:
