@@ -1,4 +1,5 @@
-"""`python -m bot`: long polling against Telegram (or TELEGRAM_API_URL)."""
+"""`python -m bot`: long polling against Telegram (or TELEGRAM_API_URL), or a webhook
+server when WEBHOOK_URL is set (bot/webhook.py)."""
 
 from __future__ import annotations
 
@@ -16,14 +17,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import ConfigError, Settings, load_settings
 from bot.factory import Application, create_application, create_bot
 from bot.jobs import Jobs, create_jobs
+from bot.jobs.leader import Leadership
 from bot.services.catalog import CatalogError
 from bot.services.matching import MatchingError
 from bot.services.questionnaires import QuestionnaireError
 from bot.storage.fsm import expire_dialog_state
 from bot.storage.handled import expire_handled_updates
+from bot.storage.locks import process_lock
 from bot.storage.migrate import database_problem as database_problem_text
 from bot.storage.migrate import upgrade_async
 from bot.telegram.budget import budget_of
+from bot.webhook import serve as serve_webhook
 
 log = logging.getLogger("bot")
 SHUTDOWN_GRACE_SECONDS = 20.0
@@ -143,6 +147,19 @@ async def run(settings: Settings) -> None:
         raise StartupError(f"MATCHING_FILE is invalid ({exc})") from None
     except OSError as exc:  # the SQLite file's folder cannot be made
         raise database_problem(settings.database_url, exc) from None
+    polling = not settings.webhook_url
+    polling_lock = process_lock(app.engine, "polling", settings.bot_id)
+    try:
+        refused = polling and not await polling_lock.acquire()
+    except (SQLAlchemyError, OSError) as exc:
+        await app.close()
+        raise database_problem(settings.database_url, exc) from None
+    if refused:
+        await app.close()
+        raise StartupError(
+            "another process already polls this bot on this database: run one polling "
+            "process, or set WEBHOOK_URL to run several behind one address"
+        )
     try:
         await upgrade_async(settings.database_url)
     except (SQLAlchemyError, OSError) as exc:
@@ -156,19 +173,26 @@ async def run(settings: Settings) -> None:
     bot = create_bot(settings)
     dp = app.dispatcher
     jobs = create_jobs(settings, bot, app.session_factory, app.i18n.core)
-    register_lifecycle(dp, app, jobs, polling=True)
+    jobs.leadership = Leadership(
+        jobs.scheduler, process_lock(app.engine, "scheduler", settings.bot_id)
+    )
+    register_lifecycle(dp, app, jobs, polling=polling)
 
     cleanup = asyncio.create_task(expire_dialog_state_daily(app))
     try:
-        await bot.delete_webhook(drop_pending_updates=False)
-        await dp.start_polling(
-            bot,
-            handle_signals=True,
-            close_bot_session=True,
-            tasks_concurrency_limit=MAX_CONCURRENT_UPDATES,
-        )
+        if polling:
+            await bot.delete_webhook(drop_pending_updates=False)
+            await dp.start_polling(
+                bot,
+                handle_signals=True,
+                close_bot_session=True,
+                tasks_concurrency_limit=MAX_CONCURRENT_UPDATES,
+            )
+        else:
+            await serve_webhook(dp, bot, app, settings, grace=SHUTDOWN_GRACE_SECONDS)
     finally:
         cleanup.cancel()
+        await polling_lock.release()
         await bot.session.close()  # already closed after polling; needed when start-up failed
         budget = budget_of(bot)
         if budget is not None:

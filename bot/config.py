@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
+# Telegram's rule for a webhook's secret_token.
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 SUPPORTED_LOCALES = ("ru", "en")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/nastavnik.db"
 # The async drivers we ship, by database: a URL naming another driver cannot work.
@@ -78,6 +81,12 @@ class Settings(DatabaseSettings):
     scheduler_tick_seconds: float = Field(default=30, gt=0, le=3600)
     # Processes that draw charts and workbooks off the event loop (0 = one thread instead).
     render_workers: int = Field(default=2, ge=0, le=16)
+    # Webhook mode (bot/webhook.py): the public HTTPS address Telegram posts updates to (its
+    # path is the path served), the secret Telegram sends back with every update, and the
+    # host:port this process listens on. Without WEBHOOK_URL the bot polls.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0:8080"
 
     @field_validator("bot_token")
     @classmethod
@@ -88,6 +97,55 @@ class Settings(DatabaseSettings):
         if not TOKEN_PATTERN.match(token):
             raise ValueError("malformed")
         return SecretStr(token)
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        url = urlsplit(value.strip())
+        if url.scheme not in {"https", "http"} or not url.hostname:
+            raise ValueError("must be the public https://… address Telegram will call")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not SECRET_PATTERN.match(value.get_secret_value().strip()):
+            raise ValueError("1–256 characters: letters A–Z, a–z, digits, _ and -")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        host, _, port = value.strip().rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("write it as host:port, e.g. 0.0.0.0:8080")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET must be set with WEBHOOK_URL "
+                "(Telegram sends it back; requests without it are refused)"
+            )
+        return self
+
+    @property
+    def listen_address(self) -> tuple[str, int]:
+        host, _, port = self.webhook_listen.rpartition(":")
+        return host.strip("[]"), int(port)
+
+    @property
+    def webhook_path(self) -> str:
+        return urlsplit(self.webhook_url or "").path or "/"
+
+    @property
+    def bot_id(self) -> int:
+        return int(self.bot_token.get_secret_value().split(":", 1)[0])
 
     @field_validator("extra_forms_file", "matching_file")
     @classmethod
@@ -165,4 +223,6 @@ def _config_error(exc: ValidationError) -> ConfigError:
             "(copy it from @BotFather) — set it in the environment or in .env"
         )
     reason = first["msg"].removeprefix("Value error, ")
+    if not first["loc"]:  # a rule between settings (e.g. WEBHOOK_URL needs WEBHOOK_SECRET)
+        return ConfigError(f"{reason}: set it in the environment or in .env")
     return ConfigError(f"{name} is invalid ({reason}): fix it in the environment or in .env")

@@ -62,7 +62,7 @@ from bot.middlewares.user import UserMiddleware
 from bot.services.clock import SYSTEM_CLOCK, Clock
 from bot.services.hub import ServiceSettings
 from bot.storage.database import create_engine, create_session_factory
-from bot.storage.fsm import SQLStorage
+from bot.storage.fsm import DIALOG_STATE_TTL, SQLStorage
 from bot.telegram.budget import SendBudget, WithinBudget
 
 
@@ -93,7 +93,13 @@ def create_fsm(
         key_builder = DefaultKeyBuilder(
             prefix=f"{settings.redis_prefix}:fsm", with_destiny=True, with_bot_id=True
         )
-        storage = RedisStorage.from_url(settings.redis_url, key_builder=key_builder)
+        # Dialog stacks unused for as long as the database keeps them go (bot/storage/fsm.py).
+        storage = RedisStorage.from_url(
+            settings.redis_url,
+            key_builder=key_builder,
+            state_ttl=DIALOG_STATE_TTL,
+            data_ttl=DIALOG_STATE_TTL,
+        )
         isolation = RedisEventIsolation(
             storage.redis,
             key_builder=DefaultKeyBuilder(

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.jobs import digest_render, municipality, reports
 from bot.jobs.digests import add_digest_job
+from bot.jobs.leader import Leadership
 from bot.jobs.meetings import run_meeting_jobs
 from bot.jobs.municipality import add_municipality_jobs
 from bot.jobs.pairs import add_pair_jobs
@@ -44,15 +45,22 @@ def worker_name() -> str:
 class Jobs:
     sender: Sender
     scheduler: AsyncIOScheduler
+    # With several processes, only the holder of the scheduler's lock runs the sweeps.
+    leadership: Leadership | None = None
     _task: asyncio.Task[None] | None = field(default=None, init=False)
 
     async def start(self) -> None:
         """Start delivering (call once polling or the webhook is about to run)."""
         self._task = asyncio.create_task(self.sender.run(), name="sender")
-        self.scheduler.start()
+        if self.leadership is None:
+            self.scheduler.start()
+        else:
+            self.leadership.start()
 
     async def stop(self) -> None:
         """Finish what is in flight, give back the rest; nothing is sent twice on restart."""
+        if self.leadership is not None:
+            await self.leadership.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.sender.stop()

@@ -327,6 +327,13 @@ def _inline_rows(markup: dict[str, Any] | None) -> list[Any] | None:
 
 # --------------------------------------------------------------------------------------
 # the server
+def _update_user_id(update: dict[str, Any]) -> int:
+    for value in update.values():
+        if isinstance(value, dict) and isinstance(value.get("from"), dict):
+            return int(value["from"]["id"])
+    return 0
+
+
 # --------------------------------------------------------------------------------------
 class FakeTelegram:
     def __init__(
@@ -361,6 +368,18 @@ class FakeTelegram:
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.bot_profile: dict[tuple[str, str], str] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""
+        # Webhook mode: where updates are posted (like a reverse proxy in front of several
+        # processes: round robin over these addresses); None = webhook_url itself.
+        self.webhook_targets: list[str] | None = None
+        self.webhook_retry_seconds = 0.3
+        # (update_id, target, HTTP status or 0 for a connection error) of every post.
+        self.webhook_posts: list[tuple[int, str, int]] = []
+        self._pusher: asyncio.Task[None] | None = None
+        self._posting: set[int] = set()  # update ids being posted now
+        self._chats_posting: set[int] = set()  # users with an update being posted now
+        self._round_robin = itertools.count()
+        self._post_tasks: set[asyncio.Task[None]] = set()
         self.internal_errors: list[BaseException] = []  # unexpected exceptions in handlers
 
         self._users: dict[int, FakeUser] = {}
@@ -437,6 +456,11 @@ class FakeTelegram:
     async def stop(self) -> None:
         self._closing = True
         self._bump()
+        if self._pusher is not None:
+            self._pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pusher
+            self._pusher = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -553,7 +577,9 @@ class FakeTelegram:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            undelivered = [u for u in self._queue if u["update_id"] > self._delivered_upto]
+            undelivered = [
+                u for u in self._queue if self.webhook_url or u["update_id"] > self._delivered_upto
+            ]
             silent_for = time.monotonic() - self._last_activity
             if not undelivered and self._in_flight == 0 and silent_for >= quiet:
                 return
@@ -1091,12 +1117,65 @@ class FakeTelegram:
     async def _set_webhook(self, p: Params) -> bool:
         url = p.string("url") or ""
         self.webhook_url = url
+        self.webhook_secret = p.string("secret_token") or ""
         if p.get("drop_pending_updates"):
             self._queue.clear()
+        if url and self._pusher is None:
+            self._pusher = asyncio.create_task(self._push_updates())
+        self._bump()
         return True
+
+    async def _push_updates(self) -> None:
+        """Post queued updates to the webhook like Telegram: each until it is answered 200
+        (an error or a dead address is retried, at the next address), one at a time per
+        user so that a person's updates arrive in order, several users at once."""
+        import aiohttp
+
+        async with aiohttp.ClientSession() as http:
+            while not self._closing:
+                if self.webhook_url:
+                    for update in list(self._queue):
+                        user_id = _update_user_id(update)
+                        if update["update_id"] in self._posting or user_id in self._chats_posting:
+                            continue
+                        self._posting.add(update["update_id"])
+                        self._chats_posting.add(user_id)
+                        task = asyncio.create_task(self._post_update(http, update, user_id))
+                        self._post_tasks.add(task)
+                        task.add_done_callback(self._post_tasks.discard)
+                await self.wait_change(0.05)
+
+    async def _post_update(self, http: Any, update: dict[str, Any], user_id: int) -> None:
+        import aiohttp
+
+        try:
+            while not self._closing and self.webhook_url:
+                targets = self.webhook_targets or [self.webhook_url]
+                target = targets[next(self._round_robin) % len(targets)]
+                headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}
+                status = 0
+                try:
+                    async with http.post(
+                        target, json=update, headers=headers, timeout=aiohttp.ClientTimeout(60)
+                    ) as response:
+                        status = response.status
+                        await response.read()
+                except (aiohttp.ClientError, OSError, TimeoutError):
+                    status = 0
+                self.webhook_posts.append((update["update_id"], target, status))
+                if status == 200:
+                    self._queue = [u for u in self._queue if u is not update]
+                    self._touch()
+                    return
+                await asyncio.sleep(self.webhook_retry_seconds)
+        finally:
+            self._posting.discard(update["update_id"])
+            self._chats_posting.discard(user_id)
+            self._bump()
 
     async def _delete_webhook(self, p: Params) -> bool:
         self.webhook_url = ""
+        self.webhook_secret = ""
         if p.get("drop_pending_updates"):
             self._queue.clear()
         return True
