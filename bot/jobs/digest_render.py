@@ -1,7 +1,7 @@
 """The curator's weekly digest ("curator-digest"), built at send time in the curator's
 language: the text (what needs attention first, then each programme; split at item and
 programme boundaries, never over Telegram's 4096 characters), a PNG chart of the weeks'
-meetings and an XLSX with a row per pair. The figures come from bot/services/digests.py in
+meetings and an XLSX with a row per pair. The figures come from bot/services/digests/ in
 one short read; the chart and the workbook are drawn off the event loop afterwards.
 """
 

@@ -85,7 +85,7 @@ async def _monitoring_year(session: AsyncSession, org: Organisation, now: dateti
 async def _may_see(
     ctx: RenderContext, session: AsyncSession, user_id: int, org: Organisation
 ) -> bool:
-    """The reports' rule (bot/services/reports.py): curators see their school,
+    """The reports' rule (bot/services/reports/): curators see their school,
     coordinators their municipality and its schools, admins everything."""
     user = await session.get(User, user_id)
     if user is None:

@@ -3,7 +3,7 @@ caption; and the reports this module registers (`register`, at start): the base 
 mentors, the base of mentees, the meetings log and the questionnaire results.
 
 Access is checked again when the file is built (a role may have ended since the tap). The
-data is read in one short transaction (bot/services/reports.py), the session is closed,
+data is read in one short transaction (bot/services/reports/), the session is closed,
 then the workbook is written off the event loop.
 """
 

@@ -16,7 +16,7 @@
 
 Claim → commit → send → mark in a new short transaction: no database transaction is open
 while Telegram is called. The remaining window (killed between Telegram's answer and the
-mark) is described in `bot/services/outbox.py`.
+mark) is described in `bot/services/outbox/`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Messages the bot sends to someone other than the person who acted.
 
-Each is a notification row queued in the acting update's transaction (`bot/services/outbox.py`):
+Each is a notification row queued in the acting update's transaction (`bot/services/outbox/`):
 a rolled-back action sends nothing, a committed one is delivered by the one rate-limited
 sender (`bot/jobs/sender.py`) right after the commit, in the recipient's own language,
 outside quiet hours. Arguments are stored raw; the renderer escapes them.
