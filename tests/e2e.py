@@ -211,6 +211,30 @@ async def wait_callback_answer(
     return user.callback_answers[since]
 
 
+GREETING = "Здравствуйте, "
+
+
+def greetings(fake: FakeTelegram, user: FakeUser) -> int:
+    """Greetings the bot sent into the user's chat (edits and deletions aside)."""
+    return sum(
+        1
+        for call in fake.calls_of("sendMessage")
+        if call.ok
+        and str(call.params.get("chat_id")) == str(user.id)
+        and f"{GREETING}{user.first_name}" in str(call.params.get("text", ""))
+    )
+
+
+def update_of(fake: FakeTelegram, user: FakeUser) -> int:
+    """The id of the one message update the user sent."""
+    (update_id,) = [
+        u["update_id"]
+        for u in fake.updates
+        if u.get("message", {}).get("from", {}).get("id") == user.id
+    ]
+    return int(update_id)
+
+
 def link_in(message: SentMessage) -> tuple[str, str]:
     """(bot username, payload) of the first t.me deep link in the message."""
     found = LINK_RE.search(message.plain or message.body)

@@ -8,31 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import BotProcess, Database, track, wait_for
+from tests.e2e import BotProcess, Database, greetings, track, update_of, wait_for
 from tests.fake_telegram import FakeTelegram, FakeUser
 
 PEOPLE = 60
-GREETING = "Здравствуйте, "
-
-
-def greetings(fake: FakeTelegram, user: FakeUser) -> int:
-    """Greetings the bot sent into the user's chat (edits and deletions aside)."""
-    return sum(
-        1
-        for call in fake.calls_of("sendMessage")
-        if call.ok
-        and str(call.params.get("chat_id")) == str(user.id)
-        and f"{GREETING}{user.first_name}" in str(call.params.get("text", ""))
-    )
-
-
-def update_of(fake: FakeTelegram, user: FakeUser) -> int:
-    (update_id,) = [
-        u["update_id"]
-        for u in fake.updates
-        if u.get("message", {}).get("from", {}).get("id") == user.id
-    ]
-    return int(update_id)
 
 
 async def burst(fake: FakeTelegram, first_id: int) -> list[FakeUser]:

@@ -20,11 +20,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.databases import TEST_DATABASE_URL, TEST_REDIS_URL, postgres_database, redis_prefix
-from tests.e2e import ROOT, START_TIMEOUT, BotProcess, track, wait_for
-from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.e2e import ROOT, START_TIMEOUT, BotProcess, greetings, track, update_of, wait_for
+from tests.fake_telegram import FakeTelegram
 
 SECRET = "s3cret_Webhook-token"
-GREETING = "Здравствуйте, "
 
 
 def free_port() -> int:
@@ -92,15 +91,6 @@ class WebhookBot(BotProcess):
                 await asyncio.sleep(0.1)
 
 
-def update_of(fake: FakeTelegram, user: FakeUser) -> int:
-    (update_id,) = [
-        u["update_id"]
-        for u in fake.updates
-        if u.get("message", {}).get("from", {}).get("id") == user.id
-    ]
-    return int(update_id)
-
-
 async def handled_ids(url: str) -> set[int]:
     engine = create_async_engine(url)
     try:
@@ -109,16 +99,6 @@ async def handled_ids(url: str) -> set[int]:
             return {int(r[0]) for r in rows}
     finally:
         await engine.dispose()
-
-
-def greetings(fake: FakeTelegram, user: FakeUser) -> int:
-    return sum(
-        1
-        for call in fake.calls_of("sendMessage")
-        if call.ok
-        and str(call.params.get("chat_id")) == str(user.id)
-        and f"{GREETING}{user.first_name}" in str(call.params.get("text", ""))
-    )
 
 
 async def test_one_webhook_process_answers_and_refuses_requests_without_the_secret(
