@@ -22,7 +22,6 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import AsyncGenerator, Awaitable, Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,14 +36,14 @@ from aiogram.enums import ParseMode
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, Update, User
-from sqlalchemy import Column, Integer, MetaData, String, Table, event, insert
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 
 from bot.config import Settings
 from bot.factory import create_application, create_bot
 from bot.services.hub import ServiceHub, ServiceSettings
 from bot.storage.database import create_engine
 from bot.storage.migrate import upgrade_async
+from tests.statements import statements_and_transactions
 
 TOKEN = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
 BOT_ID = 123456
@@ -228,40 +227,6 @@ async def scenario(person: Person, invite_payload: str) -> None:
 
 
 # --------------------------------------------------------------------------- counting statements
-@contextmanager
-def counting(engine: AsyncEngine) -> Any:
-    seen: Counter[str] = Counter()
-
-    def statement(_c: Any, _cur: Any, sql: str, *_: Any) -> None:
-        kind = sql.split(None, 1)[0].upper()
-        if kind != "BEGIN":  # counted below (it may travel with the first statement)
-            seen[kind] += 1
-
-    def begin(_c: Any) -> None:
-        seen["BEGIN"] += 1
-
-    def commit(_c: Any) -> None:
-        seen["COMMIT"] += 1
-
-    def rollback(_c: Any) -> None:
-        seen["ROLLBACK"] += 1
-
-    sync = engine.sync_engine
-    listeners = [
-        ("before_cursor_execute", statement),
-        ("begin", begin),
-        ("commit", commit),
-        ("rollback", rollback),
-    ]
-    for name, fn in listeners:
-        event.listen(sync, name, fn)
-    try:
-        yield seen
-    finally:
-        for name, fn in listeners:
-            event.remove(sync, name, fn)
-
-
 # --------------------------------------------------------------------------- the two runs
 def settings_for(url: str) -> Settings:
     return Settings(  # type: ignore[call-arg]
@@ -335,7 +300,7 @@ async def run_real(
         warm = [Person(500_000 + n, session, feed) for n in range(warmup)]
         await asyncio.gather(*(scenario(p, payloads[n]) for n, p in enumerate(warm)))
         crowd = [Person(600_000 + n, session, feed) for n in range(people)]
-        with counting(app.engine) as seen:
+        with statements_and_transactions(app.engine) as seen:
             started = time.perf_counter()
             await asyncio.gather(*(scenario(p, payloads[warmup + n]) for n, p in enumerate(crowd)))
             elapsed = time.perf_counter() - started

@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.harness import Running
+from tests.statements import statements_and_transactions
 
 
 @contextmanager
@@ -67,42 +68,6 @@ async def test_a_mentors_start_reads_their_pairs_once(tg: Running) -> None:
     reads = {sql: n for sql, n in seen.items() if sql.startswith("SELECT")}
     repeated = {sql: n for sql, n in reads.items() if n > 1}
     assert repeated == {}, repeated
-
-
-@contextmanager
-def statements_and_transactions(engine: AsyncEngine) -> Iterator[Counter[str]]:
-    """Statements sent by their first word, and BEGIN / COMMIT / ROLLBACK, as the benchmark
-    (benchmarks/updates.py) counts them."""
-    seen: Counter[str] = Counter()
-
-    def statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
-        kind = sql.split(None, 1)[0].upper()
-        if kind != "BEGIN":
-            seen[kind] += 1
-
-    def begin(_conn: Any) -> None:
-        seen["BEGIN"] += 1
-
-    def commit(_conn: Any) -> None:
-        seen["COMMIT"] += 1
-
-    def rollback(_conn: Any) -> None:
-        seen["ROLLBACK"] += 1
-
-    sync = engine.sync_engine
-    listeners = [
-        ("before_cursor_execute", statement),
-        ("begin", begin),
-        ("commit", commit),
-        ("rollback", rollback),
-    ]
-    for name, listener in listeners:
-        event.listen(sync, name, listener)
-    try:
-        yield seen
-    finally:
-        for name, listener in listeners:
-            event.remove(sync, name, listener)
 
 
 # What the ordinary updates below cost, BEGIN and COMMIT included (issue #27: the five menu
